@@ -1,0 +1,1 @@
+"""The pure centre of brigade: aggregates, commands, errors and the application."""

@@ -1,0 +1,1 @@
+"""Adapters between the domain application and its event store (SQLite, PostgreSQL)."""

@@ -1,0 +1,103 @@
+"""Range and shape checks on command values; each failure is an InvalidCommand."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.errors import Code, InvalidCommand
+from domain.types import LonLat
+
+E = TypeVar("E", bound=StrEnum)
+
+MAX_TEXT = 4000
+MAX_NAME = 200
+MAX_PATH_POINTS = 2000
+MAX_EVACUATED = 10_000
+MAX_RESCUED = 1_000
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def invalid(message: str) -> InvalidCommand:
+    return InvalidCommand(Code.INVALID_VALUE, message)
+
+
+def number(name: str, value: object, low: float, high: float) -> float:
+    """A finite real number within [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise invalid(f"{name} must be a number")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise invalid(f"{name} must be between {low:g} and {high:g}, got {value!r}")
+    return float(value)
+
+
+def whole(name: str, value: object, low: int, high: int) -> int:
+    """An integer within [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid(f"{name} must be a whole number")
+    if not low <= value <= high:
+        raise invalid(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def latitude(value: object) -> float:
+    return number("latitude", value, -90.0, 90.0)
+
+
+def longitude(value: object) -> float:
+    return number("longitude", value, -180.0, 180.0)
+
+
+def text(name: str, value: object, *, limit: int = MAX_TEXT, required: bool = True) -> str:
+    """A string of at most `limit` characters, stripped; non-empty when required."""
+    if not isinstance(value, str):
+        raise invalid(f"{name} must be text")
+    value = value.strip()
+    if required and not value:
+        raise invalid(f"{name} must not be empty")
+    if len(value) > limit:
+        raise invalid(f"{name} must be at most {limit} characters")
+    return value
+
+
+def choice(name: str, value: object, allowed: type[E]) -> E:
+    """One of an enumeration's values."""
+    try:
+        return allowed(value)
+    except ValueError:
+        options = ", ".join(m.value for m in allowed)
+        raise invalid(f"{name} must be one of: {options}; got {value!r}") from None
+
+
+def path(name: str, points: object) -> list[LonLat]:
+    """A polyline of at least two [lon, lat] points."""
+    if not isinstance(points, Sequence) or isinstance(points, str):
+        raise invalid(f"{name} must be a list of [longitude, latitude] points")
+    if not 2 <= len(points) <= MAX_PATH_POINTS:
+        raise invalid(f"{name} must have between 2 and {MAX_PATH_POINTS} points")
+    checked: list[LonLat] = []
+    for point in points:
+        if not isinstance(point, Sequence) or len(point) != 2:
+            raise invalid(f"{name} points must be [longitude, latitude] pairs")
+        checked.append([longitude(point[0]), latitude(point[1])])
+    return checked
+
+
+def sha256(name: str, value: object) -> str:
+    if not isinstance(value, str) or not _SHA256.fullmatch(value):
+        raise invalid(f"{name} must be a lowercase hex SHA-256 digest")
+    return value
+
+
+def aware(name: str, value: object) -> datetime:
+    """A datetime that says which time zone it is in."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise invalid(f"{name} must be a date and time with a time zone")
+    if value.utcoffset() is None:
+        raise invalid(f"{name} must be a date and time with a time zone")
+    return value

@@ -1,0 +1,1 @@
+"""Aggregates, one module each, with explicit past-tense event classes."""

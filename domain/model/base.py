@@ -1,0 +1,84 @@
+"""What every brigade aggregate and event shares: provenance and the event journal."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+# Events in the order they were triggered across all aggregates of one unit of
+# work, so that a batch is stored in exactly the order its commands decided it.
+_journal: ContextVar[list[CanMutateAggregate[UUID]] | None] = ContextVar(
+    "brigade_journal", default=None
+)
+
+
+@contextmanager
+def journal() -> Iterator[list[CanMutateAggregate[UUID]]]:
+    """Collect every event triggered in this context, in trigger order."""
+    events: list[CanMutateAggregate[UUID]] = []
+    token = _journal.set(events)
+    try:
+        yield events
+    finally:
+        _journal.reset(token)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who did it, when it happened in the field, and which command caused it."""
+
+    occurred_at: datetime
+    actor: str
+    command_id: UUID
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {
+            "occurred_at": self.occurred_at,
+            "actor": self.actor,
+            "command_id": self.command_id,
+        }
+
+
+class BrigadeAggregate(Aggregate):
+    """Base of brigade's aggregates: every event carries its provenance."""
+
+    class Event(Aggregate.Event):
+        occurred_at: datetime
+        actor: str
+        command_id: UUID
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    @classmethod
+    def _create(
+        cls,
+        event_class: type[CanInitAggregate[UUID]],
+        *,
+        id: UUID | None = None,  # noqa: A002
+        **kwargs: Any,
+    ) -> Self:
+        aggregate = super()._create(event_class, id=id, **kwargs)
+        _record(aggregate.pending_events[-1])
+        return aggregate
+
+    def trigger_event(
+        self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any
+    ) -> None:
+        super().trigger_event(event_class, **kwargs)
+        _record(self.pending_events[-1])
+
+
+def _record(event: CanMutateAggregate[UUID]) -> None:
+    events = _journal.get()
+    if events is not None:
+        events.append(event)

@@ -1,0 +1,272 @@
+"""The write path: concurrent commands committed together, each told its own outcome.
+
+One thread owns writing. It takes every command waiting in its queue, runs them
+in order in one unit of work, and stores all their events and command records in
+one transaction: one fsync for the whole batch (group commit). A refused command
+is rolled back alone; if the transaction itself fails, the batch is retried one
+command at a time so that one bad command cannot fail the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import random
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import IntegrityError
+
+from domain.errors import DomainError
+from domain.handlers import decide
+from domain.outcome import Outcome, Rejection
+from domain.unit_of_work import WriteUnit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from uuid import UUID
+
+    from domain.app import Brigade
+    from domain.commands import Command
+    from domain.model.base import BrigadeAggregate
+
+log = logging.getLogger(__name__)
+
+# A conflict with another writer (another process on the same store) is retried
+# with fresh state, after a random pause that doubles each time (capped) so that
+# writers racing for one aggregate fall out of step, before the command fails.
+CONFLICT_RETRIES = 20
+CONFLICT_PAUSE = 0.001
+CONFLICT_PAUSE_CAP = 0.1
+
+
+class WriterClosed(RuntimeError):
+    """The writer has stopped and takes no more commands."""
+
+
+@dataclass
+class _Pending:
+    command: Command
+    future: Future[Outcome]
+
+
+@dataclass
+class _Decision:
+    pending: _Pending
+    start: int
+    stop: int
+    result: dict[str, str]
+    rejection: Rejection | None
+    recorded: bool
+    failure: BaseException | None = None
+
+
+class CommandWriter:
+    """Runs commands against the store through one group-committing thread."""
+
+    def __init__(self, app: Brigade, *, max_batch: int = 500, cache_size: int = 50_000):
+        self.app = app
+        self.max_batch = max_batch
+        self._cache: OrderedDict[UUID, BrigadeAggregate] = OrderedDict()
+        self._cache_size = cache_size
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._listeners: list[Callable[[int], None]] = []
+        self._closed = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="brigade-writer", daemon=True)
+        self._thread.start()
+        self.batches = 0
+        self.commands = 0
+
+    def on_commit(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` after each commit with the highest new position."""
+        self._listeners.append(listener)
+
+    def submit(self, command: Command) -> Future[Outcome]:
+        future: Future[Outcome] = Future()
+        with self._lock:
+            if self._closed:
+                raise WriterClosed("the writer is closed")
+            self._queue.put(_Pending(command, future))
+        return future
+
+    def execute(self, command: Command, timeout: float | None = 60.0) -> Outcome:
+        return self.submit(command).result(timeout)
+
+    async def send(self, command: Command) -> Outcome:
+        return await asyncio.wrap_future(self.submit(command))
+
+    def close(self) -> None:
+        """Finish the commands already queued, then stop."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            item = self._queue.get()
+            batch: list[_Pending] = []
+            while item is not None:
+                batch.append(item)
+                if len(batch) >= self.max_batch:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            else:
+                stopping = True
+            if batch:
+                self._process(batch)
+
+    def _process(self, batch: list[_Pending]) -> None:
+        # The same command id twice in one batch runs once; the others get its outcome.
+        groups: dict[UUID, list[_Pending]] = {}
+        for pending in batch:
+            groups.setdefault(pending.command.command_id, []).append(pending)
+        try:
+            outcomes = self.app.recorded_outcomes(list(groups))
+        except Exception as error:
+            log.exception("could not read command records")
+            for pending in batch:
+                pending.future.set_exception(error)
+            return
+        fresh = [group[0] for key, group in groups.items() if key not in outcomes]
+        outcomes.update(self._commit_batch(fresh))
+        for key, group in groups.items():
+            outcome = outcomes.get(key)
+            for i, pending in enumerate(group):
+                if outcome is None:
+                    continue  # its future already carries the failure
+                pending.future.set_result(outcome if i == 0 else replace(outcome, replayed=True))
+        self.batches += 1
+        self.commands += len(batch)
+
+    def _commit_batch(self, pendings: Sequence[_Pending]) -> dict[UUID, Outcome]:
+        if not pendings:
+            return {}
+        try:
+            return self._decide_and_store(pendings)
+        except Exception as error:
+            if len(pendings) > 1:
+                outcomes: dict[UUID, Outcome] = {}
+                for pending in pendings:
+                    outcomes.update(self._commit_batch([pending]))
+                return outcomes
+            return self._retry_alone(pendings[0], error)
+
+    def _retry_alone(self, pending: _Pending, error: Exception) -> dict[UUID, Outcome]:
+        for attempt in range(CONFLICT_RETRIES):
+            if not isinstance(error, IntegrityError):
+                break
+            time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2**attempt, CONFLICT_PAUSE_CAP)))
+            # Another writer got there first: with this command id, or with a new
+            # version of an aggregate. Either way, look again with fresh state.
+            key = pending.command.command_id
+            recorded = self.app.recorded_outcomes([key])
+            if key in recorded:
+                return recorded
+            try:
+                return self._decide_and_store([pending])
+            except Exception as again:
+                error = again
+        log.error("command %s failed: %r", pending.command.command_id, error)
+        pending.future.set_exception(error)
+        return {}
+
+    def _decide_and_store(self, pendings: Sequence[_Pending]) -> dict[UUID, Outcome]:
+        unit = WriteUnit(self._load, self.app.load)
+        now = self.app.clock()
+        decisions: list[_Decision] = []
+        for pending in pendings:
+            command = pending.command
+            start = len(unit.events)
+            try:
+                result, start, stop = unit.run(
+                    lambda u, c=command: decide(u, c, now, self.app.max_skew)
+                )
+                decisions.append(_Decision(pending, start, stop, dict(result), None, True))
+            except DomainError as error:
+                stop = len(unit.events)
+                decisions.append(
+                    _Decision(pending, start, stop, {}, Rejection.of(error), error.recorded)
+                )
+            except Exception as error:  # a bug in a handler: fail this command only
+                log.exception("command %s failed", command.command_id)
+                decisions.append(_Decision(pending, start, start, {}, None, False, error))
+        try:
+            positions = self._store(unit, decisions)
+        except Exception:
+            for aggregate_id in unit.touched:
+                self._cache.pop(aggregate_id, None)
+            raise
+        self._remember(unit)
+        outcomes: dict[UUID, Outcome] = {}
+        for d in decisions:
+            if d.failure is not None:
+                d.pending.future.set_exception(d.failure)
+                continue
+            outcomes[d.pending.command.command_id] = Outcome(
+                command_id=d.pending.command.command_id,
+                positions=tuple(positions[d.start : d.stop]),
+                result=d.result,
+                rejection=d.rejection,
+            )
+        if positions:
+            for listener in self._listeners:
+                listener(max(positions))
+        return outcomes
+
+    def _store(self, unit: WriteUnit, decisions: list[_Decision]) -> list[int]:
+        records = []
+        for d in decisions:
+            if d.recorded and d.failure is None:
+                keys = [(e.originator_id, e.originator_version) for e in unit.events[d.start : d.stop]]
+                records.append(
+                    (
+                        str(d.pending.command.command_id),
+                        self.app.encode_record(keys, d.result, d.rejection),
+                    )
+                )
+        if not unit.events and not records:
+            return []
+        stored = [self.app.mapper.to_stored_event(e) for e in unit.events]
+        ids = self.app.commands.insert_events(stored, commands=records)
+        return list(ids or [])
+
+    def _remember(self, unit: WriteUnit) -> None:
+        unit.collect()
+        interval = self.app.snapshot_interval
+        for aggregate_id, aggregate in unit.touched.items():
+            if aggregate is None:
+                continue
+            self._cache[aggregate_id] = aggregate
+            self._cache.move_to_end(aggregate_id)
+            before = unit.loaded_versions.get(aggregate_id, 0)
+            if self.app.snapshots is not None and aggregate.version // interval > before // interval:
+                # A snapshot is derived data: losing one costs only a slower load.
+                try:
+                    self.app.snapshots.put([Snapshot.take(aggregate)])
+                except Exception:
+                    log.exception("could not snapshot %s", aggregate_id)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def _load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
+        aggregate = self._cache.get(aggregate_id)
+        if aggregate is None:
+            return self.app.load(aggregate_id)
+        # Catch up with events another process may have written since.
+        for event in self.app.events.get(aggregate_id, gt=aggregate.version):
+            event.mutate(aggregate)  # type: ignore[attr-defined]
+        return aggregate

@@ -1,0 +1,135 @@
+"""Group commit: concurrent commands share transactions, yet each learns its own outcome."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID
+
+from datetime import timedelta
+
+from support import LANDFALL, Scenario, volunteer
+
+from domain import commands as c
+from domain.app import Brigade
+from domain.outcome import Outcome
+from domain.writer import CommandWriter
+
+
+def test_fifty_submitters_each_get_their_own_outcome_and_every_ack_is_durable(
+    story: Scenario, app: Brigade, open_app: Callable[[], Brigade]
+) -> None:
+    # Given fifty volunteers on shift, each with a phone
+    vids = [story.registered(f"V{i}") for i in range(50)]
+    writer = story.writer
+    batches_before, commands_before = writer.batches, writer.commands
+    start = threading.Barrier(50)
+
+    def phone(i: int) -> list[tuple[c.Command, Outcome]]:
+        me = volunteer(vids[i])
+        start.wait()
+        sent = []
+        for n in range(20):
+            # Every fifth report is out of range: it must fail alone.
+            lat = 95.0 if n % 5 == 4 else 24.9 + n / 1000
+            command = story.command(
+                c.ReportPosition,
+                volunteer_id=vids[i],
+                lat=lat,
+                lon=118.6,
+                actor=me,
+                occurred_at=LANDFALL + timedelta(seconds=n),
+            )
+            sent.append((command, writer.execute(command)))
+        return sent
+
+    # When all of them report at once
+    with ThreadPoolExecutor(50) as pool:
+        results = [pair for chunk in pool.map(phone, range(50)) for pair in chunk]
+
+    # Then each bad report is refused, each good one acknowledged at its own position
+    good = [o for cmd, o in results if o.accepted]
+    bad = [o for cmd, o in results if not o.accepted]
+    assert len(good) == 800 and len(bad) == 200
+    assert all(
+        o.rejection is not None and o.rejection.code == "invalid_value" for o in bad
+    )
+    positions = [o.position for o in good]
+    assert len(set(positions)) == 800
+    # and commands really were committed together
+    assert writer.batches - batches_before < (writer.commands - commands_before) / 2
+
+    # And after a restart every acknowledged event is there, in its volunteer's order
+    writer.close()
+    app.close()
+    reopened = open_app()
+    for vid in vids:
+        events = list(reopened.events.get(vid))
+        assert [e.originator_version for e in events] == list(range(1, len(events) + 1))
+        reports = [e for e in events if type(e).__name__ == "PositionReported"]
+        assert len(reports) == 16
+    stored = {
+        n.id for n in reopened.recorder.select_notifications(start=None, limit=10**6)
+    }
+    assert {p for p in positions if p is not None} <= stored
+
+
+def test_two_writers_on_one_store_never_lose_or_double_an_event(
+    story: Scenario, app: Brigade, open_app: Callable[[], Brigade]
+) -> None:
+    # Two processes' writers share the store; both stream one volunteer's positions.
+    vid = story.registered()
+    other = CommandWriter(open_app())
+    scenario = Scenario(other)
+    me = volunteer(vid)
+
+    def stream(writer: CommandWriter, scenario: Scenario) -> list[Outcome]:
+        return [
+            writer.execute(
+                scenario.command(
+                    c.ReportPosition,
+                    volunteer_id=vid,
+                    lat=24.9,
+                    lon=118.6,
+                    actor=me,
+                    occurred_at=LANDFALL,
+                )
+            )
+            for _ in range(100)
+        ]
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            ours = pool.submit(stream, story.writer, story)
+            theirs = pool.submit(stream, other, scenario)
+            outcomes = ours.result() + theirs.result()
+    finally:
+        other.close()
+
+    assert all(o.accepted for o in outcomes)
+    events = list(app.events.get(vid))
+    assert len(events) == 201
+    assert [e.originator_version for e in events] == list(range(1, 202))
+
+
+def test_snapshots_keep_a_long_history_quick_to_load(
+    story: Scenario, app: Brigade
+) -> None:
+    vid = story.registered()
+    me = volunteer(vid)
+    for _ in range(250):
+        story.ok(
+            c.ReportPosition,
+            volunteer_id=vid,
+            lat=24.9,
+            lon=118.6,
+            actor=me,
+            occurred_at=LANDFALL,
+        )
+    assert app.snapshots is not None
+    snapshots = list(app.snapshots.get(vid))
+    assert [s.originator_version for s in snapshots] == [100, 200]
+    fresh = app.load(vid)
+    assert fresh is not None and fresh.version == 251
+    assert fresh.id == UUID(str(vid))

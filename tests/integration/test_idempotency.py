@@ -1,0 +1,149 @@
+"""A command sent twice takes effect once, also across a restart, on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import wait
+from uuid import UUID
+
+from support import Scenario, volunteer
+
+from domain import commands as c
+from domain.app import Brigade
+from domain.model.volunteer import Volunteer
+from domain.writer import CommandWriter
+
+
+def count_events(app: Brigade) -> int:
+    return len(app.recorder.select_notifications(start=None, limit=1_000_000))
+
+
+def test_a_retry_returns_the_first_outcome_and_appends_nothing(
+    story: Scenario, app: Brigade
+) -> None:
+    operation = story.operation()
+    command = story.command(
+        c.ReportIncident,
+        operation_id=operation,
+        kind="flood",
+        lat=24.9,
+        lon=118.6,
+        severity=4,
+    )
+
+    first = story.writer.execute(command)
+    events = count_events(app)
+    again = story.writer.execute(command)
+
+    assert first.accepted and not first.replayed
+    assert again.replayed
+    assert (again.positions, again.result, again.rejection) == (
+        first.positions,
+        first.result,
+        first.rejection,
+    )
+    assert count_events(app) == events
+
+
+def test_a_retry_after_a_restart_is_still_recognised(
+    open_app: Callable[[], Brigade], app: Brigade
+) -> None:
+    writer = CommandWriter(app)
+    story = Scenario(writer)
+    vid = story.registered()
+    command = story.command(
+        c.ReportPosition, volunteer_id=vid, lat=24.9, lon=118.6, actor=volunteer(vid)
+    )
+    first = writer.execute(command)
+    writer.close()
+    app.close()
+
+    # The server restarts; the phone, which never saw the ack, sends again.
+    reopened = open_app()
+    restarted = CommandWriter(reopened)
+    try:
+        again = restarted.execute(command)
+    finally:
+        restarted.close()
+
+    assert first.accepted and again.replayed
+    assert again.positions == first.positions
+    positions = [
+        e for e in reopened.events.get(vid) if type(e).__name__ == "PositionReported"
+    ]
+    assert len(positions) == 1
+
+
+def test_a_refused_dispatch_retried_is_refused_once(
+    story: Scenario, app: Brigade
+) -> None:
+    incident = story.incident(story.operation())
+    vid = story.ready_volunteer(insured=False)
+    command = story.command(c.DispatchVolunteer, incident_id=incident, volunteer_id=vid)
+
+    first = story.writer.execute(command)
+    # Even though the volunteer is insured by now, the retry gets the first outcome.
+    story.ok(
+        c.RecordInsurance,
+        volunteer_id=vid,
+        policy="P-1",
+        valid_until=story.field_time.replace(year=2024),
+    )
+    again = story.writer.execute(command)
+
+    assert first.rejection is not None and first.rejection.code == "not_insured"
+    assert again.replayed and again.rejection == first.rejection
+    refusals = [
+        e for e in app.events.get(incident) if type(e).__name__ == "DispatchRefused"
+    ]
+    assert len(refusals) == 1
+    assert app.get(Volunteer, vid).assignment is None
+
+
+def test_bad_input_stores_nothing_not_even_its_command_id(
+    story: Scenario, app: Brigade
+) -> None:
+    operation = story.operation()
+    command = story.command(
+        c.ReportIncident,
+        operation_id=operation,
+        kind="volcano",
+        lat=24.9,
+        lon=118.6,
+        severity=4,
+    )
+    before = count_events(app)
+
+    first = story.writer.execute(command)
+    again = story.writer.execute(command)
+
+    assert first.rejection is not None and first.rejection.code == "invalid_value"
+    assert not again.replayed and again.rejection == first.rejection
+    assert count_events(app) == before
+    assert app.commands.select_commands([str(command.command_id)]) == {}
+
+
+def test_the_same_command_sent_many_times_at_once_takes_effect_once(
+    story: Scenario, app: Brigade
+) -> None:
+    vid = story.registered()
+    command = story.command(c.DecideVetting, volunteer_id=vid, approved=True)
+
+    futures = [story.writer.submit(command) for _ in range(20)]
+    wait(futures, timeout=30)
+    outcomes = [f.result() for f in futures]
+
+    assert all(o.accepted for o in outcomes)
+    assert sum(not o.replayed for o in outcomes) == 1
+    assert len({o.positions for o in outcomes}) == 1
+    decided = [e for e in app.events.get(vid) if type(e).__name__ == "VettingDecided"]
+    assert len(decided) == 1
+
+
+def test_a_create_without_an_id_gets_the_same_id_on_retry(story: Scenario) -> None:
+    command = story.command(
+        c.RegisterVolunteer, name="Xu Ming", contact="+86 1", domains=[]
+    )
+    first = story.writer.execute(command)
+    again = story.writer.execute(command)
+    assert UUID(first.result["volunteer_id"]) == UUID(again.result["volunteer_id"])

@@ -1,0 +1,118 @@
+"""Helpers for story-like tests: a fixed clock and a scenario that sends commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from domain import commands as c
+from domain.types import Role
+
+if TYPE_CHECKING:
+    from domain.outcome import Outcome
+    from domain.writer import CommandWriter
+
+CST = timezone(timedelta(hours=8), "CST")
+# Typhoon Doksuri made landfall at Jinjiang at about 09:55 local time.
+LANDFALL = datetime(2023, 7, 28, 9, 55, tzinfo=CST)
+COMMANDER = c.Actor(Role.COMMANDER, "duty-officer")
+QUANZHOU = (118.59, 24.91)  # lon, lat near Luojiang
+
+
+@dataclass
+class Clock:
+    """A server clock the test moves by hand."""
+
+    now: datetime = LANDFALL + timedelta(hours=2)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def volunteer(volunteer_id: UUID) -> c.Actor:
+    return c.Actor(Role.VOLUNTEER, str(volunteer_id))
+
+
+@dataclass
+class Scenario:
+    """Sends commands as a person would, one field minute apart."""
+
+    writer: CommandWriter
+    field_time: datetime = LANDFALL
+    sent: list[c.Command] = field(default_factory=list)
+
+    def command(
+        self, kind: type[c.Command], /, *, actor: c.Actor = COMMANDER, **fields: Any
+    ) -> c.Command:
+        self.field_time += timedelta(minutes=1)
+        fields.setdefault("command_id", uuid4())
+        fields.setdefault("occurred_at", self.field_time)
+        return kind(actor=actor, **fields)
+
+    def do(self, kind: type[c.Command], /, *, actor: c.Actor = COMMANDER, **fields: Any) -> Outcome:
+        command = self.command(kind, actor=actor, **fields)
+        self.sent.append(command)
+        return self.writer.execute(command)
+
+    def ok(self, kind: type[c.Command], /, *, actor: c.Actor = COMMANDER, **fields: Any) -> Outcome:
+        outcome = self.do(kind, actor=actor, **fields)
+        assert outcome.accepted, outcome.rejection
+        return outcome
+
+    def new(
+        self, kind: type[c.Command], key: str, /, *, actor: c.Actor = COMMANDER, **fields: Any
+    ) -> UUID:
+        """Send a create command and return the id of what it created."""
+        return UUID(self.ok(kind, actor=actor, **fields).result[key])
+
+    def operation(self, name: str = "Typhoon Doksuri response") -> UUID:
+        outcome = self.ok(c.OpenOperation, name=name, kind="typhoon")
+        return UUID(outcome.result["operation_id"])
+
+    def incident(self, operation_id: UUID, kind: str = "flood", severity: int = 4) -> UUID:
+        lon, lat = QUANZHOU
+        outcome = self.ok(
+            c.ReportIncident,
+            operation_id=operation_id,
+            kind=kind,
+            lat=lat,
+            lon=lon,
+            address="Shuangyang Street",
+            severity=severity,
+            description="water rising in the ground floor",
+        )
+        return UUID(outcome.result["incident_id"])
+
+    def registered(self, name: str = "Chen Wei", domains: tuple[str, ...] = ()) -> UUID:
+        outcome = self.ok(
+            c.RegisterVolunteer, name=name, contact="+86 595 0000", domains=list(domains)
+        )
+        return UUID(outcome.result["volunteer_id"])
+
+    def ready_volunteer(
+        self,
+        name: str = "Chen Wei",
+        courses: tuple[str, ...] = ("basic-fire-safety", "water-rescue", "first-aid"),
+        *,
+        vetted: bool = True,
+        insured: bool = True,
+        on_shift: bool = True,
+    ) -> UUID:
+        """A volunteer who passes every rule unless told otherwise."""
+        vid = self.registered(name, ("water_rescue", "first_aid"))
+        if vetted:
+            self.ok(c.DecideVetting, volunteer_id=vid, approved=True)
+        for course in courses:
+            self.ok(c.RecordCourse, volunteer_id=vid, course=course, passed=True, score=88)
+        if insured:
+            self.ok(
+                c.RecordInsurance,
+                volunteer_id=vid,
+                policy="PICC-2023-001",
+                valid_until=LANDFALL + timedelta(days=180),
+            )
+        if on_shift:
+            self.ok(c.StartShift, volunteer_id=vid, actor=volunteer(vid))
+        return vid

@@ -1,0 +1,1 @@
+"""Benchmarks, run by `brigade bench ...`; each measures against a baseline in the same run."""

@@ -53,7 +53,19 @@ class WriterClosed(RuntimeError):
 @dataclass
 class _Pending:
     command: Command
-    future: Future[Outcome]
+    # A thread's future, or an asyncio future and the loop it belongs to.
+    future: Future[Outcome] | asyncio.Future[Outcome]
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+def _settle_all(settled: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]]) -> None:
+    for future, result in settled:
+        if future.done():  # the caller gave up waiting
+            continue
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
 
 
 @dataclass
@@ -70,13 +82,26 @@ class _Decision:
 class CommandWriter:
     """Runs commands against the store through one group-committing thread."""
 
-    def __init__(self, app: Brigade, *, max_batch: int = 500, cache_size: int = 50_000):
+    def __init__(
+        self,
+        app: Brigade,
+        *,
+        max_batch: int = 500,
+        linger: float = 0.001,
+        cache_size: int = 50_000,
+    ):
         self.app = app
         self.max_batch = max_batch
+        # How long a batch may wait for more of the callers the last batch served.
+        self.linger = linger
+        self._last_batch = 1
         self._cache: OrderedDict[UUID, BrigadeAggregate] = OrderedDict()
         self._cache_size = cache_size
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._listeners: list[Callable[[int], None]] = []
+        self._settled: list[tuple[_Pending, Outcome | BaseException]] = []
+        # The store position up to which the cache is known to be current.
+        self._seen = 0
         self._closed = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="brigade-writer", daemon=True)
@@ -100,7 +125,13 @@ class CommandWriter:
         return self.submit(command).result(timeout)
 
     async def send(self, command: Command) -> Outcome:
-        return await asyncio.wrap_future(self.submit(command))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        with self._lock:
+            if self._closed:
+                raise WriterClosed("the writer is closed")
+            self._queue.put(_Pending(command, future, loop))
+        return await future
 
     def close(self) -> None:
         """Finish the commands already queued, then stop."""
@@ -114,20 +145,39 @@ class CommandWriter:
     def _run(self) -> None:
         stopping = False
         while not stopping:
-            item = self._queue.get()
-            batch: list[_Pending] = []
-            while item is not None:
-                batch.append(item)
-                if len(batch) >= self.max_batch:
-                    break
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-            else:
-                stopping = True
+            batch, stopping = self._take_batch()
             if batch:
                 self._process(batch)
+                self._last_batch = len(batch)
+
+    def _take_batch(self) -> tuple[list[_Pending], bool]:
+        """Everything waiting, lingering briefly while the last batch's callers return.
+
+        Callers that wait for their ack send their next command right after it:
+        without the linger the first one back would be committed alone.
+        """
+        batch: list[_Pending] = []
+        item = self._queue.get()
+        deadline: float | None = None
+        while item is not None:
+            batch.append(item)
+            if len(batch) >= self.max_batch:
+                return batch, False
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                if len(batch) >= self._last_batch or self.linger <= 0:
+                    return batch, False
+                if deadline is None:
+                    deadline = time.monotonic() + self.linger
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return batch, False
+                try:
+                    item = self._queue.get(timeout=remaining)
+                except queue.Empty:
+                    return batch, False
+        return batch, True
 
     def _process(self, batch: list[_Pending]) -> None:
         # The same command id twice in one batch runs once; the others get its outcome.
@@ -139,18 +189,48 @@ class CommandWriter:
         except Exception as error:
             log.exception("could not read command records")
             for pending in batch:
-                pending.future.set_exception(error)
+                self._settle(pending, error)
+            self._deliver()
             return
         fresh = [group[0] for key, group in groups.items() if key not in outcomes]
+        try:
+            self._forget_what_others_wrote()
+        except Exception:
+            self._cache.clear()
         outcomes.update(self._commit_batch(fresh))
         for key, group in groups.items():
             outcome = outcomes.get(key)
             for i, pending in enumerate(group):
                 if outcome is None:
                     continue  # its future already carries the failure
-                pending.future.set_result(outcome if i == 0 else replace(outcome, replayed=True))
+                self._settle(pending, outcome if i == 0 else replace(outcome, replayed=True))
+        self._deliver()
         self.batches += 1
         self.commands += len(batch)
+
+    def _settle(self, pending: _Pending, result: Outcome | BaseException) -> None:
+        self._settled.append((pending, result))
+
+    def _deliver(self) -> None:
+        """Hand every outcome of the batch to its caller: one wake-up per event loop."""
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Outcome], Outcome | BaseException]]] = {}
+        for pending, result in self._settled:
+            if pending.loop is None:
+                future = pending.future
+                assert isinstance(future, Future)
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+            else:
+                assert isinstance(pending.future, asyncio.Future)
+                by_loop.setdefault(pending.loop, []).append((pending.future, result))
+        self._settled = []
+        for loop, settled in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle_all, settled)
+            except RuntimeError:  # the loop has closed: nobody is waiting
+                log.warning("dropped %d outcomes for a closed event loop", len(settled))
 
     def _commit_batch(self, pendings: Sequence[_Pending]) -> dict[UUID, Outcome]:
         if not pendings:
@@ -181,7 +261,7 @@ class CommandWriter:
             except Exception as again:
                 error = again
         log.error("command %s failed: %r", pending.command.command_id, error)
-        pending.future.set_exception(error)
+        self._settle(pending, error)
         return {}
 
     def _decide_and_store(self, pendings: Sequence[_Pending]) -> dict[UUID, Outcome]:
@@ -211,10 +291,11 @@ class CommandWriter:
                 self._cache.pop(aggregate_id, None)
             raise
         self._remember(unit)
+        self._advance(positions)
         outcomes: dict[UUID, Outcome] = {}
         for d in decisions:
             if d.failure is not None:
-                d.pending.future.set_exception(d.failure)
+                self._settle(d.pending, d.failure)
                 continue
             outcomes[d.pending.command.command_id] = Outcome(
                 command_id=d.pending.command.command_id,
@@ -264,9 +345,29 @@ class CommandWriter:
 
     def _load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
         aggregate = self._cache.get(aggregate_id)
-        if aggregate is None:
-            return self.app.load(aggregate_id)
-        # Catch up with events another process may have written since.
-        for event in self.app.events.get(aggregate_id, gt=aggregate.version):
-            event.mutate(aggregate)  # type: ignore[attr-defined]
-        return aggregate
+        return aggregate if aggregate is not None else self.app.load(aggregate_id)
+
+    def _forget_what_others_wrote(self) -> None:
+        """Evict cached aggregates that another process has written to since.
+
+        One cheap query per batch when this writer is alone on the store; a scan of
+        the others' notifications when it is not. A write that still races past
+        this check fails on its aggregate's version and is retried.
+        """
+        last = self.app.recorder.max_notification_id() or 0
+        while self._seen < last:
+            notifications = self.app.recorder.select_notifications(
+                start=self._seen, limit=1000, stop=last, inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            for notification in notifications:
+                self._cache.pop(notification.originator_id, None)  # type: ignore[arg-type]
+            self._seen = notifications[-1].id
+        self._seen = last
+
+    def _advance(self, positions: list[int]) -> None:
+        # Our own events keep the cache current only if nobody wrote in between.
+        if positions and positions[0] == self._seen + 1 and positions == sorted(positions):
+            if positions[-1] - positions[0] + 1 == len(positions):
+                self._seen = positions[-1]

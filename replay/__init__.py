@@ -1,0 +1,1 @@
+"""Time travel, playback, reports and the simulator: brigade's past and rehearsals."""

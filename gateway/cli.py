@@ -1,0 +1,137 @@
+"""The `brigade` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gateway.bootstrap import describe, open_store, start_writer
+from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import Notification
+
+    from domain.app import Brigade
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 2
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="brigade",
+        description="Event-sourced incident coordination for volunteer fire and rescue "
+        "brigades. The store is SQLite in BRIGADE_DATA_DIR (default ./brigade-data) "
+        "unless BRIGADE_DATABASE_URL names another (postgresql://...).",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo", help="play a scripted Typhoon Doksuri morning into the store"
+    )
+    demo.set_defaults(run=_demo)
+
+    events = commands.add_parser("events", help="read the event log")
+    events_commands = events.add_subparsers(title="events commands", metavar="COMMAND")
+    tail = events_commands.add_parser("tail", help="print the latest events")
+    tail.add_argument("-n", "--lines", type=int, default=20, help="how many (default 20)")
+    tail.add_argument("--after", type=int, help="print events after this position instead")
+    tail.add_argument("-f", "--follow", action="store_true", help="keep printing new events")
+    tail.set_defaults(run=_tail)
+
+    bench = commands.add_parser("bench", help="run a benchmark (see bench/)")
+    bench_commands = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK")
+    ingest = bench_commands.add_parser(
+        "ingest", help="durable events/s: raw sqlite3, eventsourcing, brigade's write path"
+    )
+    ingest.add_argument("--quick", action="store_true", help="a short run (under 30 s)")
+    ingest.add_argument("--submitters", type=int, default=50)
+    ingest.set_defaults(run=_bench_ingest)
+    return parser
+
+
+def _demo(_: argparse.Namespace) -> int:
+    from replay.morning import morning
+
+    settings = Settings.from_env()
+    print(f"store: {describe(settings)}")
+    app = open_store(settings)
+    writer = start_writer(app)
+    try:
+        for step in morning():
+            outcome = writer.execute(step.command)
+            where = f"#{outcome.position}" if outcome.position is not None else "--"
+            if outcome.rejection is not None:
+                status = "refused "
+                detail = f"{step.says}: {outcome.rejection.message} [{outcome.rejection.code}]"
+            else:
+                status = "accepted"
+                detail = step.says
+            if outcome.replayed:
+                status += " (already recorded)"
+            print(f"{where:>7}  {status}  {detail}")
+        print(f"\n{app.recorder.max_notification_id()} events in the log. "
+              "Read them with: brigade events tail -n 50")
+    finally:
+        writer.close()
+        app.close()
+    return 0
+
+
+def _tail(args: argparse.Namespace) -> int:
+    app = open_store(Settings.from_env())
+    try:
+        last = app.recorder.max_notification_id() or 0
+        start = args.after if args.after is not None else max(last - args.lines, 0)
+        while True:
+            batch = app.recorder.select_notifications(
+                start=start, limit=500, inclusive_of_start=False
+            )
+            for notification in batch:
+                print(_describe_event(app, notification), flush=True)
+                start = notification.id
+            if not args.follow:
+                return 0
+            if len(batch) < 500:
+                time.sleep(0.5)
+    finally:
+        app.close()
+
+
+def _describe_event(app: Brigade, notification: Notification) -> str:
+    event: Any = app.mapper.to_domain_event(notification)
+    state = {
+        k: v
+        for k, v in vars(event).items()
+        if k not in {"originator_id", "originator_version", "timestamp", "occurred_at",
+                     "actor", "command_id", "originator_topic"}
+    }
+    fields = " ".join(f"{k}={v}" for k, v in state.items())
+    field_time = getattr(event, "occurred_at", None)
+    when = field_time.isoformat(timespec="seconds") if field_time else "-"
+    kind = type(event).__qualname__
+    actor = getattr(event, "actor", "-")
+    return f"{notification.id:>8}  {when}  {kind:<32} {actor}  {fields}"
+
+
+def _bench_ingest(args: argparse.Namespace) -> int:
+    from bench.ingest import run
+
+    return run(quick=args.quick, submitters=args.submitters)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

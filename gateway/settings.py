@@ -1,0 +1,22 @@
+"""Settings from the environment, in one place; nothing connects when this is imported."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """BRIGADE_DATABASE_URL picks the store (default: SQLite in BRIGADE_DATA_DIR)."""
+
+    database_url: str | None = None
+    data_dir: Path = Path("brigade-data")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("BRIGADE_DATABASE_URL") or None,
+            data_dir=Path(os.environ.get("BRIGADE_DATA_DIR") or "brigade-data"),
+        )

@@ -1,0 +1,138 @@
+"""The PostgreSQL event store, with command records beside the events."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import NotSupportedError
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from psycopg.sql import SQL, Identifier
+
+from domain.store.transcoder import MsgpackTranscoder
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from uuid import UUID
+
+    from eventsourcing.persistence import StoredEvent, Transcoder
+    from eventsourcing.postgres import PostgresDatastore
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
+
+
+class BrigadePostgresApplicationRecorder(PostgresApplicationRecorder):
+    """Application recorder that also records processed commands atomically."""
+
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        events_table_name: str = "stored_events",
+        commands_table_name: str = "brigade_commands",
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.check_identifier_length(commands_table_name)
+        self.commands_table_name = commands_table_name
+        schema = Identifier(self.datastore.schema)
+        commands = Identifier(commands_table_name)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{commands} ("
+                "command_id text PRIMARY KEY, "
+                "outcome bytea NOT NULL)"
+            ).format(schema=schema, commands=commands)
+        )
+        # One statement for the whole batch, pipelined with the event insert.
+        self.insert_commands_statement = SQL(
+            "INSERT INTO {schema}.{commands} (command_id, outcome) "
+            "SELECT * FROM unnest(%s::text[], %s::bytea[])"
+        ).format(schema=schema, commands=commands)
+        self.select_commands_statement = SQL(
+            "SELECT command_id, outcome FROM {schema}.{commands} "
+            "WHERE command_id = ANY(%s::text[])"
+        ).format(schema=schema, commands=commands)
+        self.select_notification_ids_statement = SQL(
+            "SELECT k.i, e.notification_id "
+            "FROM unnest(%s::{id_type}[], %s::bigint[]) "
+            "WITH ORDINALITY AS k(originator_id, originator_version, i) "
+            "JOIN {schema}.{events} AS e "
+            "ON e.originator_id = k.originator_id "
+            "AND e.originator_version = k.originator_version"
+        ).format(
+            id_type=Identifier(self.datastore.originator_id_type),
+            schema=schema,
+            events=Identifier(self.events_table_name),
+        )
+
+    def insert_events(
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        commands: Sequence[tuple[str, bytes]] = (),
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        """Inserts events and (command_id, outcome) records in one transaction."""
+        if commands and self.datastore.enable_db_functions:
+            # That path inserts events through a database function and never
+            # calls _insert_events(), so the commands would be silently lost.
+            msg = "Command records need POSTGRES_ENABLE_DB_FUNCTIONS off"
+            raise NotSupportedError(msg)
+        notification_ids = super().insert_events(
+            stored_events, commands=commands, **kwargs
+        )
+        # The base gives None when there were no events; SQLite gives [].
+        return [] if notification_ids is None else notification_ids
+
+    def _insert_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> None:
+        # Called by the base inside the transaction, even with no events.
+        super()._insert_events(curs, stored_events, **kwargs)
+        commands: Sequence[tuple[str, bytes]] = kwargs.get("commands", ())
+        if commands:
+            # Sorted, so two batches sharing ids lock rows in the same order
+            # and one waits for the other instead of deadlocking.
+            ordered = sorted(commands)
+            curs.execute(
+                self.insert_commands_statement,
+                ([c[0] for c in ordered], [c[1] for c in ordered]),
+            )
+
+    def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
+        """The recorded outcome of each given command that has one."""
+        if not command_ids:
+            return {}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.select_commands_statement, (list(command_ids),))
+            return {row["command_id"]: bytes(row["outcome"]) for row in curs}
+
+    def select_notification_ids(
+        self, keys: Sequence[tuple[UUID, int]]
+    ) -> list[int | None]:
+        """The notification id of each (originator_id, version), None if absent."""
+        if not keys:
+            return []
+        positions: list[int | None] = [None] * len(keys)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                self.select_notification_ids_statement,
+                ([k[0] for k in keys], [k[1] for k in keys]),
+            )
+            for row in curs:
+                positions[row["i"] - 1] = row["notification_id"]
+        return positions
+
+
+class BrigadePostgresFactory(PostgresFactory):
+    """PostgresFactory for brigade: command records and msgpack."""
+
+    application_recorder_class = BrigadePostgresApplicationRecorder
+
+    def transcoder(self) -> Transcoder:
+        """MsgpackTranscoder, unless TRANSCODER_TOPIC names another."""
+        if self.env.get(self.TRANSCODER_TOPIC):
+            return super().transcoder()
+        return MsgpackTranscoder()

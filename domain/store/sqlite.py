@@ -1,0 +1,167 @@
+"""The SQLite event store: durable commits, and command records beside the events."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteDatastore,
+    SQLiteFactory,
+)
+
+from domain.store.transcoder import MsgpackTranscoder
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.persistence import StoredEvent, Transcoder
+    from eventsourcing.sqlite import SQLiteCursor
+    from eventsourcing.utils import Environment, EnvType
+
+
+class DurableSQLiteConnectionPool(SQLiteConnectionPool):
+    """Connections that fsync at every commit."""
+
+    def _create_connection(self) -> SQLiteConnection:
+        conn = super()._create_connection()
+        # In WAL mode the default (NORMAL) may lose the last commits on power
+        # loss; a command reported done must stay done, so fsync every commit.
+        # It is a per-connection setting, not stored in the database file.
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("PRAGMA synchronous=FULL")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+
+class DurableSQLiteDatastore(SQLiteDatastore):
+    """SQLiteDatastore whose connections are durable per commit."""
+
+    def __init__(self, db_name: str, **kwargs: Any) -> None:
+        super().__init__(db_name, **kwargs)
+        # The base builds its pool inline; swap it before any connection exists.
+        base = self.pool
+        self.pool = DurableSQLiteConnectionPool(
+            db_name=base.db_name,
+            lock_timeout=base.lock_timeout,
+            pool_size=base.pool_size,
+            max_overflow=base.max_overflow,
+            pool_timeout=base.pool_timeout,
+            max_age=base.max_age,
+            pre_ping=base.pre_ping,
+        )
+        base.close()
+
+
+class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    """Application recorder that also records processed commands atomically."""
+
+    def __init__(
+        self,
+        datastore: SQLiteDatastore,
+        events_table_name: str = "stored_events",
+        commands_table_name: str = "brigade_commands",
+    ) -> None:
+        # Needed by construct_create_table_statements(), called by the base.
+        self.commands_table_name = commands_table_name
+        super().__init__(datastore, events_table_name)
+        self.insert_commands_statement = (
+            f"INSERT INTO {commands_table_name} (command_id, outcome) VALUES (?, ?)"
+        )
+        # One fixed statement for any number of ids: they travel as a JSON array.
+        self.select_commands_statement = (
+            f"SELECT command_id, outcome FROM {commands_table_name} "
+            "WHERE command_id IN (SELECT value FROM json_each(?))"
+        )
+        self.select_notification_ids_statement = (
+            f"SELECT k.key, e.rowid FROM json_each(?) AS k "
+            f"JOIN {self.events_table_name} AS e "
+            "ON e.originator_id = json_extract(k.value, '$[0]') "
+            "AND e.originator_version = json_extract(k.value, '$[1]')"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = super().construct_create_table_statements()
+        # WITHOUT ROWID also makes SQLite refuse a NULL primary key.
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {self.commands_table_name} ("
+            "command_id TEXT PRIMARY KEY, "
+            "outcome BLOB NOT NULL) "
+            "WITHOUT ROWID"
+        )
+        return statements
+
+    def insert_events(
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        commands: Sequence[tuple[str, bytes]] = (),
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        """Inserts events and (command_id, outcome) records in one transaction."""
+        return super().insert_events(stored_events, commands=commands, **kwargs)
+
+    def _insert_events(
+        self,
+        c: SQLiteCursor,
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> Sequence[int] | None:
+        notification_ids = super()._insert_events(c, stored_events, **kwargs)
+        commands: Sequence[tuple[str, bytes]] = kwargs.get("commands", ())
+        if commands:
+            c.executemany(self.insert_commands_statement, commands)
+        return notification_ids
+
+    def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
+        """The recorded outcome of each given command that has one."""
+        if not command_ids:
+            return {}
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.select_commands_statement, (json.dumps(list(command_ids)),))
+            return {row[0]: row[1] for row in c.fetchall()}
+
+    def select_notification_ids(
+        self, keys: Sequence[tuple[UUID, int]]
+    ) -> list[int | None]:
+        """The notification id of each (originator_id, version), None if absent."""
+        if not keys:
+            return []
+        # Stored ids are UUID hex (as the base writes them), or text as given.
+        pairs = [[i.hex if isinstance(i, UUID) else i, version] for i, version in keys]
+        positions: list[int | None] = [None] * len(keys)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.select_notification_ids_statement, (json.dumps(pairs),))
+            for index, rowid in c.fetchall():
+                positions[index] = rowid
+        return positions
+
+
+class BrigadeSQLiteFactory(SQLiteFactory):
+    """SQLiteFactory for brigade: durable connections, command records, msgpack."""
+
+    application_recorder_class = BrigadeSQLiteApplicationRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        base = self.datastore
+        self.datastore = DurableSQLiteDatastore(
+            db_name=base.pool.db_name,
+            lock_timeout=base.pool.lock_timeout,
+            single_row_tracking=base.single_row_tracking,
+            originator_id_type=base.originator_id_type,
+        )
+        base.close()
+
+    def transcoder(self) -> Transcoder:
+        """MsgpackTranscoder, unless TRANSCODER_TOPIC names another."""
+        if self.env.get(self.TRANSCODER_TOPIC):
+            return super().transcoder()
+        return MsgpackTranscoder()

@@ -1,7 +1,9 @@
 """`brigade bench ingest`: durable events/s of three write paths, side by side.
 
 1. raw sqlite3 `executemany` of rows of the same size, 500 per commit (the limit);
-2. eventsourcing's plain save-per-command (one commit, one fsync, per command);
+2. eventsourcing's plain save-per-command (one commit, one fsync, per command),
+   with the same concurrent submitters as brigade (`naive_eps`, the like-for-like
+   baseline) and, for context, from a single thread (`naive_single_eps`);
 3. brigade's write path with concurrent submitters (group commit).
 
 All three write a file on the same disk, in WAL mode with synchronous=FULL, and
@@ -26,6 +28,7 @@ from eventsourcing.application import Application
 
 from domain import commands as c
 from domain.app import Brigade
+from domain.ids import uuid7
 from domain.model.base import Provenance
 from domain.model.volunteer import Volunteer
 from domain.store.config import store_env
@@ -47,7 +50,7 @@ class Result:
 
 
 def run(*, quick: bool, submitters: int) -> int:
-    seconds = 5.0 if quick else 20.0
+    seconds = 4.0 if quick else 20.0
     with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
         root = Path(tmp)
         sample = _sample_row(root / "sample")
@@ -55,8 +58,9 @@ def run(*, quick: bool, submitters: int) -> int:
               f"{seconds:g} s per path; files in {root}")
         raw = _raw_sqlite(root / "raw.sqlite3", sample, seconds)
         naive = _naive(root / "naive.sqlite3", submitters, seconds)
+        single = _naive(root / "single.sqlite3", 1, seconds)
         ours, durable, batches = _brigade(root / "brigade", submitters, seconds)
-    results = [raw, naive, ours]
+    results = [raw, naive, single, ours]
     print(f"\n{'write path':<44}{'events':>10}{'seconds':>10}{'events/s':>12}")
     for r in results:
         print(f"{r.name:<44}{r.events:>10}{r.seconds:>10.2f}{r.eps:>12,.0f}")
@@ -67,6 +71,7 @@ def run(*, quick: bool, submitters: int) -> int:
     print(json.dumps({
         "raw_sqlite_eps": round(raw.eps),
         "naive_eps": round(naive.eps),
+        "naive_single_eps": round(single.eps),
         "brigade_eps": round(ours.eps),
         "ratio_vs_naive": round(ratio, 2),
         "submitters": submitters,
@@ -156,7 +161,8 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
     elapsed = time.perf_counter() - started
     app.close()
     assert synchronous == 2, f"eventsourcing's SQLite ran with synchronous={synchronous}"
-    return Result("eventsourcing save per command", sum(count), elapsed)
+    threads = "1 thread" if submitters == 1 else f"{submitters} threads"
+    return Result(f"eventsourcing save per command ({threads})", sum(count), elapsed)
 
 
 def _pragma(app: Application[UUID], name: str) -> int:
@@ -173,7 +179,7 @@ def _brigade(path: Path, submitters: int, seconds: float) -> tuple[Result, bool,
     for i in range(submitters):
         outcome = writer.execute(
             c.RegisterVolunteer(
-                command_id=uuid4(),
+                command_id=uuid7(),
                 actor=c.Actor(Role.COMMANDER, "bench"),
                 occurred_at=datetime.now(UTC),
                 name=f"V{i}",
@@ -189,7 +195,7 @@ def _brigade(path: Path, submitters: int, seconds: float) -> tuple[Result, bool,
         while time.perf_counter() < deadline:
             outcome = await writer.send(
                 c.ReportPosition(
-                    command_id=uuid4(),
+                    command_id=uuid7(),
                     actor=me,
                     occurred_at=datetime.now(UTC),
                     volunteer_id=vid,

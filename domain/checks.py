@@ -29,6 +29,8 @@ def invalid(message: str) -> InvalidCommand:
 
 def number(name: str, value: object, low: float, high: float) -> float:
     """A finite real number within [low, high]."""
+    if type(value) is float and low <= value <= high:  # the common case, quickly
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise invalid(f"{name} must be a number")
     if not math.isfinite(value) or not low <= value <= high:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import ClassVar
 from uuid import UUID
 
@@ -25,9 +26,14 @@ class Actor:
     id: str
 
     def __str__(self) -> str:
+        return self.name
+
+    # Cached: one connection's actor sends many commands on the hot path.
+    @cached_property
+    def name(self) -> str:
         return f"{self.role.value}:{self.id}"
 
-    @property
+    @cached_property
     def volunteer_id(self) -> UUID | None:
         return UUID(self.id) if self.role is Role.VOLUNTEER else None
 

@@ -29,8 +29,10 @@ class WriteUnit:
     def __init__(self, load: Loader, load_stored: Loader) -> None:
         self._load = load
         self._load_stored = load_stored
-        self.touched: dict[UUID, BrigadeAggregate | None] = {}
-        self.loaded_versions: dict[UUID, int] = {}
+        # Keyed by UUID.int: a UUID's hash is computed in Python, an int's is not,
+        # and the write path looks aggregates up several times per command.
+        self.touched: dict[int, BrigadeAggregate | None] = {}
+        self.loaded_versions: dict[int, int] = {}
         self.events: list[CanMutateAggregate[UUID]] = []
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
@@ -40,14 +42,17 @@ class WriteUnit:
     def add(self, aggregate: BrigadeAggregate) -> None:
         if self._get(aggregate.id) is not None:
             raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
-        self.touched[aggregate.id] = aggregate
+        self.touched[aggregate.id.int] = aggregate
 
     def _get(self, aggregate_id: UUID) -> BrigadeAggregate | None:
-        if aggregate_id not in self.touched:
+        key = aggregate_id.int
+        try:
+            return self.touched[key]
+        except KeyError:
             aggregate = self._load(aggregate_id)
-            self.touched[aggregate_id] = aggregate
-            self.loaded_versions[aggregate_id] = 0 if aggregate is None else aggregate.version
-        return self.touched[aggregate_id]
+            self.touched[key] = aggregate
+            self.loaded_versions[key] = 0 if aggregate is None else aggregate.version
+            return aggregate
 
     def run(self, decide: Callable[[WriteUnit], R]) -> tuple[R, int, int]:
         """Run one command; returns its result and the slice of `events` it added."""
@@ -73,7 +78,7 @@ class WriteUnit:
             for event in self.events:
                 if event.originator_id == aggregate_id:
                     aggregate = cast(BrigadeAggregate, event.mutate(aggregate))
-            self.touched[aggregate_id] = aggregate
+            self.touched[aggregate_id.int] = aggregate
 
     def collect(self) -> None:
         """Forget pending events once they are stored: the batch's list is the record."""

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future
+from uuid import UUID
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,6 @@ from domain.unit_of_work import WriteUnit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from uuid import UUID
 
     from domain.app import Brigade
     from domain.commands import Command
@@ -95,7 +95,7 @@ class CommandWriter:
         # How long a batch may wait for more of the callers the last batch served.
         self.linger = linger
         self._last_batch = 1
-        self._cache: OrderedDict[UUID, BrigadeAggregate] = OrderedDict()
+        self._cache: OrderedDict[int, BrigadeAggregate] = OrderedDict()  # by UUID.int
         self._cache_size = cache_size
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._listeners: list[Callable[[int], None]] = []
@@ -183,7 +183,11 @@ class CommandWriter:
         # The same command id twice in one batch runs once; the others get its outcome.
         groups: dict[UUID, list[_Pending]] = {}
         for pending in batch:
-            groups.setdefault(pending.command.command_id, []).append(pending)
+            key = pending.command.command_id
+            if key in groups:
+                groups[key].append(pending)
+            else:
+                groups[key] = [pending]
         try:
             outcomes = self.app.recorded_outcomes(list(groups))
         except Exception as error:
@@ -287,8 +291,8 @@ class CommandWriter:
         try:
             positions = self._store(unit, decisions)
         except Exception:
-            for aggregate_id in unit.touched:
-                self._cache.pop(aggregate_id, None)
+            for key in unit.touched:
+                self._cache.pop(key, None)
             raise
         self._remember(unit)
         self._advance(positions)
@@ -328,23 +332,23 @@ class CommandWriter:
     def _remember(self, unit: WriteUnit) -> None:
         unit.collect()
         interval = self.app.snapshot_interval
-        for aggregate_id, aggregate in unit.touched.items():
+        for key, aggregate in unit.touched.items():
             if aggregate is None:
                 continue
-            self._cache[aggregate_id] = aggregate
-            self._cache.move_to_end(aggregate_id)
-            before = unit.loaded_versions.get(aggregate_id, 0)
+            self._cache[key] = aggregate
+            self._cache.move_to_end(key)
+            before = unit.loaded_versions.get(key, 0)
             if self.app.snapshots is not None and aggregate.version // interval > before // interval:
                 # A snapshot is derived data: losing one costs only a slower load.
                 try:
                     self.app.snapshots.put([Snapshot.take(aggregate)])
                 except Exception:
-                    log.exception("could not snapshot %s", aggregate_id)
+                    log.exception("could not snapshot %s", aggregate.id)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
     def _load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
-        aggregate = self._cache.get(aggregate_id)
+        aggregate = self._cache.get(aggregate_id.int)
         return aggregate if aggregate is not None else self.app.load(aggregate_id)
 
     def _forget_what_others_wrote(self) -> None:
@@ -362,7 +366,7 @@ class CommandWriter:
             if not notifications:
                 break
             for notification in notifications:
-                self._cache.pop(notification.originator_id, None)  # type: ignore[arg-type]
+                self._cache.pop(UUID(str(notification.originator_id)).int, None)
             self._seen = notifications[-1].id
         self._seen = last
 

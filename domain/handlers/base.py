@@ -70,7 +70,7 @@ def decide(uow: UnitOfWork, command: c.Command, now: datetime, max_skew: timedel
             f"field time {at.isoformat()} is ahead of the server clock by more than "
             f"{max_skew.total_seconds():g} s; check the phone's clock",
         )
-    p = Provenance(occurred_at=at, actor=str(command.actor), command_id=command.command_id)
+    p = Provenance(occurred_at=at, actor=command.actor.name, command_id=command.command_id)
     return handler(uow, command, p)
 
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 # Events in the order they were triggered across all aggregates of one unit of
 # work, so that a batch is stored in exactly the order its commands decided it.
@@ -21,15 +17,18 @@ _journal: ContextVar[list[CanMutateAggregate[UUID]] | None] = ContextVar(
 )
 
 
-@contextmanager
-def journal() -> Iterator[list[CanMutateAggregate[UUID]]]:
+class journal:  # noqa: N801 (used as a context manager, like contextlib's)
     """Collect every event triggered in this context, in trigger order."""
-    events: list[CanMutateAggregate[UUID]] = []
-    token = _journal.set(events)
-    try:
-        yield events
-    finally:
-        _journal.reset(token)
+
+    __slots__ = ("events", "token")
+
+    def __enter__(self) -> list[CanMutateAggregate[UUID]]:
+        self.events: list[CanMutateAggregate[UUID]] = []
+        self.token = _journal.set(self.events)
+        return self.events
+
+    def __exit__(self, *_: object) -> None:
+        _journal.reset(self.token)
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Benchmarks, run by `brigade bench ...`; each measures against a baseline in the same run."""
+"""Benchmarks, run by `brigade bench ...`, each beside a baseline in the same run."""

@@ -54,8 +54,10 @@ def run(*, quick: bool, submitters: int) -> int:
     with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
         root = Path(tmp)
         sample = _sample_row(root / "sample")
-        print(f"row: {len(sample[3])} bytes of state; {submitters} submitters; "
-              f"{seconds:g} s per path; files in {root}")
+        print(
+            f"row: {len(sample[3])} bytes of state; {submitters} submitters; "
+            f"{seconds:g} s per path; files in {root}"
+        )
         raw = _raw_sqlite(root / "raw.sqlite3", sample, seconds)
         naive = _naive(root / "naive.sqlite3", submitters, seconds)
         single = _naive(root / "single.sqlite3", 1, seconds)
@@ -65,20 +67,26 @@ def run(*, quick: bool, submitters: int) -> int:
     for r in results:
         print(f"{r.name:<44}{r.events:>10}{r.seconds:>10.2f}{r.eps:>12,.0f}")
     ratio = ours.eps / naive.eps if naive.eps else 0.0
-    print(f"\nbrigade vs eventsourcing save-per-command: {ratio:.1f}x "
-          f"(target >= 5); mean batch {ours.events / max(batches, 1):.1f} commands; "
-          f"every acknowledged event durable: {durable}")
-    print(json.dumps({
-        "raw_sqlite_eps": round(raw.eps),
-        "naive_eps": round(naive.eps),
-        "naive_single_eps": round(single.eps),
-        "brigade_eps": round(ours.eps),
-        "ratio_vs_naive": round(ratio, 2),
-        "submitters": submitters,
-        "durable": durable,
-        "synchronous": "FULL",
-        "quick": quick,
-    }))
+    print(
+        f"\nbrigade vs eventsourcing save-per-command: {ratio:.1f}x "
+        f"(target >= 5); mean batch {ours.events / max(batches, 1):.1f} commands; "
+        f"every acknowledged event durable: {durable}"
+    )
+    print(
+        json.dumps(
+            {
+                "raw_sqlite_eps": round(raw.eps),
+                "naive_eps": round(naive.eps),
+                "naive_single_eps": round(single.eps),
+                "brigade_eps": round(ours.eps),
+                "ratio_vs_naive": round(ratio, 2),
+                "submitters": submitters,
+                "durable": durable,
+                "synchronous": "FULL",
+                "quick": quick,
+            }
+        )
+    )
     return 0 if durable else 1
 
 
@@ -98,10 +106,17 @@ def _sample_row(path: Path) -> tuple[str, int, str, bytes]:
     )
     stored = app.mapper.to_stored_event(volunteer.collect_events()[-1])
     app.close()
-    return (str(stored.originator_id), stored.originator_version, stored.topic, stored.state)
+    return (
+        str(stored.originator_id),
+        stored.originator_version,
+        stored.topic,
+        stored.state,
+    )
 
 
-def _raw_sqlite(path: Path, sample: tuple[str, int, str, bytes], seconds: float) -> Result:
+def _raw_sqlite(
+    path: Path, sample: tuple[str, int, str, bytes], seconds: float
+) -> Result:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -139,13 +154,23 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
 
     def submit(i: int) -> None:
         volunteer = Volunteer.register(
-            uuid4(), name=f"V{i}", contact="x", community="", domains=[], p=_provenance()
+            uuid4(),
+            name=f"V{i}",
+            contact="x",
+            community="",
+            domains=[],
+            p=_provenance(),
         )
         app.save(volunteer)
         barrier.wait()
         while time.perf_counter() < deadline[0]:
             volunteer.report_position(
-                lat=24.9, lon=118.6, accuracy=8.0, heading=90.0, speed=1.2, p=_provenance()
+                lat=24.9,
+                lon=118.6,
+                accuracy=8.0,
+                heading=90.0,
+                speed=1.2,
+                p=_provenance(),
             )
             app.save(volunteer)
             count[i] += 1
@@ -160,9 +185,11 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
         t.join()
     elapsed = time.perf_counter() - started
     app.close()
-    assert synchronous == 2, f"eventsourcing's SQLite ran with synchronous={synchronous}"
-    threads = "1 thread" if submitters == 1 else f"{submitters} threads"
-    return Result(f"eventsourcing save per command ({threads})", sum(count), elapsed)
+    assert synchronous == 2, (
+        f"eventsourcing's SQLite ran with synchronous={synchronous}"
+    )
+    how = "1 thread" if submitters == 1 else f"{submitters} threads"
+    return Result(f"eventsourcing save per command ({how})", sum(count), elapsed)
 
 
 def _pragma(app: Application[UUID], name: str) -> int:
@@ -220,11 +247,15 @@ def _brigade(path: Path, submitters: int, seconds: float) -> tuple[Result, bool,
     writer.close()
     app.close()
     durable = _all_present(path / "brigade.sqlite3", acked)
-    return Result(f"brigade write path ({submitters} submitters)", len(acked), elapsed), durable, batches
+    return (
+        Result(f"brigade write path ({submitters} submitters)", len(acked), elapsed),
+        durable,
+        batches,
+    )
 
 
 def _all_present(path: Path, positions: list[int]) -> bool:
-    """Whether every acknowledged position is in the file, read by a fresh connection."""
+    """Whether every acknowledged position is in the file, read afresh."""
     conn = sqlite3.connect(path)
     try:
         present = {row[0] for row in conn.execute("SELECT rowid FROM stored_events")}

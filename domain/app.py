@@ -1,8 +1,7 @@
-"""The brigade application: one event store holding every aggregate, and command records."""
+"""The brigade application: one event store for every aggregate, and command records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from uuid import UUID
@@ -13,6 +12,8 @@ from domain.model.base import BrigadeAggregate
 from domain.outcome import Outcome, Rejection
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
     from eventsourcing.persistence import StoredEvent
     from eventsourcing.utils import EnvType
 
@@ -42,7 +43,7 @@ class CommandRecorder(Protocol):
 
 
 class Brigade(Application[UUID]):
-    """The event store of one brigade deployment, with typed reads and command records."""
+    """The event store of one deployment, with typed reads and command records."""
 
     name = "brigade"
     is_snapshotting_enabled = True
@@ -60,8 +61,8 @@ class Brigade(Application[UUID]):
         self.max_skew = max_skew
         if not hasattr(self.recorder, "select_commands"):
             msg = (
-                f"{type(self.recorder).__name__} keeps no command records: configure the "
-                "store with domain.store.config.store_env()"
+                f"{type(self.recorder).__name__} keeps no command records: "
+                "configure the store with domain.store.config.store_env()"
             )
             raise TypeError(msg)
 
@@ -72,7 +73,7 @@ class Brigade(Application[UUID]):
     def load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
         """The aggregate as stored, or None."""
         try:
-            return cast(BrigadeAggregate, self.repository.get(aggregate_id))
+            return cast("BrigadeAggregate", self.repository.get(aggregate_id))
         except AggregateNotFoundError:
             return None
 

@@ -7,10 +7,12 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from domain.errors import Code, InvalidCommand
-from domain.types import LonLat
+
+if TYPE_CHECKING:
+    from domain.types import LonLat
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -55,7 +57,9 @@ def longitude(value: object) -> float:
     return number("longitude", value, -180.0, 180.0)
 
 
-def text(name: str, value: object, *, limit: int = MAX_TEXT, required: bool = True) -> str:
+def text(
+    name: str, value: object, *, limit: int = MAX_TEXT, required: bool = True
+) -> str:
     """A string of at most `limit` characters, stripped; non-empty when required."""
     if not isinstance(value, str):
         raise invalid(f"{name} must be text")
@@ -70,6 +74,8 @@ def text(name: str, value: object, *, limit: int = MAX_TEXT, required: bool = Tr
 def choice(name: str, value: object, allowed: type[E]) -> E:
     """One of an enumeration's values."""
     try:
+        if not isinstance(value, str):
+            raise ValueError(value)
         return allowed(value)
     except ValueError:
         options = ", ".join(m.value for m in allowed)

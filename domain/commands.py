@@ -7,12 +7,14 @@ the time it happened in the field as the client saw it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cached_property
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.types import LonLat, Role
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 COMMANDER = frozenset({Role.COMMANDER})
 FIELD = frozenset({Role.COMMANDER, Role.VOLUNTEER})

@@ -1,12 +1,12 @@
-"""What a command's sender learns: accepted with the positions of its events, or why not."""
+"""What a command's sender learns: accepted, with its events' positions, or why not."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from uuid import UUID
 
     from domain.errors import DomainError
@@ -25,7 +25,7 @@ class Rejection:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of one command; `replayed` when it is the recorded result of a retry."""
+    """The result of one command; `replayed` when recorded earlier (a retry)."""
 
     command_id: UUID
     positions: tuple[int, ...] = ()

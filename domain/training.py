@@ -7,13 +7,16 @@ dispatchable) can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from uuid import UUID
+from typing import TYPE_CHECKING
 
 from domain.errors import Code
 from domain.types import IncidentKind, ServiceDomain, Vetting
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
+    from datetime import datetime
+    from uuid import UUID
 
 # Courses every volunteer must pass before any duty.
 REQUIRED_COURSES: Mapping[str, str] = {
@@ -84,7 +87,8 @@ def dispatch_refusal(
     for course, title in REQUIRED_COURSES.items():
         if course not in passed_courses:
             return Refusal(
-                Code.TRAINING_INCOMPLETE, f"no training, no duty: {title} course not passed"
+                Code.TRAINING_INCOMPLETE,
+                f"no training, no duty: {title} course not passed",
             )
     if needs is not None and DOMAIN_COURSES[needs] not in passed_courses:
         title = course_title(DOMAIN_COURSES[needs])
@@ -98,7 +102,9 @@ def dispatch_refusal(
             f"policy expired {insured_until.date().isoformat()}",
         )
     if not on_shift:
-        return Refusal(Code.OFF_SHIFT, "off shift: the volunteer has not started a shift")
+        return Refusal(
+            Code.OFF_SHIFT, "off shift: the volunteer has not started a shift"
+        )
     if busy_with is not None:
         return Refusal(Code.BUSY, f"busy: already dispatched to incident {busy_with}")
     return None

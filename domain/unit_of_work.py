@@ -1,4 +1,4 @@
-"""The unit of work a batch of commands runs in: aggregates loaded once, events in order.
+"""The unit of work a batch of commands runs in: aggregates loaded once, in order.
 
 Commands in one batch see each other's effects. A command that fails is rolled
 back on its own: the aggregates it touched are rebuilt from the store plus the
@@ -77,11 +77,11 @@ class WriteUnit:
             aggregate = self._load_stored(aggregate_id)
             for event in self.events:
                 if event.originator_id == aggregate_id:
-                    aggregate = cast(BrigadeAggregate, event.mutate(aggregate))
+                    aggregate = cast("BrigadeAggregate", event.mutate(aggregate))
             self.touched[aggregate_id.int] = aggregate
 
     def collect(self) -> None:
-        """Forget pending events once they are stored: the batch's list is the record."""
+        """Forget pending events once stored: the batch's list is the record."""
         for aggregate in self.touched.values():
             if aggregate is not None:
                 aggregate.collect_events()

@@ -17,15 +17,15 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future
-from uuid import UUID
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError
 
 from domain.errors import DomainError
-from domain.handlers import decide
+from domain.handlers import Result, decide
 from domain.outcome import Outcome, Rejection
 from domain.unit_of_work import WriteUnit
 
@@ -58,7 +58,9 @@ class _Pending:
     loop: asyncio.AbstractEventLoop | None = None
 
 
-def _settle_all(settled: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]]) -> None:
+def _settle_all(
+    settled: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]],
+) -> None:
     for future, result in settled:
         if future.done():  # the caller gave up waiting
             continue
@@ -104,7 +106,9 @@ class CommandWriter:
         self._seen = 0
         self._closed = False
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name="brigade-writer", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name="brigade-writer", daemon=True
+        )
         self._thread.start()
         self.batches = 0
         self.commands = 0
@@ -207,7 +211,9 @@ class CommandWriter:
             for i, pending in enumerate(group):
                 if outcome is None:
                     continue  # its future already carries the failure
-                self._settle(pending, outcome if i == 0 else replace(outcome, replayed=True))
+                self._settle(
+                    pending, outcome if i == 0 else replace(outcome, replayed=True)
+                )
         self._deliver()
         self.batches += 1
         self.commands += len(batch)
@@ -217,7 +223,10 @@ class CommandWriter:
 
     def _deliver(self) -> None:
         """Hand every outcome of the batch to its caller: one wake-up per event loop."""
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Outcome], Outcome | BaseException]]] = {}
+        by_loop: dict[
+            asyncio.AbstractEventLoop,
+            list[tuple[asyncio.Future[Outcome], Outcome | BaseException]],
+        ] = {}
         for pending, result in self._settled:
             if pending.loop is None:
                 future = pending.future
@@ -253,7 +262,9 @@ class CommandWriter:
         for attempt in range(CONFLICT_RETRIES):
             if not isinstance(error, IntegrityError):
                 break
-            time.sleep(random.uniform(0, min(CONFLICT_PAUSE * 2**attempt, CONFLICT_PAUSE_CAP)))
+            time.sleep(
+                random.uniform(0, min(CONFLICT_PAUSE * 2**attempt, CONFLICT_PAUSE_CAP))
+            )
             # Another writer got there first: with this command id, or with a new
             # version of an aggregate. Either way, look again with fresh state.
             key = pending.command.command_id
@@ -275,19 +286,27 @@ class CommandWriter:
         for pending in pendings:
             command = pending.command
             start = len(unit.events)
+
+            def run(u: WriteUnit, command: Command = command) -> Result:
+                return decide(u, command, now, self.app.max_skew)
+
             try:
-                result, start, stop = unit.run(
-                    lambda u, c=command: decide(u, c, now, self.app.max_skew)
+                result, start, stop = unit.run(run)
+                decisions.append(
+                    _Decision(pending, start, stop, dict(result), None, True)
                 )
-                decisions.append(_Decision(pending, start, stop, dict(result), None, True))
             except DomainError as error:
                 stop = len(unit.events)
                 decisions.append(
-                    _Decision(pending, start, stop, {}, Rejection.of(error), error.recorded)
+                    _Decision(
+                        pending, start, stop, {}, Rejection.of(error), error.recorded
+                    )
                 )
             except Exception as error:  # a bug in a handler: fail this command only
                 log.exception("command %s failed", command.command_id)
-                decisions.append(_Decision(pending, start, start, {}, None, False, error))
+                decisions.append(
+                    _Decision(pending, start, start, {}, None, False, error)
+                )
         try:
             positions = self._store(unit, decisions)
         except Exception:
@@ -316,7 +335,10 @@ class CommandWriter:
         records = []
         for d in decisions:
             if d.recorded and d.failure is None:
-                keys = [(e.originator_id, e.originator_version) for e in unit.events[d.start : d.stop]]
+                keys = [
+                    (e.originator_id, e.originator_version)
+                    for e in unit.events[d.start : d.stop]
+                ]
                 records.append(
                     (
                         str(d.pending.command.command_id),
@@ -338,7 +360,10 @@ class CommandWriter:
             self._cache[key] = aggregate
             self._cache.move_to_end(key)
             before = unit.loaded_versions.get(key, 0)
-            if self.app.snapshots is not None and aggregate.version // interval > before // interval:
+            if (
+                self.app.snapshots is not None
+                and aggregate.version // interval > before // interval
+            ):
                 # A snapshot is derived data: losing one costs only a slower load.
                 try:
                     self.app.snapshots.put([Snapshot.take(aggregate)])
@@ -372,6 +397,10 @@ class CommandWriter:
 
     def _advance(self, positions: list[int]) -> None:
         # Our own events keep the cache current only if nobody wrote in between.
-        if positions and positions[0] == self._seen + 1 and positions == sorted(positions):
+        if (
+            positions
+            and positions[0] == self._seen + 1
+            and positions == sorted(positions)
+        ):
             if positions[-1] - positions[0] + 1 == len(positions):
                 self._seen = positions[-1]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from gateway.bootstrap import describe, open_store, start_writer
+from gateway.bootstrap import ConfigurationError, describe, open_store, start_writer
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from eventsourcing.persistence import Notification
 
     from domain.app import Brigade
@@ -26,6 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return run(args)
+    except ConfigurationError as error:
+        print(f"brigade: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -47,15 +51,22 @@ def _parser() -> argparse.ArgumentParser:
     events = commands.add_parser("events", help="read the event log")
     events_commands = events.add_subparsers(title="events commands", metavar="COMMAND")
     tail = events_commands.add_parser("tail", help="print the latest events")
-    tail.add_argument("-n", "--lines", type=int, default=20, help="how many (default 20)")
-    tail.add_argument("--after", type=int, help="print events after this position instead")
-    tail.add_argument("-f", "--follow", action="store_true", help="keep printing new events")
+    tail.add_argument(
+        "-n", "--lines", type=int, default=20, help="how many (default 20)"
+    )
+    tail.add_argument(
+        "--after", type=int, help="print events after this position instead"
+    )
+    tail.add_argument(
+        "-f", "--follow", action="store_true", help="keep printing new events"
+    )
     tail.set_defaults(run=_tail)
 
     bench = commands.add_parser("bench", help="run a benchmark (see bench/)")
     bench_commands = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK")
     ingest = bench_commands.add_parser(
-        "ingest", help="durable events/s: raw sqlite3, eventsourcing, brigade's write path"
+        "ingest",
+        help="durable events/s: raw sqlite3, eventsourcing, brigade's write path",
     )
     ingest.add_argument("--quick", action="store_true", help="a short run (under 30 s)")
     ingest.add_argument("--submitters", type=int, default=50)
@@ -76,15 +87,18 @@ def _demo(_: argparse.Namespace) -> int:
             where = f"#{outcome.position}" if outcome.position is not None else "--"
             if outcome.rejection is not None:
                 status = "refused "
-                detail = f"{step.says}: {outcome.rejection.message} [{outcome.rejection.code}]"
+                why = outcome.rejection
+                detail = f"{step.says}: {why.message} [{why.code}]"
             else:
                 status = "accepted"
                 detail = step.says
             if outcome.replayed:
                 status += " (already recorded)"
             print(f"{where:>7}  {status}  {detail}")
-        print(f"\n{app.recorder.max_notification_id()} events in the log. "
-              "Read them with: brigade events tail -n 50")
+        print(
+            f"\n{app.recorder.max_notification_id()} events in the log. "
+            "Read them with: brigade events tail -n 50"
+        )
     finally:
         writer.close()
         app.close()
@@ -116,8 +130,16 @@ def _describe_event(app: Brigade, notification: Notification) -> str:
     state = {
         k: v
         for k, v in vars(event).items()
-        if k not in {"originator_id", "originator_version", "timestamp", "occurred_at",
-                     "actor", "command_id", "originator_topic"}
+        if k
+        not in {
+            "originator_id",
+            "originator_version",
+            "timestamp",
+            "occurred_at",
+            "actor",
+            "command_id",
+            "originator_topic",
+        }
     }
     fields = " ".join(f"{k}={v}" for k, v in state.items())
     field_time = getattr(event, "occurred_at", None)

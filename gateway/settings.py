@@ -1,4 +1,4 @@
-"""Settings from the environment, in one place; nothing connects when this is imported."""
+"""Settings from the environment, in one place; nothing connects on import."""
 
 from __future__ import annotations
 

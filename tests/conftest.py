@@ -34,7 +34,9 @@ def postgres_url() -> Iterator[str]:
         yield f"{POSTGRES_URL}?schema={schema}"
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+            conn.execute(
+                sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema))
+            )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -52,7 +54,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def open_app(store_url: str, tmp_path: Path, clock: Clock) -> Iterator[Callable[[], Brigade]]:
+def open_app(
+    store_url: str, tmp_path: Path, clock: Clock
+) -> Iterator[Callable[[], Brigade]]:
     """Opens the test store as often as a test likes: a restart is a reopen."""
     opened: list[Brigade] = []
 

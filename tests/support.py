@@ -51,18 +51,28 @@ class Scenario:
         fields.setdefault("occurred_at", self.field_time)
         return kind(actor=actor, **fields)
 
-    def do(self, kind: type[c.Command], /, *, actor: c.Actor = COMMANDER, **fields: Any) -> Outcome:
+    def do(
+        self, kind: type[c.Command], /, *, actor: c.Actor = COMMANDER, **fields: Any
+    ) -> Outcome:
         command = self.command(kind, actor=actor, **fields)
         self.sent.append(command)
         return self.writer.execute(command)
 
-    def ok(self, kind: type[c.Command], /, *, actor: c.Actor = COMMANDER, **fields: Any) -> Outcome:
+    def ok(
+        self, kind: type[c.Command], /, *, actor: c.Actor = COMMANDER, **fields: Any
+    ) -> Outcome:
         outcome = self.do(kind, actor=actor, **fields)
         assert outcome.accepted, outcome.rejection
         return outcome
 
     def new(
-        self, kind: type[c.Command], key: str, /, *, actor: c.Actor = COMMANDER, **fields: Any
+        self,
+        kind: type[c.Command],
+        key: str,
+        /,
+        *,
+        actor: c.Actor = COMMANDER,
+        **fields: Any,
     ) -> UUID:
         """Send a create command and return the id of what it created."""
         return UUID(self.ok(kind, actor=actor, **fields).result[key])
@@ -71,7 +81,9 @@ class Scenario:
         outcome = self.ok(c.OpenOperation, name=name, kind="typhoon")
         return UUID(outcome.result["operation_id"])
 
-    def incident(self, operation_id: UUID, kind: str = "flood", severity: int = 4) -> UUID:
+    def incident(
+        self, operation_id: UUID, kind: str = "flood", severity: int = 4
+    ) -> UUID:
         lon, lat = QUANZHOU
         outcome = self.ok(
             c.ReportIncident,
@@ -87,7 +99,10 @@ class Scenario:
 
     def registered(self, name: str = "Chen Wei", domains: tuple[str, ...] = ()) -> UUID:
         outcome = self.ok(
-            c.RegisterVolunteer, name=name, contact="+86 595 0000", domains=list(domains)
+            c.RegisterVolunteer,
+            name=name,
+            contact="+86 595 0000",
+            domains=list(domains),
         )
         return UUID(outcome.result["volunteer_id"])
 
@@ -105,7 +120,9 @@ class Scenario:
         if vetted:
             self.ok(c.DecideVetting, volunteer_id=vid, approved=True)
         for course in courses:
-            self.ok(c.RecordCourse, volunteer_id=vid, course=course, passed=True, score=88)
+            self.ok(
+                c.RecordCourse, volunteer_id=vid, course=course, passed=True, score=88
+            )
         if insured:
             self.ok(
                 c.RecordInsurance,

@@ -7,4 +7,12 @@ that span aggregates (who may act, which operation is open, who is dispatchable)
 from domain.handlers import incidents, people, premises
 from domain.handlers.base import HANDLERS, Result, UnitOfWork, decide
 
-__all__ = ["HANDLERS", "Result", "UnitOfWork", "decide", "incidents", "people", "premises"]
+__all__ = [
+    "HANDLERS",
+    "Result",
+    "UnitOfWork",
+    "decide",
+    "incidents",
+    "people",
+    "premises",
+]

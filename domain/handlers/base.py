@@ -41,7 +41,9 @@ Handler = Callable[[UnitOfWork, Any, Provenance], Result]
 HANDLERS: dict[type[c.Command], Handler] = {}
 
 
-def handles(command_class: type[C]) -> Callable[[Callable[[UnitOfWork, C, Provenance], Result]], Handler]:
+def handles(
+    command_class: type[C],
+) -> Callable[[Callable[[UnitOfWork, C, Provenance], Result]], Handler]:
     def register(handler: Callable[[UnitOfWork, C, Provenance], Result]) -> Handler:
         HANDLERS[command_class] = handler
         return handler
@@ -49,20 +51,29 @@ def handles(command_class: type[C]) -> Callable[[Callable[[UnitOfWork, C, Proven
     return register
 
 
-def decide(uow: UnitOfWork, command: c.Command, now: datetime, max_skew: timedelta) -> Result:
+def decide(
+    uow: UnitOfWork, command: c.Command, now: datetime, max_skew: timedelta
+) -> Result:
     """Check who may act and when it happened, then hand the command to its handler."""
     handler = HANDLERS.get(type(command))
     if handler is None:
-        raise InvalidCommand(Code.UNKNOWN_COMMAND, f"unknown command {type(command).__name__}")
+        raise InvalidCommand(
+            Code.UNKNOWN_COMMAND, f"unknown command {type(command).__name__}"
+        )
     if command.actor.role not in command.allowed:
         raise Forbidden(
             Code.ROLE_NOT_ALLOWED,
             f"the {command.actor.role.value} role may not {_verb(command)}",
         )
     at = command.occurred_at
-    if not isinstance(at, datetime) or at.utcoffset() is None or at < EARLIEST_FIELD_TIME:
+    if (
+        not isinstance(at, datetime)
+        or at.utcoffset() is None
+        or at < EARLIEST_FIELD_TIME
+    ):
         raise InvalidCommand(
-            Code.FIELD_TIME_INVALID, "field time must be a date and time with a time zone"
+            Code.FIELD_TIME_INVALID,
+            "field time must be a date and time with a time zone",
         )
     if at > now + max_skew:
         raise InvalidCommand(
@@ -70,7 +81,9 @@ def decide(uow: UnitOfWork, command: c.Command, now: datetime, max_skew: timedel
             f"field time {at.isoformat()} is ahead of the server clock by more than "
             f"{max_skew.total_seconds():g} s; check the phone's clock",
         )
-    p = Provenance(occurred_at=at, actor=command.actor.name, command_id=command.command_id)
+    p = Provenance(
+        occurred_at=at, actor=command.actor.name, command_id=command.command_id
+    )
     return handler(uow, command, p)
 
 
@@ -88,8 +101,12 @@ def load(uow: UnitOfWork, cls: type[A], aggregate_id: UUID) -> A:
 
 
 def new_id(given: UUID | None, kind: str, command: c.Command) -> UUID:
-    """The id a create command names, or one derived from its command id (retry-stable)."""
-    return given if given is not None else uuid5(_NAMESPACE, f"{kind}:{command.command_id}")
+    """The id a create command names, or one derived from its command id."""
+    return (
+        given
+        if given is not None
+        else uuid5(_NAMESPACE, f"{kind}:{command.command_id}")
+    )
 
 
 def open_operation(uow: UnitOfWork, operation_id: UUID) -> Operation:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain import commands as c
 from domain.errors import NotDispatchable
 from domain.handlers.base import (
@@ -15,12 +17,14 @@ from domain.handlers.base import (
     open_operation,
     require_self,
 )
-from domain.model.base import Provenance
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
 from domain.training import DOMAIN_FOR_KIND, Refusal
 from domain.types import IncidentKind
+
+if TYPE_CHECKING:
+    from domain.model.base import Provenance
 
 # Operations
 
@@ -75,7 +79,9 @@ def _dispatch(uow: UnitOfWork, cmd: c.DispatchVolunteer, p: Provenance) -> Resul
     try:
         volunteer.assign(incident.id, needs, p)
     except NotDispatchable as refused:
-        incident.refuse_dispatch(volunteer.id, Refusal(refused.code, refused.message), p)
+        incident.refuse_dispatch(
+            volunteer.id, Refusal(refused.code, refused.message), p
+        )
         raise
     incident.dispatch(volunteer.id, cmd.note, p)
     return {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain import checks
 from domain import commands as c
 from domain.errors import Code, Conflict, Forbidden
@@ -16,9 +18,11 @@ from domain.handlers.base import (
     require_self,
 )
 from domain.model.activity import ServiceActivity
-from domain.model.base import Provenance
 from domain.model.volunteer import Volunteer
 from domain.types import Vetting
+
+if TYPE_CHECKING:
+    from domain.model.base import Provenance
 
 
 @handles(c.RegisterVolunteer)
@@ -45,7 +49,9 @@ def _vet(uow: UnitOfWork, cmd: c.DecideVetting, p: Provenance) -> Result:
 
 @handles(c.RecordCourse)
 def _course(uow: UnitOfWork, cmd: c.RecordCourse, p: Provenance) -> Result:
-    load(uow, Volunteer, cmd.volunteer_id).complete_course(cmd.course, cmd.passed, cmd.score, p)
+    load(uow, Volunteer, cmd.volunteer_id).complete_course(
+        cmd.course, cmd.passed, cmd.score, p
+    )
     return {}
 
 
@@ -94,7 +100,9 @@ def _position(uow: UnitOfWork, cmd: c.ReportPosition, p: Provenance) -> Result:
 
 @handles(c.RateSatisfaction)
 def _rate(uow: UnitOfWork, cmd: c.RateSatisfaction, p: Provenance) -> Result:
-    load(uow, Volunteer, cmd.volunteer_id).rate(cmd.rating, cmd.incident_id, cmd.comment, p)
+    load(uow, Volunteer, cmd.volunteer_id).rate(
+        cmd.rating, cmd.incident_id, cmd.comment, p
+    )
     return {}
 
 
@@ -105,11 +113,15 @@ def _log_activity(uow: UnitOfWork, cmd: c.LogServiceActivity, p: Provenance) -> 
         raise checks.invalid("participants must be a list of volunteer ids")
     me = cmd.actor.volunteer_id
     if me is not None and me not in cmd.participants:
-        raise Forbidden(Code.NOT_YOURSELF, "a volunteer can only log activities they took part in")
+        raise Forbidden(
+            Code.NOT_YOURSELF, "a volunteer can only log activities they took part in"
+        )
     for volunteer_id in cmd.participants:
         volunteer = load(uow, Volunteer, volunteer_id)
         if volunteer.vetting != Vetting.APPROVED:
-            raise Conflict(Code.NOT_VETTED, f"{volunteer.name} is not vetted and cannot serve")
+            raise Conflict(
+                Code.NOT_VETTED, f"{volunteer.name} is not vetted and cannot serve"
+            )
     activity_id = new_id(cmd.activity_id, "activity", cmd)
     uow.add(
         ServiceActivity.log(

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain import commands as c
-from domain.handlers.base import Result, UnitOfWork, created, handles, load, new_id, open_operation
-from domain.model.base import Provenance
+from domain.handlers.base import (
+    Result,
+    UnitOfWork,
+    created,
+    handles,
+    load,
+    new_id,
+    open_operation,
+)
 from domain.model.premises import Premises
+
+if TYPE_CHECKING:
+    from domain.model.base import Provenance
 
 
 @handles(c.RegisterPremises)
@@ -29,7 +41,9 @@ def _register(uow: UnitOfWork, cmd: c.RegisterPremises, p: Provenance) -> Result
 @handles(c.InspectPremises)
 def _inspect(uow: UnitOfWork, cmd: c.InspectPremises, p: Provenance) -> Result:
     open_operation(uow, cmd.operation_id)
-    load(uow, Premises, cmd.premises_id).inspect(cmd.operation_id, cmd.checklist, cmd.note, p)
+    load(uow, Premises, cmd.premises_id).inspect(
+        cmd.operation_id, cmd.checklist, cmd.note, p
+    )
     return {}
 
 
@@ -52,7 +66,9 @@ def _hazard(uow: UnitOfWork, cmd: c.RecordHazard, p: Provenance) -> Result:
 
 @handles(c.OrderRectification)
 def _order(uow: UnitOfWork, cmd: c.OrderRectification, p: Provenance) -> Result:
-    load(uow, Premises, cmd.premises_id).order_rectification(cmd.hazard_id, cmd.deadline, p)
+    load(uow, Premises, cmd.premises_id).order_rectification(
+        cmd.hazard_id, cmd.deadline, p
+    )
     return {}
 
 
@@ -72,7 +88,9 @@ def _rectify(uow: UnitOfWork, cmd: c.RecordRectification, p: Provenance) -> Resu
 
 @handles(c.ReinspectHazard)
 def _reinspect(uow: UnitOfWork, cmd: c.ReinspectHazard, p: Provenance) -> Result:
-    load(uow, Premises, cmd.premises_id).reinspect(cmd.hazard_id, cmd.passed, cmd.note, p)
+    load(uow, Premises, cmd.premises_id).reinspect(
+        cmd.hazard_id, cmd.passed, cmd.note, p
+    )
     return {}
 
 

@@ -1,4 +1,4 @@
-"""Service activity: publicity, drills, patrols, hornet nests and the like, logged once."""
+"""Service activity: publicity, drills, patrols, hornet nests and the like."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ class ServiceActivity(BrigadeAggregate):
         p: Provenance,
     ) -> ServiceActivity:
         if not participants or len(participants) > MAX_PARTICIPANTS:
-            raise checks.invalid(f"an activity needs 1 to {MAX_PARTICIPANTS} participants")
+            raise checks.invalid(
+                f"an activity needs 1 to {MAX_PARTICIPANTS} participants"
+            )
         if len(set(participants)) != len(participants):
             raise checks.invalid("participants must not repeat")
         if (lat is None) != (lon is None):

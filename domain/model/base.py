@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Self
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, Self
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from uuid import UUID
 
 # Events in the order they were triggered across all aggregates of one unit of
 # work, so that a batch is stored in exactly the order its commands decided it.
@@ -17,7 +19,7 @@ _journal: ContextVar[list[CanMutateAggregate[UUID]] | None] = ContextVar(
 )
 
 
-class journal:  # noqa: N801 (used as a context manager, like contextlib's)
+class journal:
     """Collect every event triggered in this context, in trigger order."""
 
     __slots__ = ("events", "token")
@@ -63,7 +65,7 @@ class BrigadeAggregate(Aggregate):
         cls,
         event_class: type[CanInitAggregate[UUID]],
         *,
-        id: UUID | None = None,  # noqa: A002
+        id: UUID | None = None,
         **kwargs: Any,
     ) -> Self:
         aggregate = super()._create(event_class, id=id, **kwargs)

@@ -145,7 +145,9 @@ class Incident(BrigadeAggregate):
             kind=checks.choice("kind", kind, IncidentKind).value,
             lat=checks.latitude(lat),
             lon=checks.longitude(lon),
-            address=checks.text("address", address, limit=checks.MAX_NAME, required=False),
+            address=checks.text(
+                "address", address, limit=checks.MAX_NAME, required=False
+            ),
             severity=checks.whole("severity", severity, 1, 5),
             description=checks.text("description", description, required=False),
             **p.as_kwargs(),
@@ -177,17 +179,25 @@ class Incident(BrigadeAggregate):
             raise Conflict(Code.INCIDENT_RESOLVED, f"incident {self.id} is resolved")
 
     def assess(
-        self, summary: str, severity: int | None, people_at_risk: int | None, p: Provenance
+        self,
+        summary: str,
+        severity: int | None,
+        people_at_risk: int | None,
+        p: Provenance,
     ) -> None:
         self.require_active()
         self.trigger_event(
             self.Assessed,
             summary=checks.text("summary", summary),
-            severity=None if severity is None else checks.whole("severity", severity, 1, 5),
+            severity=None
+            if severity is None
+            else checks.whole("severity", severity, 1, 5),
             people_at_risk=(
                 None
                 if people_at_risk is None
-                else checks.whole("people_at_risk", people_at_risk, 0, checks.MAX_EVACUATED)
+                else checks.whole(
+                    "people_at_risk", people_at_risk, 0, checks.MAX_EVACUATED
+                )
             ),
             **p.as_kwargs(),
         )
@@ -204,10 +214,15 @@ class Incident(BrigadeAggregate):
         self.check_can_dispatch(volunteer_id)
         note = checks.text("note", note, required=False)
         self.trigger_event(
-            self.VolunteerDispatched, volunteer_id=volunteer_id, note=note, **p.as_kwargs()
+            self.VolunteerDispatched,
+            volunteer_id=volunteer_id,
+            note=note,
+            **p.as_kwargs(),
         )
 
-    def refuse_dispatch(self, volunteer_id: UUID, refusal: Refusal, p: Provenance) -> None:
+    def refuse_dispatch(
+        self, volunteer_id: UUID, refusal: Refusal, p: Provenance
+    ) -> None:
         """Record that a dispatch was refused, and why, for the after-action review."""
         self.trigger_event(
             self.DispatchRefused,
@@ -227,7 +242,9 @@ class Incident(BrigadeAggregate):
             )
         if state == ON_SCENE:
             raise Conflict(Code.ALREADY_ARRIVED, "the volunteer has already arrived")
-        self.trigger_event(self.VolunteerArrived, volunteer_id=volunteer_id, **p.as_kwargs())
+        self.trigger_event(
+            self.VolunteerArrived, volunteer_id=volunteer_id, **p.as_kwargs()
+        )
 
     def guide_route(self, path: list[LonLat], note: str, p: Provenance) -> None:
         self.require_active()
@@ -268,7 +285,9 @@ class Incident(BrigadeAggregate):
             size=checks.whole("size", size, 1, checks.MAX_IMAGE_BYTES),
             lat=None if lat is None else checks.latitude(lat),
             lon=None if lon is None else checks.longitude(lon),
-            caption=checks.text("caption", caption, limit=checks.MAX_NAME, required=False),
+            caption=checks.text(
+                "caption", caption, limit=checks.MAX_NAME, required=False
+            ),
             **p.as_kwargs(),
         )
 
@@ -323,6 +342,7 @@ class Incident(BrigadeAggregate):
         self.require_not_closed()
         if not self.resolved:
             raise Conflict(
-                Code.INCIDENT_NOT_RESOLVED, "an incident must be resolved before it is closed"
+                Code.INCIDENT_NOT_RESOLVED,
+                "an incident must be resolved before it is closed",
             )
         self.trigger_event(self.Closed, **p.as_kwargs())

@@ -1,4 +1,4 @@
-"""Operation: one response effort, such as a typhoon response or the year-round programme."""
+"""Operation: one response effort, a typhoon response or the year-round programme."""
 
 from __future__ import annotations
 
@@ -51,7 +51,12 @@ class Operation(BrigadeAggregate):
         if area is not None:
             area = _bbox(area)
         return cls._create(
-            cls.Opened, id=operation_id, name=name, kind=kind, area=area, **p.as_kwargs()
+            cls.Opened,
+            id=operation_id,
+            name=name,
+            kind=kind,
+            area=area,
+            **p.as_kwargs(),
         )
 
     def close(self, p: Provenance) -> None:

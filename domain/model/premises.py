@@ -76,7 +76,9 @@ class Premises(BrigadeAggregate):
         note: str
 
         def apply(self, premises: Premises) -> None:
-            premises.hazards[self.hazard_id.hex]["state"] = HazardState.SELF_CHECKED.value
+            premises.hazards[self.hazard_id.hex]["state"] = (
+                HazardState.SELF_CHECKED.value
+            )
 
     class Rectified(BrigadeAggregate.Event):
         hazard_id: UUID
@@ -92,7 +94,9 @@ class Premises(BrigadeAggregate):
         note: str
 
         def apply(self, premises: Premises) -> None:
-            state = HazardState.VERIFIED if self.passed else HazardState.REINSPECTION_FAILED
+            state = (
+                HazardState.VERIFIED if self.passed else HazardState.REINSPECTION_FAILED
+            )
             premises.hazards[self.hazard_id.hex]["state"] = state.value
 
     class HazardClosed(BrigadeAggregate.Event):
@@ -135,7 +139,9 @@ class Premises(BrigadeAggregate):
         self, operation_id: UUID, checklist: dict[str, bool], note: str, p: Provenance
     ) -> None:
         if not isinstance(checklist, dict) or not 1 <= len(checklist) <= MAX_CHECKLIST:
-            raise checks.invalid(f"checklist must map 1 to {MAX_CHECKLIST} items to results")
+            raise checks.invalid(
+                f"checklist must map 1 to {MAX_CHECKLIST} items to results"
+            )
         results: dict[str, bool] = {}
         for item, ok in checklist.items():
             if not isinstance(ok, bool):
@@ -161,14 +167,18 @@ class Premises(BrigadeAggregate):
         p: Provenance,
     ) -> None:
         if hazard_id.hex in self.hazards:
-            raise Conflict(Code.ALREADY_EXISTS, f"hazard {hazard_id} is already recorded")
+            raise Conflict(
+                Code.ALREADY_EXISTS, f"hazard {hazard_id} is already recorded"
+            )
         self.trigger_event(
             self.HazardFound,
             operation_id=operation_id,
             hazard_id=hazard_id,
             kind=checks.text("kind", kind, limit=80),
             severity=checks.whole("severity", severity, 1, 5),
-            photo_sha256=None if photo_sha256 is None else checks.sha256("photo", photo_sha256),
+            photo_sha256=None
+            if photo_sha256 is None
+            else checks.sha256("photo", photo_sha256),
             note=checks.text("note", note, required=False),
             **p.as_kwargs(),
         )
@@ -176,7 +186,9 @@ class Premises(BrigadeAggregate):
     def _step(self, hazard_id: UUID, step: str) -> None:
         hazard = self.hazards.get(hazard_id.hex)
         if hazard is None:
-            raise NotFound(Code.HAZARD_NOT_FOUND, f"no hazard {hazard_id} at these premises")
+            raise NotFound(
+                Code.HAZARD_NOT_FOUND, f"no hazard {hazard_id} at these premises"
+            )
         if hazard["state"] == HazardState.CLOSED:
             raise Conflict(Code.HAZARD_CLOSED, f"hazard {hazard_id} is closed")
         if hazard["state"] not in _ALLOWED_FROM[step]:
@@ -185,13 +197,18 @@ class Premises(BrigadeAggregate):
                 f"cannot {step} a hazard that is {hazard['state'].replace('_', ' ')}",
             )
 
-    def order_rectification(self, hazard_id: UUID, deadline: datetime, p: Provenance) -> None:
+    def order_rectification(
+        self, hazard_id: UUID, deadline: datetime, p: Provenance
+    ) -> None:
         self._step(hazard_id, "order rectification")
         deadline = checks.aware("deadline", deadline)
         if deadline <= p.occurred_at:
             raise checks.invalid("the deadline must be after the order is given")
         self.trigger_event(
-            self.RectificationOrdered, hazard_id=hazard_id, deadline=deadline, **p.as_kwargs()
+            self.RectificationOrdered,
+            hazard_id=hazard_id,
+            deadline=deadline,
+            **p.as_kwargs(),
         )
 
     def submit_self_check(self, hazard_id: UUID, note: str, p: Provenance) -> None:
@@ -212,12 +229,16 @@ class Premises(BrigadeAggregate):
             hazard_id=hazard_id,
             evidence=checks.text("evidence", evidence),
             evidence_sha256=(
-                None if evidence_sha256 is None else checks.sha256("evidence", evidence_sha256)
+                None
+                if evidence_sha256 is None
+                else checks.sha256("evidence", evidence_sha256)
             ),
             **p.as_kwargs(),
         )
 
-    def reinspect(self, hazard_id: UUID, passed: bool, note: str, p: Provenance) -> None:
+    def reinspect(
+        self, hazard_id: UUID, passed: bool, note: str, p: Provenance
+    ) -> None:
         self._step(hazard_id, "re-inspect")
         if not isinstance(passed, bool):
             raise checks.invalid("passed must be true or false")

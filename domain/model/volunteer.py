@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
-from uuid import UUID
 
 from domain import checks
 from domain.errors import Code, Conflict, NotDispatchable
@@ -13,6 +12,7 @@ from domain.types import Grade, ServiceDomain, Vetting
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from uuid import UUID
 
     from domain.training import Refusal
 
@@ -39,7 +39,9 @@ class Volunteer(BrigadeAggregate):
         reason: str
 
         def apply(self, volunteer: Volunteer) -> None:
-            volunteer.vetting = (Vetting.APPROVED if self.approved else Vetting.REJECTED).value
+            volunteer.vetting = (
+                Vetting.APPROVED if self.approved else Vetting.REJECTED
+            ).value
             volunteer.vetting_reason = self.reason
 
     class CourseCompleted(BrigadeAggregate.Event):
@@ -65,7 +67,10 @@ class Volunteer(BrigadeAggregate):
         valid_until: datetime
 
         def apply(self, volunteer: Volunteer) -> None:
-            if volunteer.insured_until is None or self.valid_until > volunteer.insured_until:
+            if (
+                volunteer.insured_until is None
+                or self.valid_until > volunteer.insured_until
+            ):
                 volunteer.insured_until = self.valid_until
 
     class ShiftStarted(BrigadeAggregate.Event):
@@ -133,13 +138,17 @@ class Volunteer(BrigadeAggregate):
     ) -> Volunteer:
         if not isinstance(domains, list) or len(domains) > len(ServiceDomain):
             raise checks.invalid("domains must be a list of service domains")
-        chosen = sorted({checks.choice("domain", d, ServiceDomain).value for d in domains})
+        chosen = sorted(
+            {checks.choice("domain", d, ServiceDomain).value for d in domains}
+        )
         return cls._create(
             cls.Registered,
             id=volunteer_id,
             name=checks.text("name", name, limit=checks.MAX_NAME),
             contact=checks.text("contact", contact, limit=checks.MAX_NAME),
-            community=checks.text("community", community, limit=checks.MAX_NAME, required=False),
+            community=checks.text(
+                "community", community, limit=checks.MAX_NAME, required=False
+            ),
             domains=chosen,
             **p.as_kwargs(),
         )
@@ -151,14 +160,21 @@ class Volunteer(BrigadeAggregate):
     def decide_vetting(self, approved: bool, reason: str, p: Provenance) -> None:
         if self.vetting != Vetting.PENDING:
             raise Conflict(
-                Code.VETTING_ALREADY_DECIDED, f"vetting was already decided: {self.vetting}"
+                Code.VETTING_ALREADY_DECIDED,
+                f"vetting was already decided: {self.vetting}",
             )
         if not isinstance(approved, bool):
             raise checks.invalid("approved must be true or false")
-        reason = checks.text("reason", reason, limit=checks.MAX_NAME, required=not approved)
-        self.trigger_event(self.VettingDecided, approved=approved, reason=reason, **p.as_kwargs())
+        reason = checks.text(
+            "reason", reason, limit=checks.MAX_NAME, required=not approved
+        )
+        self.trigger_event(
+            self.VettingDecided, approved=approved, reason=reason, **p.as_kwargs()
+        )
 
-    def complete_course(self, course: str, passed: bool, score: float, p: Provenance) -> None:
+    def complete_course(
+        self, course: str, passed: bool, score: float, p: Provenance
+    ) -> None:
         course = checks.text("course", course, limit=80)
         if not isinstance(passed, bool):
             raise checks.invalid("passed must be true or false")
@@ -186,7 +202,9 @@ class Volunteer(BrigadeAggregate):
     def start_shift(self, operation_id: UUID | None, p: Provenance) -> None:
         if self.on_shift:
             raise Conflict(Code.ALREADY_ON_SHIFT, "the volunteer is already on shift")
-        self.trigger_event(self.ShiftStarted, operation_id=operation_id, **p.as_kwargs())
+        self.trigger_event(
+            self.ShiftStarted, operation_id=operation_id, **p.as_kwargs()
+        )
 
     def end_shift(self, p: Provenance) -> None:
         if not self.on_shift:
@@ -212,13 +230,19 @@ class Volunteer(BrigadeAggregate):
             self.PositionReported,
             lat=checks.latitude(lat),
             lon=checks.longitude(lon),
-            accuracy=None if accuracy is None else checks.number("accuracy", accuracy, 0, 10_000),
-            heading=None if heading is None else checks.number("heading", heading, 0, 360),
+            accuracy=None
+            if accuracy is None
+            else checks.number("accuracy", accuracy, 0, 10_000),
+            heading=None
+            if heading is None
+            else checks.number("heading", heading, 0, 360),
             speed=None if speed is None else checks.number("speed", speed, 0, 150),
             **p.as_kwargs(),
         )
 
-    def rate(self, rating: int, incident_id: UUID | None, comment: str, p: Provenance) -> None:
+    def rate(
+        self, rating: int, incident_id: UUID | None, comment: str, p: Provenance
+    ) -> None:
         self.trigger_event(
             self.SatisfactionRated,
             rating=checks.whole("rating", rating, 1, 5),
@@ -240,7 +264,9 @@ class Volunteer(BrigadeAggregate):
             busy_with=self.assignment,
         )
 
-    def assign(self, incident_id: UUID, needs: ServiceDomain | None, p: Provenance) -> None:
+    def assign(
+        self, incident_id: UUID, needs: ServiceDomain | None, p: Provenance
+    ) -> None:
         refusal = self.refusal(needs, p.occurred_at)
         if refusal is not None:
             raise NotDispatchable(refusal.code, refusal.message)

@@ -126,7 +126,9 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 self.insert_events_statement,
                 [
                     (
-                        s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                        s.originator_id.hex
+                        if isinstance(s.originator_id, UUID)
+                        else s.originator_id,
                         s.originator_version,
                         s.topic,
                         s.state,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from support import LANDFALL, Scenario, volunteer
 
 from domain import commands as c
-from domain.app import Brigade
 from domain.model.incident import Incident
 from domain.model.volunteer import Volunteer
 from domain.types import IncidentStatus
+
+if TYPE_CHECKING:
+    from domain.app import Brigade
 
 
 def event_names(app: Brigade, aggregate_id: object) -> list[str]:
@@ -44,32 +47,32 @@ def test_a_ready_volunteer_is_dispatched_and_arrives(
 @pytest.mark.parametrize(
     ("setup", "code", "message"),
     [
-        (dict(vetted=False), "not_vetted", "not vetted: vetting pending"),
+        ({"vetted": False}, "not_vetted", "not vetted: vetting pending"),
         (
-            dict(courses=("water-rescue",)),
+            {"courses": ("water-rescue",)},
             "training_incomplete",
             "no training, no duty: basic fire safety course not passed",
         ),
         (
-            dict(courses=("basic-fire-safety", "first-aid")),
+            {"courses": ("basic-fire-safety", "first-aid")},
             "not_qualified",
             "not qualified: water rescue course missing",
         ),
-        (dict(insured=False), "not_insured", "not insured: no policy recorded"),
+        ({"insured": False}, "not_insured", "not insured: no policy recorded"),
         (
-            dict(on_shift=False),
+            {"on_shift": False},
             "off_shift",
             "off shift: the volunteer has not started a shift",
         ),
     ],
 )
 def test_each_rule_refuses_a_dispatch_and_the_refusal_is_recorded(
-    story: Scenario, app: Brigade, setup: dict[str, object], code: str, message: str
+    story: Scenario, app: Brigade, setup: dict[str, Any], code: str, message: str
 ) -> None:
     # Given a flood incident and a volunteer who misses one rule
     operation = story.operation()
     incident = story.incident(operation, kind="flood")
-    vid = story.ready_volunteer(**setup)  # type: ignore[arg-type]
+    vid = story.ready_volunteer(**setup)
 
     # When the commander tries to dispatch them
     outcome = story.do(c.DispatchVolunteer, incident_id=incident, volunteer_id=vid)

@@ -1,20 +1,23 @@
-"""Group commit: concurrent commands share transactions, yet each learns its own outcome."""
+"""Group commit: concurrent commands share transactions; each learns its outcome."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from uuid import UUID
-
 from datetime import timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 from support import LANDFALL, Scenario, volunteer
 
 from domain import commands as c
-from domain.app import Brigade
-from domain.outcome import Outcome
 from domain.writer import CommandWriter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from domain.app import Brigade
+    from domain.outcome import Outcome
 
 
 def test_fifty_submitters_each_get_their_own_outcome_and_every_ack_is_durable(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import wait
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from support import Scenario, volunteer
 
 from domain import commands as c
-from domain.app import Brigade
 from domain.model.volunteer import Volunteer
 from domain.writer import CommandWriter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from domain.app import Brigade
 
 
 def count_events(app: Brigade) -> int:

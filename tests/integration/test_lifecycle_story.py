@@ -1,19 +1,22 @@
-"""Lifecycles keep their order: incidents, hazards, shifts and operations, on every store."""
+"""Lifecycles keep their order: incidents, hazards, shifts, operations, every store."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 import pytest
 from support import LANDFALL, Clock, Scenario, volunteer
 
 from domain import commands as c
-from domain.app import Brigade
 from domain.model.incident import Incident
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
 from domain.types import IncidentStatus
+
+if TYPE_CHECKING:
+    from domain.app import Brigade
 
 
 def test_an_incident_runs_from_report_to_close(story: Scenario, app: Brigade) -> None:
@@ -91,11 +94,12 @@ def test_nothing_after_close(story: Scenario, app: Brigade) -> None:
     story.ok(c.CloseIncident, incident_id=incident)
     before = app.recorder.max_notification_id()
 
-    for kind, fields in [
+    attempts: list[tuple[type[c.IncidentCommand], dict[str, Any]]] = [
         (c.PostMessage, {"text": "hello?"}),
         (c.RecordRescue, {"count": 1}),
         (c.CloseIncident, {}),
-    ]:
+    ]
+    for kind, fields in attempts:
         outcome = story.do(kind, incident_id=incident, **fields)
         assert (
             outcome.rejection is not None
@@ -122,7 +126,7 @@ def test_an_incident_is_resolved_before_it_is_closed(story: Scenario) -> None:
     ],
 )
 def test_counts_are_positive_and_bounded(
-    story: Scenario, app: Brigade, fields: dict[str, object], fragment: str
+    story: Scenario, app: Brigade, fields: dict[str, Any], fragment: str
 ) -> None:
     incident = story.incident(story.operation())
     before = app.recorder.max_notification_id()
@@ -261,7 +265,7 @@ def test_a_hazard_is_followed_until_it_is_fixed(story: Scenario, app: Brigade) -
         actor=me,
     )
 
-    # When the loop runs: order, self-check, rectify, a failed then a passed re-inspection
+    # When the loop runs: order, self-check, rectify, re-inspect (fail, then pass)
     story.ok(
         c.OrderRectification,
         premises_id=shop,

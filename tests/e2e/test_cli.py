@@ -1,0 +1,79 @@
+"""The `brigade` command as a newcomer runs it: a real process on a real store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def brigade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    env = {"BRIGADE_DATA_DIR": str(tmp_path / "data"), "BRIGADE_DATABASE_URL": ""}
+    if request.param == "postgres":
+        env["BRIGADE_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    return env
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = brigade("--help", env={"BRIGADE_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0
+    for command in ("demo", "events", "bench"):
+        assert command in result.stdout
+
+
+def test_the_demo_plays_the_morning_and_a_rerun_changes_nothing(
+    store: dict[str, str],
+) -> None:
+    first = brigade("demo", env=store)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert any("not qualified: water rescue course missing" in line for line in lines)
+    assert any("no training, no duty" in line for line in lines)
+    assert any("accepted  Lin Hua rescues 4 people" in line for line in lines)
+    assert lines[-1].startswith("57 events in the log")
+
+    again = brigade("demo", env=store)
+    steps = [line for line in again.stdout.splitlines() if line.startswith(" ")]
+    assert steps and all("(already recorded)" in line for line in steps)
+    assert again.stdout.splitlines()[-1].startswith("57 events in the log")
+
+
+def test_events_tail_prints_the_latest_events_with_positions(
+    store: dict[str, str],
+) -> None:
+    assert brigade("demo", env=store).returncode == 0
+
+    tail = brigade("events", "tail", "-n", "3", env=store)
+
+    assert tail.returncode == 0, tail.stderr
+    lines = tail.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["55", "56", "57"]
+    assert "Incident.RoadCleared" in lines[-1]
+    assert "tree cut and moved" in lines[-1]
+
+
+def test_a_bad_database_url_is_refused_plainly(tmp_path: Path) -> None:
+    result = brigade(
+        "events", "tail", env={"BRIGADE_DATABASE_URL": "mysql://localhost/brigade"}
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("brigade: Unsupported database URL scheme 'mysql'")
+    assert "Traceback" not in result.stderr

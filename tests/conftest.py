@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
-from uuid import uuid4
 
-import psycopg
 import pytest
-from psycopg import sql
-from support import Clock, Scenario
+from support import Clock, Scenario, fresh_schema
 
 from domain.app import Brigade
 from domain.store.config import store_env
@@ -19,24 +15,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
-POSTGRES_URL = os.environ.get(
-    "BRIGADE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh schema in the test database, dropped afterwards. Fails if PG is down."""
-    schema = f"brigade_test_{uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield f"{POSTGRES_URL}?schema={schema}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema))
-            )
+    with fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

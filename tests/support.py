@@ -1,19 +1,30 @@
-"""Helpers for story-like tests: a fixed clock and a scenario that sends commands."""
+"""Test helpers: a fixed clock, a scenario that sends commands, fresh PG schemas."""
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
 from uuid import UUID, uuid4
+
+import psycopg
+from psycopg.sql import SQL, Identifier
 
 from domain import commands as c
 from domain.types import Role
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from domain.outcome import Outcome
     from domain.writer import CommandWriter
 
+POSTGRES_URL = os.environ.get(
+    "BRIGADE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 CST = timezone(timedelta(hours=8), "CST")
 # Typhoon Doksuri made landfall at Jinjiang at about 09:55 local time.
 LANDFALL = datetime(2023, 7, 28, 9, 55, tzinfo=CST)
@@ -133,3 +144,18 @@ class Scenario:
         if on_shift:
             self.ok(c.StartShift, volunteer_id=vid, actor=volunteer(vid))
         return vid
+
+
+@contextmanager
+def fresh_schema() -> Iterator[str]:
+    """A database URL naming a new empty schema, dropped with all in it afterwards."""
+    name = f"brigade_test_{uuid4().hex[:12]}"
+    server = urlsplit(POSTGRES_URL)._replace(query="").geturl()
+    # No skipping: an unreachable server fails the test here.
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(SQL("CREATE SCHEMA {}").format(Identifier(name)))
+    try:
+        yield urlsplit(server)._replace(query=urlencode({"schema": name})).geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(SQL("DROP SCHEMA {} CASCADE").format(Identifier(name)))

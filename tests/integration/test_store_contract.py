@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlencode, urlsplit
 from uuid import UUID, uuid4
 
-import psycopg
 import pytest
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
@@ -22,7 +19,7 @@ from eventsourcing.persistence import (
     NotSupportedError,
     StoredEvent,
 )
-from psycopg.sql import SQL, Identifier
+from support import fresh_schema
 
 from domain.store.config import store_env
 from domain.store.postgres import BrigadePostgresApplicationRecorder
@@ -33,9 +30,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-POSTGRES_URL = os.environ.get(
-    "BRIGADE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 
 Recorder = BrigadeSQLiteApplicationRecorder | BrigadePostgresApplicationRecorder
 
@@ -215,21 +209,6 @@ class TestWithSQLite(StoreContract):
     @pytest.fixture
     def env(self, tmp_path: Path) -> Iterator[dict[str, str]]:
         yield store_env(None, tmp_path / "data")
-
-
-@contextmanager
-def fresh_schema() -> Iterator[str]:
-    """A database URL naming a new empty schema, dropped with all in it afterwards."""
-    name = f"brigade_test_{uuid4().hex[:12]}"
-    server = urlsplit(POSTGRES_URL)._replace(query="").geturl()
-    # No skipping: an unreachable server fails the test here.
-    with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(SQL("CREATE SCHEMA {}").format(Identifier(name)))
-    try:
-        yield urlsplit(server)._replace(query=urlencode({"schema": name})).geturl()
-    finally:
-        with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(SQL("DROP SCHEMA {} CASCADE").format(Identifier(name)))
 
 
 @pytest.mark.postgres

@@ -1,0 +1,1 @@
+"""Views of the log: pure, deterministic reducers that emit position-stamped changes."""

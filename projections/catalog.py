@@ -1,0 +1,39 @@
+"""All of brigade's views, and folding the log into them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from projections.board import IncidentBoard
+from projections.hazards import HazardLedger
+from projections.livemap import LiveMap
+from projections.roster import PromotionRule, Roster
+from projections.stats import Statistics
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from projections.base import Change, View
+
+VIEW_NAMES = ("board", "map", "stats", "roster", "hazards")
+
+
+def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
+    """A fresh instance of every view, by name."""
+    views: list[View] = [
+        IncidentBoard(),
+        LiveMap(),
+        Statistics(),
+        Roster(rule),
+        HazardLedger(),
+    ]
+    return {view.name: view for view in views}
+
+
+def fold(views: dict[str, View], events: Iterable[tuple[int, object]]) -> list[Change]:
+    """Apply (position, event) pairs in order to every view; returns all changes."""
+    changes: list[Change] = []
+    for position, event in events:
+        for view in views.values():
+            changes.extend(view.apply(event, position))
+    return changes

@@ -1,0 +1,130 @@
+"""Hazard ledger: every hazard found in a shop, its deadline, state and overdue flag."""
+
+from __future__ import annotations
+
+import heapq
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from domain.model.premises import Premises
+from domain.types import HazardState
+from projections.base import Row, View, handles, iso
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+OPEN = {
+    HazardState.FOUND,
+    HazardState.ORDERED,
+    HazardState.SELF_CHECKED,
+    HazardState.RECTIFIED,
+    HazardState.REINSPECTION_FAILED,
+}
+
+
+class HazardLedger(View):
+    """Rows by hazard id. Overdue: still open after its deadline, in field time."""
+
+    name = "hazards"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.premises: dict[str, dict[str, Any]] = {}
+        # (deadline, hazard id) of open hazards with a deadline not yet passed.
+        self._deadlines: list[tuple[str, str]] = []
+
+    @handles(Premises.Registered)
+    def _registered(self, e: Premises.Registered) -> Iterable[str]:
+        self.premises[str(e.originator_id)] = {
+            "name": e.name,
+            "address": e.address,
+            "lat": e.lat,
+            "lon": e.lon,
+        }
+        return []
+
+    @handles(Premises.HazardFound)
+    def _found(self, e: Premises.HazardFound) -> Iterable[str]:
+        key = str(e.hazard_id)
+        premises = self.premises.get(str(e.originator_id), {})
+        self.rows[key] = {
+            "id": key,
+            "premises_id": str(e.originator_id),
+            "premises": premises.get("name"),
+            "address": premises.get("address"),
+            "lat": premises.get("lat"),
+            "lon": premises.get("lon"),
+            "operation_id": str(e.operation_id),
+            "kind": e.kind,
+            "severity": e.severity,
+            "state": HazardState.FOUND.value,
+            "found_at": iso(e.occurred_at),
+            "deadline": None,
+            "rectified_at": None,
+            "closed_at": None,
+            "overdue": False,
+        }
+        return [key]
+
+    def _row(self, e: Any) -> Row:
+        return self.rows[str(e.hazard_id)]
+
+    @handles(Premises.RectificationOrdered)
+    def _ordered(self, e: Premises.RectificationOrdered) -> Iterable[str]:
+        row = self._row(e)
+        row["state"] = HazardState.ORDERED.value
+        row["deadline"] = iso(e.deadline)
+        row["overdue"] = self._past(e.deadline.isoformat())
+        heapq.heappush(self._deadlines, (_utc(e.deadline), row["id"]))
+        return [row["id"]]
+
+    @handles(Premises.SelfCheckSubmitted)
+    def _self_checked(self, e: Premises.SelfCheckSubmitted) -> Iterable[str]:
+        return self._to(e, HazardState.SELF_CHECKED)
+
+    @handles(Premises.Rectified)
+    def _rectified(self, e: Premises.Rectified) -> Iterable[str]:
+        self._row(e)["rectified_at"] = iso(e.occurred_at)
+        return self._to(e, HazardState.RECTIFIED)
+
+    @handles(Premises.Reinspected)
+    def _reinspected(self, e: Premises.Reinspected) -> Iterable[str]:
+        state = HazardState.VERIFIED if e.passed else HazardState.REINSPECTION_FAILED
+        return self._to(e, state)
+
+    @handles(Premises.HazardClosed)
+    def _closed(self, e: Premises.HazardClosed) -> Iterable[str]:
+        self._row(e)["closed_at"] = iso(e.occurred_at)
+        return self._to(e, HazardState.CLOSED)
+
+    def _to(self, e: Any, state: HazardState) -> Iterable[str]:
+        row = self._row(e)
+        row["state"] = state.value
+        row["overdue"] = self._overdue(row)
+        return [row["id"]]
+
+    def _overdue(self, row: Row) -> bool:
+        deadline = row["deadline"]
+        return bool(deadline) and row["state"] in OPEN and self._past(deadline)
+
+    def _past(self, deadline: str) -> bool:
+        return self.as_of is not None and datetime.fromisoformat(deadline) < self.as_of
+
+    def on_time(self) -> Iterable[str]:
+        if self.as_of is None:
+            return []
+        now = _utc(self.as_of)
+        changed = []
+        while self._deadlines and self._deadlines[0][0] < now:
+            _, key = heapq.heappop(self._deadlines)
+            row = self.rows[key]
+            overdue = self._overdue(row)
+            if overdue != row["overdue"]:
+                row["overdue"] = overdue
+                changed.append(key)
+        return changed
+
+
+def _utc(moment: datetime) -> str:
+    """A sortable key for an aware datetime: its UTC ISO form."""
+    return moment.astimezone(UTC).isoformat()

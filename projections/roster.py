@@ -250,9 +250,9 @@ class Roster(View):
         changed: list[str] = []
         while self._expiries and self._expiries[0][0] < now:
             _, key = heapq.heappop(self._expiries)
-            before = self.rows[key]["dispatchable"]
+            before = dict(self.rows[key])
             self._judge(key)
-            if self.rows[key]["dispatchable"] != before:
+            if self.rows[key] != before:
                 changed.append(key)
         return changed
 

@@ -1,0 +1,61 @@
+"""The views of the scripted Doksuri morning, folded from the real store (each kind)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from projections.catalog import all_views, fold
+from replay.morning import morning, uid
+
+if TYPE_CHECKING:
+    from domain.app import Brigade
+    from domain.writer import CommandWriter
+
+
+def views_of_the_morning(writer: CommandWriter, app: Brigade) -> dict[str, Any]:
+    for step in morning():
+        writer.execute(step.command)
+    notifications = app.recorder.select_notifications(None, limit=10_000)
+    views = all_views()
+    fold(views, [(n.id, app.mapper.to_domain_event(n)) for n in notifications])
+    return views
+
+
+def test_the_morning_as_the_command_centre_sees_it(
+    writer: CommandWriter, app: Brigade
+) -> None:
+    views = views_of_the_morning(writer, app)
+    operation = str(uid("operation"))
+
+    stats = views["stats"].rows[operation]
+    assert stats["incidents_by_kind"] == {
+        "flood": 1,
+        "trapped_persons": 1,
+        "road_blocked": 1,
+    }
+    assert (stats["dispatches"], stats["dispatches_refused"]) == (3, 2)
+    assert (stats["evacuated"], stats["rescued"]) == (23, 4)
+    assert stats["report_to_dispatch_s"]["n"] == 3
+    assert stats["dispatch_to_arrival_s"] == {"n": 2, "median": 180.0, "p90": 180.0}
+
+    board = views["board"].rows
+    assert board[str(uid("flood"))]["status"] == "on_scene"
+    assert board[str(uid("flood"))]["on_scene"] == [str(uid("Chen Wei"))]
+    assert board[str(uid("trapped"))]["status"] == "resolved"
+    assert board[str(uid("trapped"))]["rescued"] == 4
+
+    roster = views["roster"].rows
+    assert roster[str(uid("Chen Wei"))]["status"] == "on_scene"
+    wu = roster[str(uid("Wu Min"))]
+    assert not wu["dispatchable"]
+    assert wu["not_dispatchable_because"] == (
+        "no training, no duty: basic fire safety course not passed"
+    )
+    assert roster[str(uid("Lin Hua"))]["status"] == "available"  # released on resolve
+
+    collection = views["map"].collection(operation)
+    layers = sorted(f["properties"]["layer"] for f in collection["features"])
+    assert layers.count("incident") == 3
+    assert {"route", "road", "volunteer"} <= set(layers)
+    assert all(f["type"] == "Feature" for f in collection["features"])
+    assert views["map"].position == app.recorder.max_notification_id()

@@ -76,8 +76,14 @@ intent = st.one_of(
 def command(step: tuple[Any, ...], at: Any) -> c.Command | None:
     """The command a story step stands for (None for the passing of time)."""
     name, *args = step
-    base = {"command_id": uuid4(), "actor": COMMANDER, "occurred_at": at}
-    later = at + timedelta(minutes=args[-1]) if name in ("insure", "order") else None
+    base: dict[str, Any] = {
+        "command_id": uuid4(),
+        "actor": COMMANDER,
+        "occurred_at": at,
+    }
+    later: Any = (
+        at + timedelta(minutes=args[-1]) if name in ("insure", "order") else None
+    )
     match name:
         case "register":
             return c.RegisterVolunteer(
@@ -103,9 +109,10 @@ def command(step: tuple[Any, ...], at: Any) -> c.Command | None:
                 **base, volunteer_id=VOLUNTEERS[args[0]], policy="P", valid_until=later
             )
         case "shift":
-            kind = c.StartShift if args[1] else c.EndShift
-            extra = {"operation_id": OPERATION} if args[1] else {}
-            return kind(**base, volunteer_id=VOLUNTEERS[args[0]], **extra)
+            shift: type[c.StartShift] | type[c.EndShift]
+            shift = c.StartShift if args[1] else c.EndShift
+            extra: dict[str, Any] = {"operation_id": OPERATION} if args[1] else {}
+            return shift(**base, volunteer_id=VOLUNTEERS[args[0]], **extra)
         case "position":
             return c.ReportPosition(
                 **base, volunteer_id=VOLUNTEERS[args[0]], lat=args[1], lon=args[2]
@@ -125,12 +132,17 @@ def command(step: tuple[Any, ...], at: Any) -> c.Command | None:
                 severity=args[2],
             )
         case "dispatch" | "arrive" | "release":
-            kind = {
+            kinds: dict[
+                str,
+                type[c.DispatchVolunteer]
+                | type[c.RecordArrival]
+                | type[c.ReleaseVolunteer],
+            ] = {
                 "dispatch": c.DispatchVolunteer,
                 "arrive": c.RecordArrival,
                 "release": c.ReleaseVolunteer,
-            }[name]
-            return kind(
+            }
+            return kinds[name](
                 **base, incident_id=INCIDENTS[args[0]], volunteer_id=VOLUNTEERS[args[1]]
             )
         case "evacuate":
@@ -265,8 +277,12 @@ def play(steps: list[tuple[Any, ...]]) -> list[tuple[int, object]]:
         if cmd is None:
             continue
         unit = WriteUnit(load, load)
+
+        def run(u: WriteUnit, cmd: c.Command = cmd) -> Any:
+            return decide(u, cmd, now, timedelta(seconds=120))
+
         try:
-            unit.run(lambda u, cmd=cmd: decide(u, cmd, now, timedelta(seconds=120)))
+            unit.run(run)
         except DomainError as refused:
             if not refused.keeps_events:
                 continue

@@ -1,0 +1,118 @@
+"""Deltas for subscribers: snapshot then changes in order, resume, or a plain reset.
+
+A consumer either takes a snapshot (rows and the position they reflect) and then
+every later change, or resumes after a position it already has and receives
+exactly the changes after it. If that position is older than the history kept,
+it is told to start again from a snapshot: never a silent gap, never a repeat.
+
+High-frequency rows (volunteers' positions and tracks) are coalesced: within a
+window only the latest state of each such row is published, stamped with the
+view's position at the moment it is published, which keeps positions in order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from projections.base import Change, Row, View
+
+Listener = Callable[[list["Change"]], None]
+
+
+@dataclass(frozen=True)
+class Reset:
+    """This position can no longer be resumed: take a snapshot."""
+
+    position: int
+    oldest: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    view: str
+    position: int
+    rows: dict[str, Row]
+
+
+def coalesced(change: Change) -> bool:
+    """Rows that change every few seconds per volunteer, sent at most once a window."""
+    return change.view == "map" and change.key.startswith(("volunteer:", "track:"))
+
+
+class DeltaLog:
+    """Published changes of every view, kept for resuming, fanned out to listeners."""
+
+    def __init__(self, views: dict[str, View], *, history: int = 100_000) -> None:
+        self.views = views
+        self._history: deque[Change] = deque(maxlen=history)
+        # Everything up to `_trimmed` has fallen out of the history.
+        self._trimmed = min((v.position for v in views.values()), default=0)
+        self._pending: dict[tuple[str, str], Change] = {}
+        self._listeners: list[Listener] = []
+        self.lock = threading.RLock()
+
+    @property
+    def position(self) -> int:
+        return min((v.position for v in self.views.values()), default=0)
+
+    def listen(self, listener: Listener) -> None:
+        with self.lock:
+            self._listeners.append(listener)
+
+    def unlisten(self, listener: Listener) -> None:
+        with self.lock:
+            self._listeners.remove(listener)
+
+    def snapshot(self, view: str) -> Snapshot:
+        with self.lock:
+            source = self.views[view]
+            return Snapshot(view, source.position, source.snapshot())
+
+    def since(
+        self, position: int, views: Iterable[str] | None = None
+    ) -> list[Change] | Reset:
+        """The changes after `position` (of the given views), or a Reset."""
+        wanted = set(self.views) if views is None else set(views)
+        with self.lock:
+            if position < self._trimmed:
+                return Reset(position, self._trimmed)
+            return [
+                c for c in self._history if c.position > position and c.view in wanted
+            ]
+
+    def publish(self, changes: Iterable[Change]) -> list[Change]:
+        """Publish changes now, holding coalesced rows back for `flush`."""
+        with self.lock:
+            now = [c for c in changes if not self._hold(c)]
+            self._append(now)
+            return now
+
+    def flush(self) -> list[Change]:
+        """Publish the latest state of each held row, at the views' position now."""
+        with self.lock:
+            held, self._pending = list(self._pending.values()), {}
+            stamped = [replace(c, position=self.views[c.view].position) for c in held]
+            stamped.sort(key=lambda c: c.position)
+            self._append(stamped)
+            return stamped
+
+    def _hold(self, change: Change) -> bool:
+        if not coalesced(change):
+            return False
+        self._pending[(change.view, change.key)] = change
+        return True
+
+    def _append(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        for change in changes:
+            if len(self._history) == self._history.maxlen:
+                self._trimmed = self._history[0].position
+            self._history.append(change)
+        for listener in list(self._listeners):
+            listener(changes)

@@ -1,0 +1,126 @@
+"""Following the store: views kept current, woken on commit, with a poll as well.
+
+In one process the writer wakes the follower when it commits. Across processes,
+PostgreSQL's LISTEN/NOTIFY wakes it (eventsourcing's recorder notifies on every
+insert). Either way a periodic poll catches anything a lost notification would
+otherwise stall, so a view is never stuck behind the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from projections.catalog import all_views, fold
+from projections.deltas import DeltaLog
+
+if TYPE_CHECKING:
+    from domain.app import Brigade
+    from projections.base import View
+
+log = logging.getLogger(__name__)
+
+
+class Follower:
+    """Applies new events to the views and publishes their changes."""
+
+    def __init__(
+        self,
+        app: Brigade,
+        views: dict[str, View] | None = None,
+        *,
+        poll: float = 0.5,
+        batch: int = 1000,
+        window: float = 1.0,
+        history: int = 100_000,
+    ) -> None:
+        self.app = app
+        self.views = views if views is not None else all_views()
+        self.deltas = DeltaLog(self.views, history=history)
+        self.poll = poll
+        self.batch = batch
+        # Volunteers' positions are published at most once per window.
+        self.window = window
+        self._woken = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
+        self._last_flush = time.monotonic()
+
+    @property
+    def position(self) -> int:
+        return self.deltas.position
+
+    def wake(self, _position: int | None = None) -> None:
+        """Something was committed: look now rather than at the next poll."""
+        self._woken.set()
+
+    def start(self) -> Follower:
+        self.catch_up()
+        self._thread = threading.Thread(
+            target=self._run, name="brigade-follower", daemon=True
+        )
+        self._thread.start()
+        if hasattr(self.app.recorder, "channel_name"):
+            self._listener = threading.Thread(
+                target=self._listen, name="brigade-listen", daemon=True
+            )
+            self._listener.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._woken.set()
+        for thread in (self._thread, self._listener):
+            if thread is not None:
+                thread.join(timeout=5)
+
+    def catch_up(self) -> int:
+        """Apply every event stored after the views' position; return the new one."""
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=self.position, limit=self.batch, inclusive_of_start=False
+            )
+            if not notifications:
+                return self.position
+            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+            with self.deltas.lock:
+                self.deltas.publish(fold(self.views, events))
+            if len(notifications) < self.batch:
+                return self.position
+
+    def _run(self) -> None:
+        last_poll = time.monotonic()
+        while not self._stopping.is_set():
+            now = time.monotonic()
+            next_poll = last_poll + self.poll - now
+            next_flush = self._last_flush + self.window - now
+            woken = self._woken.wait(timeout=max(0.0, min(next_poll, next_flush)))
+            self._woken.clear()
+            now = time.monotonic()
+            if woken or now - last_poll >= self.poll:
+                last_poll = now
+                try:
+                    self.catch_up()
+                except Exception:  # the store is unreachable: keep serving, retry
+                    log.exception("could not read the store")
+            if now - self._last_flush >= self.window:
+                self._last_flush = now
+                self.deltas.flush()
+
+    def _listen(self) -> None:
+        """Wake on PostgreSQL NOTIFY; the poll covers any notification lost."""
+        recorder = self.app.recorder
+        channel = recorder.channel_name  # type: ignore[attr-defined]
+        while not self._stopping.is_set():
+            try:
+                with recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+                    conn.execute(f'LISTEN "{channel}"')
+                    while not self._stopping.is_set():
+                        for _ in conn.notifies(timeout=0.2, stop_after=1):
+                            self._woken.set()
+            except Exception:
+                log.exception("lost the LISTEN connection; polling until it is back")
+                self._stopping.wait(self.poll)

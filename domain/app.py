@@ -42,6 +42,16 @@ class CommandRecorder(Protocol):
     ) -> list[int | None]: ...
 
 
+class CheckpointRecorder(Protocol):
+    """Saved state of derived views, beside the events (see projections.checkpoint)."""
+
+    def select_checkpoint(self, name: str) -> tuple[int, bytes] | None: ...
+
+    def save_checkpoint(self, name: str, position: int, state: bytes) -> None: ...
+
+    def drop_checkpoints(self) -> None: ...
+
+
 class Brigade(Application[UUID]):
     """The event store of one deployment, with typed reads and command records."""
 
@@ -69,6 +79,10 @@ class Brigade(Application[UUID]):
     @property
     def commands(self) -> CommandRecorder:
         return cast("CommandRecorder", self.recorder)
+
+    @property
+    def checkpoints(self) -> CheckpointRecorder:
+        return cast("CheckpointRecorder", self.recorder)
 
     def load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
         """The aggregate as stored, or None."""

@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     tail.set_defaults(run=_tail)
 
+    views = commands.add_parser("views", help="the live views of the log")
+    views_commands = views.add_subparsers(title="views commands", metavar="COMMAND")
+    rebuild = views_commands.add_parser(
+        "rebuild", help="drop the views' saved state and fold them again from the log"
+    )
+    rebuild.set_defaults(run=_views_rebuild)
+    status = views_commands.add_parser("status", help="where the saved views stand")
+    status.set_defaults(run=_views_status)
+
     bench = commands.add_parser("bench", help="run a benchmark (see bench/)")
     bench_commands = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK")
     ingest = bench_commands.add_parser(
@@ -147,6 +156,52 @@ def _describe_event(app: Brigade, notification: Notification) -> str:
     kind = type(event).__qualname__
     actor = getattr(event, "actor", "-")
     return f"{notification.id:>8}  {when}  {kind:<32} {actor}  {fields}"
+
+
+def _views_rebuild(_: argparse.Namespace) -> int:
+    from projections.rebuild import rebuild
+
+    app = open_store(Settings.from_env())
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        width = 40
+        filled = width * done // max(total, 1)
+        rate = done / max(time.monotonic() - started, 1e-9)
+        bar = "#" * filled + "." * (width - filled)
+        print(
+            f"\r[{bar}] {done}/{total} events, {rate:,.0f}/s", end="", file=sys.stderr
+        )
+
+    try:
+        views = rebuild(app, app.checkpoints, progress)
+    finally:
+        app.close()
+    print(file=sys.stderr)
+    for name, view in views.items():
+        print(f"{name:<8} {len(view.rows):>7} rows at position {view.position}")
+    return 0
+
+
+def _views_status(_: argparse.Namespace) -> int:
+    from projections import checkpoint
+
+    app = open_store(Settings.from_env())
+    try:
+        views = checkpoint.load(app.checkpoints)
+        last = app.recorder.max_notification_id() or 0
+    finally:
+        app.close()
+    if views is None:
+        print(f"no saved views; the log has {last} events (brigade views rebuild)")
+        return 0
+    for name, view in views.items():
+        behind = last - view.position
+        print(
+            f"{name:<8} {len(view.rows):>7} rows at position {view.position} "
+            f"({behind} events behind the log)"
+        )
+    return 0
 
 
 def _bench_ingest(args: argparse.Namespace) -> int:

@@ -13,12 +13,14 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from projections import checkpoint
 from projections.catalog import all_views, fold
 from projections.deltas import DeltaLog
 
 if TYPE_CHECKING:
     from domain.app import Brigade
     from projections.base import View
+    from projections.checkpoint import CheckpointStore
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,16 @@ class Follower:
         batch: int = 1000,
         window: float = 1.0,
         history: int = 100_000,
+        checkpoints: CheckpointStore | None = None,
+        checkpoint_every: int = 50_000,
     ) -> None:
         self.app = app
+        self.checkpoints = checkpoints
+        self.checkpoint_every = checkpoint_every
+        if views is None and checkpoints is not None:
+            views = checkpoint.load(checkpoints)
         self.views = views if views is not None else all_views()
+        self._saved = self.position_of(self.views)
         self.deltas = DeltaLog(self.views, history=history)
         self.poll = poll
         self.batch = batch
@@ -52,6 +61,10 @@ class Follower:
     @property
     def position(self) -> int:
         return self.deltas.position
+
+    @staticmethod
+    def position_of(views: dict[str, View]) -> int:
+        return min((view.position for view in views.values()), default=0)
 
     def wake(self, _position: int | None = None) -> None:
         """Something was committed: look now rather than at the next poll."""
@@ -88,6 +101,11 @@ class Follower:
             events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
             with self.deltas.lock:
                 self.deltas.publish(fold(self.views, events))
+                if (
+                    self.checkpoints
+                    and self.position - self._saved >= self.checkpoint_every
+                ):
+                    self._saved = checkpoint.save(self.checkpoints, self.views)
             if len(notifications) < self.batch:
                 return self.position
 

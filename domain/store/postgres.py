@@ -42,6 +42,25 @@ class BrigadePostgresApplicationRecorder(PostgresApplicationRecorder):
                 "outcome bytea NOT NULL)"
             ).format(schema=schema, commands=commands)
         )
+        checkpoints = Identifier("brigade_checkpoints")
+        # Views' saved state: derived data, dropped and rebuilt at will.
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{checkpoints} ("
+                "name text PRIMARY KEY, position bigint NOT NULL, state bytea NOT NULL)"
+            ).format(schema=schema, checkpoints=checkpoints)
+        )
+        self.select_checkpoint_statement = SQL(
+            "SELECT position, state FROM {schema}.{checkpoints} WHERE name = %s"
+        ).format(schema=schema, checkpoints=checkpoints)
+        self.save_checkpoint_statement = SQL(
+            "INSERT INTO {schema}.{checkpoints} (name, position, state) "
+            "VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE "
+            "SET position = excluded.position, state = excluded.state"
+        ).format(schema=schema, checkpoints=checkpoints)
+        self.drop_checkpoints_statement = SQL(
+            "DELETE FROM {schema}.{checkpoints}"
+        ).format(schema=schema, checkpoints=checkpoints)
         # One statement for the whole batch, pipelined with the event insert.
         self.insert_commands_statement = SQL(
             "INSERT INTO {schema}.{commands} (command_id, outcome) "
@@ -100,6 +119,22 @@ class BrigadePostgresApplicationRecorder(PostgresApplicationRecorder):
                 self.insert_commands_statement,
                 ([c[0] for c in ordered], [c[1] for c in ordered]),
             )
+
+    def select_checkpoint(self, name: str) -> tuple[int, bytes] | None:
+        """The saved state of a view and the position it reflects, if any."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.select_checkpoint_statement, (name,))
+            row = curs.fetchone()
+        return None if row is None else (int(row["position"]), bytes(row["state"]))
+
+    def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
+        """Save a view's state with its position: both or neither."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.save_checkpoint_statement, (name, position, state))
+
+    def drop_checkpoints(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.drop_checkpoints_statement)
 
     def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
         """The recorded outcome of each given command that has one."""

@@ -99,6 +99,11 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "outcome BLOB NOT NULL) "
             "WITHOUT ROWID"
         )
+        # Views' saved state: derived data, dropped and rebuilt at will.
+        statements.append(
+            "CREATE TABLE IF NOT EXISTS brigade_checkpoints ("
+            "name TEXT PRIMARY KEY, position INTEGER NOT NULL, state BLOB NOT NULL)"
+        )
         return statements
 
     def insert_events(
@@ -143,6 +148,31 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         if commands:
             c.executemany(self.insert_commands_statement, commands)
         return notification_ids
+
+    def select_checkpoint(self, name: str) -> tuple[int, bytes] | None:
+        """The saved state of a view and the position it reflects, if any."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT position, state FROM brigade_checkpoints WHERE name = ?",
+                (name,),
+            )
+            row = c.fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]))
+
+    def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
+        """Save a view's state with its position: both or neither."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT INTO brigade_checkpoints (name, position, state) "
+                "VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
+                "state = excluded.state",
+                (name, position, state),
+            )
+
+    def drop_checkpoints(self) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("DELETE FROM brigade_checkpoints")
 
     def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
         """The recorded outcome of each given command that has one."""

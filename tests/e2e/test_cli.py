@@ -77,3 +77,17 @@ def test_a_bad_database_url_is_refused_plainly(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("brigade: Unsupported database URL scheme 'mysql'")
     assert "Traceback" not in result.stderr
+
+
+def test_views_rebuild_shows_progress_and_saves_the_views(store: dict[str, str]) -> None:
+    assert brigade("demo", env=store).returncode == 0
+    before = brigade("views", "status", env=store)
+    assert "no saved views; the log has 57 events" in before.stdout
+
+    rebuilt = brigade("views", "rebuild", env=store)
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "57/57 events" in rebuilt.stderr  # the progress bar
+    assert "board          3 rows at position 57" in rebuilt.stdout
+    after = brigade("views", "status", env=store)
+    assert "roster         5 rows at position 57 (0 events behind the log)" in after.stdout

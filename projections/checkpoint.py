@@ -1,0 +1,54 @@
+"""Saved view state: where the views stood, so a restart need not fold the whole log.
+
+A checkpoint is derived data: it is written with the position it reflects (one
+row, so both or neither), and dropped or ignored whenever in doubt, in which case
+the views are rebuilt from the log. It is pickled, tagged with `FORMAT`: bump it
+whenever a view's state changes shape, and old checkpoints are simply not used.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from projections.base import View
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+NAME = "views"
+
+
+class CheckpointStore(Protocol):
+    def select_checkpoint(self, name: str) -> tuple[int, bytes] | None: ...
+
+    def save_checkpoint(self, name: str, position: int, state: bytes) -> None: ...
+
+    def drop_checkpoints(self) -> None: ...
+
+
+def save(store: CheckpointStore, views: dict[str, View]) -> int:
+    """Save every view (they stand at one position); returns that position."""
+    position = min(view.position for view in views.values())
+    state = pickle.dumps((FORMAT, views), protocol=pickle.HIGHEST_PROTOCOL)
+    store.save_checkpoint(NAME, position, state)
+    return position
+
+
+def load(store: CheckpointStore) -> dict[str, View] | None:
+    """The saved views, or None if there are none that this version can use."""
+    found = store.select_checkpoint(NAME)
+    if found is None:
+        return None
+    position, state = found
+    try:
+        version, views = pickle.loads(state)
+    except Exception:
+        log.warning("ignoring an unreadable view checkpoint at position %d", position)
+        return None
+    if version != FORMAT or any(view.position != position for view in views.values()):
+        log.info("ignoring a view checkpoint of format %s", version)
+        return None
+    return dict(views)

@@ -1,0 +1,67 @@
+"""Saved views: a restart starts from where the views stood, a rebuild from nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from support import Scenario
+
+from domain.writer import CommandWriter
+from projections import checkpoint
+from projections.follower import Follower
+from projections.rebuild import rebuild
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from domain.app import Brigade
+
+
+def test_a_follower_resumes_from_the_saved_views_and_catches_up(
+    app: Brigade, open_app: Callable[[], Brigade]
+) -> None:
+    writer = CommandWriter(app)
+    story = Scenario(writer)
+    operation = story.operation()
+    story.incident(operation)
+    first = Follower(app, checkpoints=app.checkpoints, checkpoint_every=1)
+    first.catch_up()
+    saved_at = first.position
+    writer.close()
+
+    # More happens while no follower runs; then a new process starts.
+    writer = CommandWriter(app)
+    later = Scenario(writer).incident(operation, kind="medical")
+    writer.close()
+    restarted = open_app()
+    follower = Follower(restarted, checkpoints=restarted.checkpoints)
+
+    assert follower.position == saved_at  # loaded, not folded from the start
+    follower.catch_up()
+    assert str(later) in follower.views["board"].rows
+    assert follower.views["board"].snapshot() == rebuild(restarted)["board"].snapshot()
+
+
+def test_rebuild_drops_the_saved_views_and_saves_fresh_ones(app: Brigade) -> None:
+    writer = CommandWriter(app)
+    story = Scenario(writer)
+    story.incident(story.operation())
+    writer.close()
+    seen: list[tuple[int, int]] = []
+
+    views = rebuild(
+        app, app.checkpoints, lambda done, total: seen.append((done, total))
+    )
+
+    last = app.recorder.max_notification_id()
+    assert seen[-1] == (last, last)
+    loaded = checkpoint.load(app.checkpoints)
+    assert loaded is not None
+    assert {name: v.snapshot() for name, v in loaded.items()} == {
+        name: v.snapshot() for name, v in views.items()
+    }
+
+
+def test_a_checkpoint_of_another_format_is_not_used(app: Brigade) -> None:
+    app.checkpoints.save_checkpoint(checkpoint.NAME, 7, b"not a pickle")
+    assert checkpoint.load(app.checkpoints) is None

@@ -79,7 +79,9 @@ def test_a_bad_database_url_is_refused_plainly(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_views_rebuild_shows_progress_and_saves_the_views(store: dict[str, str]) -> None:
+def test_views_rebuild_shows_progress_and_saves_the_views(
+    store: dict[str, str],
+) -> None:
     assert brigade("demo", env=store).returncode == 0
     before = brigade("views", "status", env=store)
     assert "no saved views; the log has 57 events" in before.stdout
@@ -90,4 +92,6 @@ def test_views_rebuild_shows_progress_and_saves_the_views(store: dict[str, str])
     assert "57/57 events" in rebuilt.stderr  # the progress bar
     assert "board          3 rows at position 57" in rebuilt.stdout
     after = brigade("views", "status", env=store)
-    assert "roster         5 rows at position 57 (0 events behind the log)" in after.stdout
+    assert (
+        "roster         5 rows at position 57 (0 events behind the log)" in after.stdout
+    )

@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quick", action="store_true", help="a short run (under 30 s)")
     ingest.add_argument("--submitters", type=int, default=50)
     ingest.set_defaults(run=_bench_ingest)
+    rebuild_bench = bench_commands.add_parser(
+        "rebuild", help="views rebuild rate beside eventsourcing's raw read rate"
+    )
+    rebuild_bench.add_argument("--quick", action="store_true", help="100,000 events")
+    rebuild_bench.set_defaults(run=_bench_rebuild)
     return parser
 
 
@@ -202,6 +207,12 @@ def _views_status(_: argparse.Namespace) -> int:
             f"({behind} events behind the log)"
         )
     return 0
+
+
+def _bench_rebuild(args: argparse.Namespace) -> int:
+    from bench.rebuild import run
+
+    return run(quick=args.quick)
 
 
 def _bench_ingest(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from projections.base import apply_all
 from projections.board import IncidentBoard
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
@@ -30,10 +31,8 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
     return {view.name: view for view in views}
 
 
-def fold(views: dict[str, View], events: Iterable[tuple[int, object]]) -> list[Change]:
+def fold(
+    views: dict[str, View], events: Iterable[tuple[int, object]], *, emit: bool = True
+) -> list[Change]:
     """Apply (position, event) pairs in order to every view; returns all changes."""
-    changes: list[Change] = []
-    for position, event in events:
-        for view in views.values():
-            changes.extend(view.apply(event, position))
-    return changes
+    return apply_all(list(views.values()), events, emit=emit)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.model.premises import Premises
@@ -30,8 +30,8 @@ class HazardLedger(View):
     def __init__(self) -> None:
         super().__init__()
         self.premises: dict[str, dict[str, Any]] = {}
-        # (deadline, hazard id) of open hazards with a deadline not yet passed.
-        self._deadlines: list[tuple[str, str]] = []
+        # (deadline as a timestamp, hazard id), soonest first.
+        self._deadlines: list[tuple[float, str]] = []
 
     @handles(Premises.Registered)
     def _registered(self, e: Premises.Registered) -> Iterable[str]:
@@ -75,7 +75,7 @@ class HazardLedger(View):
         row["state"] = HazardState.ORDERED.value
         row["deadline"] = iso(e.deadline)
         row["overdue"] = self._past(e.deadline.isoformat())
-        heapq.heappush(self._deadlines, (_utc(e.deadline), row["id"]))
+        heapq.heappush(self._deadlines, (e.deadline.timestamp(), row["id"]))
         return [row["id"]]
 
     @handles(Premises.SelfCheckSubmitted)
@@ -111,11 +111,8 @@ class HazardLedger(View):
         return self.as_of is not None and datetime.fromisoformat(deadline) < self.as_of
 
     def on_time(self) -> Iterable[str]:
-        if self.as_of is None:
-            return []
-        now = _utc(self.as_of)
         changed = []
-        while self._deadlines and self._deadlines[0][0] < now:
+        while self._deadlines and self._deadlines[0][0] < self.now:
             _, key = heapq.heappop(self._deadlines)
             row = self.rows[key]
             overdue = self._overdue(row)
@@ -123,8 +120,3 @@ class HazardLedger(View):
                 row["overdue"] = overdue
                 changed.append(key)
         return changed
-
-
-def _utc(moment: datetime) -> str:
-    """A sortable key for an aware datetime: its UTC ISO form."""
-    return moment.astimezone(UTC).isoformat()

@@ -8,10 +8,11 @@ from domain.model.incident import Incident
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
 from domain.types import HazardState, IncidentStatus
-from projections.base import Row, View, handles, iso
+from projections.base import Row, View, handles, iso, key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from uuid import UUID
 
 TRACK_POINTS = 10
 
@@ -175,17 +176,24 @@ class LiveMap(View):
 
     @handles(Volunteer.PositionReported)
     def _position(self, e: Volunteer.PositionReported) -> Iterable[str]:
-        vid = str(e.originator_id)
+        vid = key(e.originator_id)
         props = self._volunteers[vid]
-        props.update(at=iso(e.occurred_at), heading=e.heading, speed=e.speed)
+        props["at"] = iso(e.occurred_at)
+        props["heading"] = e.heading
+        props["speed"] = e.speed
         coordinates = self._tracks.setdefault(vid, [])
         coordinates.append([e.lon, e.lat])
-        del coordinates[:-TRACK_POINTS]
+        if len(coordinates) > TRACK_POINTS:
+            del coordinates[0]
         return self._volunteer(e.originator_id)
 
-    def _volunteer(self, volunteer_id: object, **changes: Any) -> list[str]:
-        """Update a volunteer's properties; redraw their point and track if placed."""
-        vid = str(volunteer_id)
+    def _volunteer(self, volunteer_id: UUID, **changes: Any) -> list[str]:
+        """Update a volunteer's properties; redraw their point and track if placed.
+
+        The rows share the properties and the track's coordinates with this view's
+        own state, so a position report touches two lists, not two new features.
+        """
+        vid = key(volunteer_id)
         props = self._volunteers.get(vid)
         if props is None:
             return []
@@ -193,19 +201,31 @@ class LiveMap(View):
         coordinates = self._tracks.get(vid)
         if not coordinates:
             return []
-        key, track = f"volunteer:{vid}", f"track:{vid}"
-        lon, lat = coordinates[-1]
-        self.rows[key] = feature(key, point(lon, lat), **props)
+        point_key, track_key = f"volunteer:{vid}", f"track:{vid}"
+        row = self.rows.get(point_key)
+        if row is None:
+            self.rows[point_key] = {
+                "type": "Feature",
+                "id": point_key,
+                "geometry": point(*coordinates[-1]),
+                "properties": props,
+            }
+        else:
+            row["geometry"]["coordinates"] = list(coordinates[-1])
         if len(coordinates) < 2:  # RFC 7946: a LineString has two positions or more
-            return [key]
-        self.rows[track] = feature(
-            track,
-            {"type": "LineString", "coordinates": [list(c) for c in coordinates]},
-            layer="track",
-            operation_id=props["operation_id"],
-            volunteer_id=vid,
-        )
-        return [key, track]
+            return [point_key]
+        track = self.rows.get(track_key)
+        if track is None:
+            self.rows[track_key] = feature(
+                track_key,
+                {"type": "LineString", "coordinates": coordinates},
+                layer="track",
+                operation_id=props["operation_id"],
+                volunteer_id=vid,
+            )
+        else:
+            track["properties"]["operation_id"] = props["operation_id"]
+        return [point_key, track_key]
 
     @handles(Premises.Registered)
     def _premises_registered(self, e: Premises.Registered) -> Iterable[str]:

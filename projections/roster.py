@@ -13,6 +13,7 @@ from domain.model.volunteer import Volunteer
 from domain.training import REQUIRED_COURSES, dispatch_refusal, qualified_domains
 from domain.types import Grade, Vetting
 from projections.base import Row, View, handles, iso
+from projections.base import key as key_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -80,8 +81,8 @@ class Roster(View):
         super().__init__()
         self.rule = rule or PromotionRule()
         self._state: dict[str, dict[str, Any]] = {}
-        # (expiry in UTC ISO, volunteer id) of policies still to run out.
-        self._expiries: list[tuple[str, str]] = []
+        # (expiry as a timestamp, volunteer id) of policies still to run out.
+        self._expiries: list[tuple[float, str]] = []
 
     @handles(Volunteer.Registered)
     def _registered(self, e: Volunteer.Registered) -> Iterable[str]:
@@ -145,7 +146,7 @@ class Roster(View):
         if state["insured_until"] is None or e.valid_until > state["insured_until"]:
             state["insured_until"] = e.valid_until
             self.rows[key]["insured_until"] = iso(e.valid_until)
-            heapq.heappush(self._expiries, (_utc(e.valid_until), key))
+            heapq.heappush(self._expiries, (e.valid_until.timestamp(), key))
         return self._judge(key)
 
     @handles(Volunteer.ShiftStarted)
@@ -172,7 +173,7 @@ class Roster(View):
 
     @handles(Volunteer.PositionReported)
     def _position(self, e: Volunteer.PositionReported) -> Iterable[str]:
-        key = str(e.originator_id)
+        key = key_of(e.originator_id)
         self.rows[key]["position"] = {
             "lat": e.lat,
             "lon": e.lon,
@@ -244,18 +245,11 @@ class Roster(View):
         return [key]
 
     def on_time(self) -> Iterable[str]:
-        if self.as_of is None:
-            return []
-        now = _utc(self.as_of)
         changed: list[str] = []
-        while self._expiries and self._expiries[0][0] < now:
+        while self._expiries and self._expiries[0][0] < self.now:
             _, key = heapq.heappop(self._expiries)
             before = dict(self.rows[key])
             self._judge(key)
             if self.rows[key] != before:
                 changed.append(key)
         return changed
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from domain.model.activity import ServiceActivity
@@ -36,9 +35,8 @@ class Statistics(View):
         self._hazards: dict[str, dict[str, Any]] = {}
         self._durations: dict[tuple[str, str], list[float]] = {}
         self._premises_seen: dict[str, set[str]] = {}
-        # Deadlines (UTC ISO, hazard id) still to pass, soonest first.
-        self._deadlines: list[tuple[str, str]] = []
-        self._now: str | None = None
+        # Deadlines (timestamp, hazard id) still to pass, soonest first.
+        self._deadlines: list[tuple[float, str]] = []
 
     def _row(self, operation_id: str) -> Row:
         row = self.rows.get(operation_id)
@@ -160,7 +158,7 @@ class Statistics(View):
     def _ordered(self, e: Premises.RectificationOrdered) -> Iterable[str]:
         key = str(e.hazard_id)
         hazard = self._hazards[key]
-        hazard["deadline"] = e.deadline.astimezone(UTC).isoformat()
+        hazard["deadline"] = e.deadline.timestamp()
         heapq.heappush(self._deadlines, (hazard["deadline"], key))
         return self._check(key)
 
@@ -212,8 +210,7 @@ class Statistics(View):
             deadline is not None
             and not hazard["rectified"]
             and not hazard["closed"]
-            and self._now is not None
-            and deadline < self._now
+            and deadline < self.now
         )
         if overdue == hazard["overdue"]:
             return []
@@ -222,11 +219,8 @@ class Statistics(View):
         return [hazard["operation_id"]]
 
     def on_time(self) -> Iterable[str]:
-        if self.as_of is None:
-            return []
-        self._now = self.as_of.astimezone(UTC).isoformat()
         changed: list[str] = []
-        while self._deadlines and self._deadlines[0][0] < self._now:
+        while self._deadlines and self._deadlines[0][0] < self.now:
             _, key = heapq.heappop(self._deadlines)
             changed.extend(self._check(key))
         return changed

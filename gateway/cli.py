@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     rebuild_bench.add_argument("--quick", action="store_true", help="100,000 events")
     rebuild_bench.set_defaults(run=_bench_rebuild)
+    latency = bench_commands.add_parser(
+        "latency", help="time from a command to its delta at a consumer"
+    )
+    latency.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
+    latency.set_defaults(run=_bench_latency)
     return parser
 
 
@@ -207,6 +212,12 @@ def _views_status(_: argparse.Namespace) -> int:
             f"({behind} events behind the log)"
         )
     return 0
+
+
+def _bench_latency(args: argparse.Namespace) -> int:
+    from bench.latency import run
+
+    return run(quick=args.quick, database_url=Settings.from_env().database_url)
 
 
 def _bench_rebuild(args: argparse.Namespace) -> int:

@@ -102,9 +102,12 @@ class DeltaLog:
             return stamped
 
     def _hold(self, change: Change) -> bool:
+        pending_key = (change.view, change.key)
         if not coalesced(change):
+            # Rows are whole: this change supersedes any held one for the row.
+            self._pending.pop(pending_key, None)
             return False
-        self._pending[(change.view, change.key)] = change
+        self._pending[pending_key] = change
         return True
 
     def _append(self, changes: list[Change]) -> None:

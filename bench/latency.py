@@ -1,0 +1,159 @@
+"""`brigade bench latency`: from a command's call to its delta reaching a consumer.
+
+Sends 1,000 commands a second (incident updates from the field, which the views
+publish at once; volunteers' positions are coalesced by design and left out)
+through the write path, with a follower woken on commit and a consumer listening
+to the deltas. Every latency is measured from just before the send to the moment
+the consumer holds the first change stamped with that command's position.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from bench.workload import COMMANDER
+from domain import commands as c
+from domain.app import Brigade
+from domain.ids import uuid7
+from domain.store.config import store_env
+from domain.writer import CommandWriter
+from projections.follower import Follower
+
+if TYPE_CHECKING:
+    from projections.base import Change
+
+RATE = 1_000
+
+
+def run(*, quick: bool, database_url: str | None = None) -> int:
+    seconds = 5.0 if quick else 20.0
+    with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
+        app = Brigade(env=store_env(database_url, Path(tmp)))
+        mode = "embedded" if database_url is None else "postgres"
+        writer = CommandWriter(app)
+        follower = Follower(app).start()
+        writer.on_commit(follower.wake)
+        arrived: dict[int, float] = {}
+        lock = threading.Lock()
+
+        def consumer(changes: list[Change]) -> None:
+            now = time.perf_counter()
+            with lock:
+                for change in changes:
+                    arrived.setdefault(change.position, now)
+
+        follower.deltas.listen(consumer)
+        try:
+            incidents = setup(writer)
+            sent = asyncio.run(drive(writer, incidents, seconds))
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                with lock:
+                    if all(p in arrived for _, p in sent):
+                        break
+                time.sleep(0.05)
+        finally:
+            follower.stop()
+            writer.close()
+            app.close()
+    latencies = sorted((arrived[p] - t0) * 1000 for t0, p in sent if p in arrived)
+    missing = len(sent) - len(latencies)
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(
+        f"{len(sent)} commands at {RATE}/s for {seconds:g} s ({mode}); "
+        f"{missing} deltas never arrived"
+    )
+    worst = latencies[-1]
+    print(f"command to delta: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {worst:.2f} ms")
+    target = 20 if mode == "embedded" else 50
+    print(f"target: p99 <= {target} ms")
+    print(
+        json.dumps(
+            {
+                "p50_ms": round(p50, 2),
+                "p99_ms": round(p99, 2),
+                "mode": mode,
+                "commands": len(sent),
+                "missing": missing,
+                "quick": quick,
+            }
+        )
+    )
+    return 0 if missing == 0 else 1
+
+
+def setup(writer: CommandWriter) -> list[UUID]:
+    now = datetime.now(UTC)
+    operation = writer.execute(
+        c.OpenOperation(
+            command_id=uuid7(),
+            actor=COMMANDER,
+            occurred_at=now,
+            name="latency",
+            kind="drill",
+        )
+    ).result["operation_id"]
+    incidents = []
+    for n in range(20):
+        outcome = writer.execute(
+            c.ReportIncident(
+                command_id=uuid7(),
+                actor=COMMANDER,
+                occurred_at=now,
+                operation_id=uuid_of(operation),
+                kind="other",
+                lat=24.9 + n / 1000,
+                lon=118.6,
+                severity=2,
+            )
+        )
+        incidents.append(uuid_of(outcome.result["incident_id"]))
+    return incidents
+
+
+def uuid_of(text: str) -> UUID:
+    return UUID(text)
+
+
+async def drive(
+    writer: CommandWriter, incidents: list[UUID], seconds: float
+) -> list[tuple[float, int]]:
+    """Send RATE commands a second; returns (send time, position) per command."""
+    sent: list[tuple[float, int]] = []
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def one(n: int) -> None:
+        command = c.PostMessage(
+            command_id=uuid7(),
+            actor=COMMANDER,
+            occurred_at=datetime.now(UTC) - timedelta(seconds=1),
+            incident_id=incidents[n % len(incidents)],
+            text=f"update {n}",
+        )
+        t0 = time.perf_counter()
+        outcome = await writer.send(command)
+        assert outcome.position is not None, outcome
+        sent.append((t0, outcome.position))
+
+    start = time.perf_counter()
+    n = 0
+    while time.perf_counter() - start < seconds:
+        due = int((time.perf_counter() - start) * RATE)
+        while n < due:
+            task = asyncio.create_task(one(n))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            n += 1
+        await asyncio.sleep(0.001)
+    await asyncio.gather(*tasks)
+    return sent

@@ -1,0 +1,50 @@
+"""The delta log: in order, resumable, coalesced without ever going back in time."""
+
+from __future__ import annotations
+
+from projections.base import Change, View
+from projections.deltas import DeltaLog, Reset
+
+
+class Rows(View):
+    name = "map"
+
+
+def log_at(position: int, history: int = 100) -> tuple[DeltaLog, View]:
+    view = Rows()
+    view.position = position
+    return DeltaLog({"map": view}, history=history), view
+
+
+def change(position: int, key: str, value: int) -> Change:
+    return Change("map", position, key, {"value": value})
+
+
+def test_only_the_latest_state_of_a_held_row_is_sent() -> None:
+    log, view = log_at(0)
+    log.publish([change(1, "volunteer:a", 1)])  # a position report: held
+    view.position = 2
+    assert log.publish([Change("map", 2, "volunteer:a", None)]) == []  # held too
+    view.position = 3
+    assert log.flush() == [Change("map", 3, "volunteer:a", None)]
+
+
+def test_held_rows_are_sent_once_a_window_at_the_views_position() -> None:
+    log, view = log_at(0)
+    for n in range(1, 6):
+        view.position = n
+        log.publish([change(n, "volunteer:a", n)])
+    assert log.since(0) == []
+    flushed = log.flush()
+    assert flushed == [change(5, "volunteer:a", 5)]
+    assert log.since(0) == flushed
+
+
+def test_history_that_has_run_out_says_reset() -> None:
+    log, view = log_at(0, history=3)
+    for n in range(1, 6):
+        view.position = n
+        log.publish([change(n, f"incident:{n}", n)])
+    assert log.since(4) == [change(5, "incident:5", 5)]
+    answer = log.since(1)
+    assert isinstance(answer, Reset) and answer.oldest == 2

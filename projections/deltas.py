@@ -12,6 +12,7 @@ view's position at the moment it is published, which keeps positions in order.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -68,6 +69,10 @@ class DeltaLog:
         with self.lock:
             self._listeners.remove(listener)
 
+    def subscribe(self, views: Iterable[str], after: int | None = None) -> Subscription:
+        """Start a consumer of these views: from a snapshot, or after a position."""
+        return Subscription(self, views, after)
+
     def snapshot(self, view: str) -> Snapshot:
         with self.lock:
             source = self.views[view]
@@ -119,3 +124,34 @@ class DeltaLog:
             self._history.append(change)
         for listener in list(self._listeners):
             listener(changes)
+
+
+class Subscription:
+    """One consumer: a start (snapshots, or what it missed), then every change."""
+
+    def __init__(self, log: DeltaLog, views: Iterable[str], after: int | None) -> None:
+        self.views = set(views)
+        self.queue: queue.SimpleQueue[list[Change]] = queue.SimpleQueue()
+        self.snapshots: list[Snapshot] = []
+        self.reset: Reset | None = None
+        self.missed: list[Change] = []
+        self._log = log
+        with log.lock:  # nothing is published between the start and the listening
+            if after is None:
+                self.snapshots = [log.snapshot(name) for name in sorted(self.views)]
+            else:
+                answer = log.since(after, self.views)
+                if isinstance(answer, Reset):
+                    self.reset = answer
+                    self.snapshots = [log.snapshot(name) for name in sorted(self.views)]
+                else:
+                    self.missed = answer
+            log.listen(self._receive)
+
+    def _receive(self, changes: list[Change]) -> None:
+        mine = [c for c in changes if c.view in self.views]
+        if mine:
+            self.queue.put(mine)
+
+    def close(self) -> None:
+        self._log.unlisten(self._receive)

@@ -158,3 +158,56 @@ def test_positions_are_coalesced_to_the_latest_per_volunteer(
         assert point is not None and point["geometry"]["coordinates"] == [118.6, 24.909]
     finally:
         follower.stop()
+
+
+def test_a_subscriber_gets_a_snapshot_then_every_change_in_order(
+    story: Scenario, follower: Follower
+) -> None:
+    operation = story.operation()
+    story.incident(operation)
+    last = story.writer.app.recorder.max_notification_id()
+    eventually(lambda: follower.position == last)
+
+    fresh = follower.deltas.subscribe(["board", "stats"])
+    resumed = follower.deltas.subscribe(["board"], after=follower.position)
+    try:
+        assert [s.view for s in fresh.snapshots] == ["board", "stats"]
+        assert len(fresh.snapshots[0].rows) == 1
+        for kind in ("medical", "fire", "flood"):
+            story.incident(operation, kind=kind)
+        last = story.writer.app.recorder.max_notification_id()
+        eventually(lambda: follower.position == last)
+
+        got = []
+        while not fresh.queue.empty():
+            got.extend(fresh.queue.get())
+        positions = [c.position for c in got]
+        assert positions == sorted(positions) and positions[-1] == last
+        kinds = [c.row["kind"] for c in got if c.view == "board" and c.row]
+        assert kinds == ["medical", "fire", "flood"]
+        assert {c.view for c in got} == {"board", "stats"}
+        assert resumed.missed == [] and not resumed.queue.empty()
+    finally:
+        fresh.close()
+        resumed.close()
+
+
+def test_a_subscriber_too_far_behind_is_reset_with_fresh_snapshots(
+    app: Brigade, writer: CommandWriter
+) -> None:
+    follower = Follower(app, poll=0.2, history=2).start()
+    writer.on_commit(follower.wake)
+    try:
+        story = Scenario(writer)
+        operation = story.operation()
+        for _ in range(3):
+            story.incident(operation)
+        last = app.recorder.max_notification_id()
+        eventually(lambda: follower.position == last)
+        late = follower.deltas.subscribe(["board"], after=1)
+        assert late.reset is not None
+        assert late.snapshots[0].position == last
+        assert len(late.snapshots[0].rows) == 3
+        late.close()
+    finally:
+        follower.stop()

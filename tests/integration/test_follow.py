@@ -85,23 +85,25 @@ def test_resuming_after_a_position_gives_exactly_the_changes_missed(
     assert follower.deltas.since(missed[-1].position, ["board"]) == []
 
 
-def test_a_position_older_than_the_history_gets_a_reset(
-    app: Brigade, writer: CommandWriter
-) -> None:
-    follower = Follower(app, poll=0.2, history=5).start()
+@pytest.fixture
+def short_memory(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+    """A follower that keeps only two changes, after three incidents were reported."""
+    follower = Follower(app, poll=0.2, history=2).start()
     writer.on_commit(follower.wake)
-    try:
-        story = Scenario(writer)
-        operation = story.operation()
-        for _ in range(5):
-            story.incident(operation)
-        last = app.recorder.max_notification_id()
-        eventually(lambda: follower.position == last)
-        answer = follower.deltas.since(0)
-        assert isinstance(answer, Reset)
-        assert answer.oldest > 0
-    finally:
-        follower.stop()
+    story = Scenario(writer)
+    operation = story.operation()
+    for _ in range(3):
+        story.incident(operation)
+    last = app.recorder.max_notification_id()
+    eventually(lambda: follower.position == last)
+    yield follower
+    follower.stop()
+
+
+def test_a_position_older_than_the_history_gets_a_reset(short_memory: Follower) -> None:
+    answer = short_memory.deltas.since(0)
+    assert isinstance(answer, Reset)
+    assert answer.oldest > 0
 
 
 def test_another_writer_is_seen_without_an_in_process_wake(
@@ -193,21 +195,10 @@ def test_a_subscriber_gets_a_snapshot_then_every_change_in_order(
 
 
 def test_a_subscriber_too_far_behind_is_reset_with_fresh_snapshots(
-    app: Brigade, writer: CommandWriter
+    short_memory: Follower,
 ) -> None:
-    follower = Follower(app, poll=0.2, history=2).start()
-    writer.on_commit(follower.wake)
-    try:
-        story = Scenario(writer)
-        operation = story.operation()
-        for _ in range(3):
-            story.incident(operation)
-        last = app.recorder.max_notification_id()
-        eventually(lambda: follower.position == last)
-        late = follower.deltas.subscribe(["board"], after=1)
-        assert late.reset is not None
-        assert late.snapshots[0].position == last
-        assert len(late.snapshots[0].rows) == 3
-        late.close()
-    finally:
-        follower.stop()
+    late = short_memory.deltas.subscribe(["board"], after=1)
+    assert late.reset is not None
+    assert late.snapshots[0].position == short_memory.position
+    assert len(late.snapshots[0].rows) == 3
+    late.close()

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Snapshot
@@ -354,21 +354,21 @@ class CommandWriter:
     def _remember(self, unit: WriteUnit) -> None:
         unit.collect()
         interval = self.app.snapshot_interval
+        snapshots: list[Any] = []
         for key, aggregate in unit.touched.items():
             if aggregate is None:
                 continue
             self._cache[key] = aggregate
             self._cache.move_to_end(key)
             before = unit.loaded_versions.get(key, 0)
-            if (
-                self.app.snapshots is not None
-                and aggregate.version // interval > before // interval
-            ):
-                # A snapshot is derived data: losing one costs only a slower load.
-                try:
-                    self.app.snapshots.put([Snapshot.take(aggregate)])
-                except Exception:
-                    log.exception("could not snapshot %s", aggregate.id)
+            if aggregate.version // interval > before // interval:
+                snapshots.append(Snapshot.take(aggregate))
+        if snapshots and self.app.snapshots is not None:
+            # Derived data, all in one transaction: losing one only slows a load.
+            try:
+                self.app.snapshots.put(snapshots)
+            except Exception:
+                log.exception("could not store %d snapshots", len(snapshots))
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 

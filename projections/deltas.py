@@ -12,6 +12,7 @@ view's position at the moment it is published, which keeps positions in order.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections import deque
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from projections.base import Change, Row, View
 
 Listener = Callable[[list["Change"]], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,13 @@ class DeltaLog:
                 self._trimmed = self._history[0].position
             self._history.append(change)
         for listener in list(self._listeners):
-            listener(changes)
+            # Listeners are called holding the lock, so they only hand off (a
+            # queue put); one that fails is dropped rather than stopping the rest.
+            try:
+                listener(changes)
+            except Exception:
+                log.exception("dropping a delta listener that failed")
+                self._listeners.remove(listener)
 
 
 class Subscription:

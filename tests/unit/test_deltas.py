@@ -48,3 +48,18 @@ def test_history_that_has_run_out_says_reset() -> None:
     assert log.since(4) == [change(5, "incident:5", 5)]
     answer = log.since(1)
     assert isinstance(answer, Reset) and answer.oldest == 2
+
+
+def test_a_failing_listener_is_dropped_and_the_others_still_hear() -> None:
+    log, view = log_at(0)
+    heard: list[Change] = []
+
+    def broken(changes: list[Change]) -> None:
+        raise RuntimeError("a client went away badly")
+
+    log.listen(broken)
+    log.listen(heard.extend)
+    for n in (1, 2):
+        view.position = n
+        log.publish([change(n, f"incident:{n}", n)])
+    assert [c.position for c in heard] == [1, 2]

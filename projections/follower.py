@@ -53,6 +53,7 @@ class Follower:
         # Volunteers' positions are published at most once per window.
         self.window = window
         self._woken = threading.Event()
+        self._catching_up = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._listener: threading.Thread | None = None
@@ -92,6 +93,10 @@ class Follower:
 
     def catch_up(self) -> int:
         """Apply every event stored after the views' position; return the new one."""
+        with self._catching_up:  # one reader at a time, or events would apply twice
+            return self._catch_up()
+
+    def _catch_up(self) -> int:
         while True:
             notifications = self.app.recorder.select_notifications(
                 start=self.position, limit=self.batch, inclusive_of_start=False

@@ -27,6 +27,7 @@ from domain.ids import uuid7
 from domain.store.config import store_env
 from domain.writer import CommandWriter
 from projections.follower import Follower
+from projections.stream import StreamRelay
 
 if TYPE_CHECKING:
     from projections.base import Change
@@ -34,13 +35,21 @@ if TYPE_CHECKING:
 RATE = 1_000
 
 
-def run(*, quick: bool, database_url: str | None = None) -> int:
+def run(
+    *, quick: bool, database_url: str | None = None, redis_url: str | None = None
+) -> int:
     seconds = 5.0 if quick else 20.0
     with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
         app = Brigade(env=store_env(database_url, Path(tmp)))
         mode = "embedded" if database_url is None else "postgres"
         writer = CommandWriter(app)
-        follower = Follower(app).start()
+        follower = Follower(app)
+        relay = None
+        if redis_url is not None:
+            mode += "+redis"
+            relay = StreamRelay(follower, redis_url, stream=f"brigade:bench:{uuid7()}")
+            relay.start()
+        follower.start()
         writer.on_commit(follower.wake)
         arrived: dict[int, float] = {}
         lock = threading.Lock()
@@ -64,6 +73,10 @@ def run(*, quick: bool, database_url: str | None = None) -> int:
         finally:
             follower.stop()
             writer.close()
+            if relay is not None:
+                print(f"redis: {relay.published} entries published")
+                relay.client.delete(relay.stream)
+                relay.stop()
             app.close()
     latencies = sorted((arrived[p] - t0) * 1000 for t0, p in sent if p in arrived)
     missing = len(sent) - len(latencies)

@@ -217,7 +217,12 @@ def _views_status(_: argparse.Namespace) -> int:
 def _bench_latency(args: argparse.Namespace) -> int:
     from bench.latency import run
 
-    return run(quick=args.quick, database_url=Settings.from_env().database_url)
+    settings = Settings.from_env()
+    return run(
+        quick=args.quick,
+        database_url=settings.database_url,
+        redis_url=settings.redis_url,
+    )
 
 
 def _bench_rebuild(args: argparse.Namespace) -> int:

@@ -13,10 +13,13 @@ class Settings:
 
     database_url: str | None = None
     data_dir: Path = Path("brigade-data")
+    # Redis, for history shared between gateway processes (optional).
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("BRIGADE_DATABASE_URL") or None,
             data_dir=Path(os.environ.get("BRIGADE_DATA_DIR") or "brigade-data"),
+            redis_url=os.environ.get("BRIGADE_REDIS_URL") or None,
         )

@@ -12,16 +12,19 @@ view's position at the moment it is published, which keeps positions in order.
 
 from __future__ import annotations
 
+import copy
 import logging
 import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from projections.base import Change
 
 if TYPE_CHECKING:
-    from projections.base import Change, Row, View
+    from projections.base import Row, View
 
 Listener = Callable[[list["Change"]], None]
 log = logging.getLogger(__name__)
@@ -58,6 +61,8 @@ class DeltaLog:
         self._pending: dict[tuple[str, str], Change] = {}
         self._listeners: list[Listener] = []
         self.lock = threading.RLock()
+        # Older history shared by every process (a StreamRelay), if configured.
+        self.relay: Any = None
 
     @property
     def position(self) -> int:
@@ -86,11 +91,30 @@ class DeltaLog:
         """The changes after `position` (of the given views), or a Reset."""
         wanted = set(self.views) if views is None else set(views)
         with self.lock:
-            if position < self._trimmed:
+            if position >= self._trimmed:
+                return self._after(position, wanted)
+            if self.relay is None:
                 return Reset(position, self._trimmed)
-            return [
-                c for c in self._history if c.position > position and c.view in wanted
-            ]
+            older = self.relay.since(position, self._trimmed, wanted)
+            if isinstance(older, Reset):
+                return older
+            # Coalesced rows are not in the shared history: send them as they stand.
+            now = min(self.views[name].position for name in wanted)
+            current = self._coalesced_rows(wanted, now)
+            return [*older, *self._after(self._trimmed, wanted), *current]
+
+    def _after(self, position: int, wanted: set[str]) -> list[Change]:
+        return [c for c in self._history if c.position > position and c.view in wanted]
+
+    def _coalesced_rows(self, wanted: set[str], position: int) -> list[Change]:
+        """The coalesced rows as they stand now, stamped with the views' position."""
+        current = []
+        for name in sorted(wanted):
+            for key, row in self.views[name].rows.items():
+                change = Change(name, position, key, copy.deepcopy(row))
+                if coalesced(change):
+                    current.append(change)
+        return current
 
     def publish(self, changes: Iterable[Change]) -> list[Change]:
         """Publish changes now, holding coalesced rows back for `flush`."""

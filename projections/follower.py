@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from projections import checkpoint
@@ -19,10 +20,12 @@ from projections.deltas import DeltaLog
 
 if TYPE_CHECKING:
     from domain.app import Brigade
-    from projections.base import View
+    from projections.base import Change, View
     from projections.checkpoint import CheckpointStore
 
 log = logging.getLogger(__name__)
+# (the position before the batch, the batch's event positions, changes published)
+BatchListener = Callable[[int, list[int], list["Change"]], None]
 
 
 class Follower:
@@ -54,6 +57,7 @@ class Follower:
         self.window = window
         self._woken = threading.Event()
         self._catching_up = threading.Lock()
+        self._batch_listeners: list[BatchListener] = []
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._listener: threading.Thread | None = None
@@ -66,6 +70,10 @@ class Follower:
     @staticmethod
     def position_of(views: dict[str, View]) -> int:
         return min((view.position for view in views.values()), default=0)
+
+    def on_batch(self, listener: BatchListener) -> None:
+        """Call `listener(previous, positions, changes)` for every batch folded."""
+        self._batch_listeners.append(listener)
 
     def wake(self, _position: int | None = None) -> None:
         """Something was committed: look now rather than at the next poll."""
@@ -105,7 +113,10 @@ class Follower:
                 return self.position
             events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
             with self.deltas.lock:
-                self.deltas.publish(fold(self.views, events))
+                before = self.position
+                published = self.deltas.publish(fold(self.views, events))
+                for listener in self._batch_listeners:
+                    listener(before, [n.id for n in notifications], published)
                 if (
                     self.checkpoints
                     and self.position - self._saved >= self.checkpoint_every

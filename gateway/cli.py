@@ -114,6 +114,10 @@ def _demo(_: argparse.Namespace) -> int:
             if outcome.replayed:
                 status += " (already recorded)"
             print(f"{where:>7}  {status}  {detail}")
+        from gateway.summary import summary
+        from projections.rebuild import rebuild
+
+        print("\n".join(summary(rebuild(app))))
         print(
             f"\n{app.recorder.max_notification_id()} events in the log. "
             "Read them with: brigade events tail -n 50"

@@ -49,9 +49,19 @@ def test_the_demo_plays_the_morning_and_a_rerun_changes_nothing(
     assert any("no training, no duty" in line for line in lines)
     assert any("accepted  Lin Hua rescues 4 people" in line for line in lines)
     assert lines[-1].startswith("57 events in the log")
+    # and the views, as the command centre sees them at the end of the morning
+    assert any(line.split()[:2] == ["on_scene", "flood"] for line in lines)
+    assert (
+        "Operation: 3 incidents, 3 dispatches, 2 refused, 23 evacuated, 4 rescued"
+        in lines
+    )
 
     again = brigade("demo", env=store)
-    steps = [line for line in again.stdout.splitlines() if line.startswith(" ")]
+    steps = [
+        line
+        for line in again.stdout.splitlines()
+        if line.strip().startswith(("#", "--"))
+    ]
     assert steps and all("(already recorded)" in line for line in steps)
     assert again.stdout.splitlines()[-1].startswith("57 events in the log")
 

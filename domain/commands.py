@@ -7,14 +7,12 @@ the time it happened in the field as the client saw it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime  # noqa: TC003 (the gateway reads these types at run time)
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
 from domain.types import LonLat, Role
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 COMMANDER = frozenset({Role.COMMANDER})
 FIELD = frozenset({Role.COMMANDER, Role.VOLUNTEER})

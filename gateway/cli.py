@@ -48,6 +48,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_demo)
 
+    serve = commands.add_parser("serve", help="run the HTTP API (FastAPI, uvicorn)")
+    serve.add_argument("--host", help="default BRIGADE_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default BRIGADE_PORT or 8000")
+    serve.set_defaults(run=_serve)
+
+    token = commands.add_parser("token", help="bearer tokens")
+    token_commands = token.add_subparsers(title="token commands", metavar="COMMAND")
+    create = token_commands.add_parser("create", help="print a new signed token")
+    create.add_argument(
+        "--role", required=True, choices=["commander", "volunteer", "observer"]
+    )
+    create.add_argument("--volunteer", help="the volunteer id (role volunteer)")
+    create.add_argument("--name", default="", help="who holds it (commander, observer)")
+    create.set_defaults(run=_token_create)
+
     events = commands.add_parser("events", help="read the event log")
     events_commands = events.add_subparsers(title="events commands", metavar="COMMAND")
     tail = events_commands.add_parser("tail", help="print the latest events")
@@ -91,6 +106,38 @@ def _parser() -> argparse.ArgumentParser:
     latency.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
     latency.set_defaults(run=_bench_latency)
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+
+    settings = Settings.from_env()
+    host, port = args.host or settings.host, args.port or settings.port
+    print(
+        f"store: {describe(settings)}; serving on http://{host}:{port} (docs at /docs)"
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    from uuid import UUID
+
+    from domain.types import Role
+    from gateway.tokens import create_token, signing_key
+
+    role = Role(args.role)
+    if role is Role.VOLUNTEER:
+        if not args.volunteer:
+            print("brigade: a volunteer token needs --volunteer ID", file=sys.stderr)
+            return 2
+        subject = str(UUID(args.volunteer))
+    else:
+        subject = args.name or role.value
+    print(create_token(signing_key(Settings.from_env()), role, subject))
+    return 0
 
 
 def _demo(_: argparse.Namespace) -> int:

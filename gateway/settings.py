@@ -1,25 +1,32 @@
-"""Settings from the environment, in one place; nothing connects on import."""
+"""Settings from the environment (BRIGADE_*), in one place; nothing connects early."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-@dataclass(frozen=True)
-class Settings:
+
+class Settings(BaseSettings):
     """BRIGADE_DATABASE_URL picks the store (default: SQLite in BRIGADE_DATA_DIR)."""
+
+    model_config = SettingsConfigDict(env_prefix="BRIGADE_", extra="ignore")
 
     database_url: str | None = None
     data_dir: Path = Path("brigade-data")
-    # Redis, for history shared between gateway processes (optional).
+    # Redis, for the delta history shared by gateway processes (optional).
     redis_url: str | None = None
+    # The key tokens are signed with; by default one kept in the data directory.
+    secret: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @field_validator("database_url", "redis_url", "secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            database_url=os.environ.get("BRIGADE_DATABASE_URL") or None,
-            data_dir=Path(os.environ.get("BRIGADE_DATA_DIR") or "brigade-data"),
-            redis_url=os.environ.get("BRIGADE_REDIS_URL") or None,
-        )
+        return cls()

@@ -1,0 +1,56 @@
+"""The FastAPI app: the store, the write path and the views, wired for a process."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+
+from domain.writer import CommandWriter
+from gateway import errors
+from gateway.bootstrap import open_store
+from gateway.deps import Service
+from gateway.routes import commands, health, views
+from gateway.settings import Settings
+from gateway.tokens import signing_key
+from projections.follower import Follower
+from projections.stream import StreamRelay
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        brigade = open_store(settings)
+        writer = CommandWriter(brigade)
+        follower = Follower(brigade, checkpoints=brigade.checkpoints)
+        relay = None
+        if settings.redis_url:
+            relay = StreamRelay(follower, settings.redis_url).start()
+        follower.start()
+        writer.on_commit(follower.wake)
+        app.state.service = Service(brigade, writer, follower, signing_key(settings))
+        try:
+            yield
+        finally:
+            writer.close()
+            follower.stop()
+            if relay is not None:
+                relay.stop()
+            brigade.close()
+
+    app = FastAPI(
+        title="brigade",
+        summary="Incident coordination for volunteer fire and rescue brigades",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(commands.router)
+    app.include_router(views.router)
+    return app

@@ -1,0 +1,34 @@
+"""GET /views/<name>: a view's rows as they stand, with the position they reflect."""
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from gateway.deps import ActorDep, ServiceDep
+from gateway.errors import ApiError
+from projections.catalog import VIEW_NAMES
+
+router = APIRouter(prefix="/views", tags=["views"])
+
+
+def _operation_of(row: dict[str, Any]) -> Any:
+    return row.get("operation_id", row.get("properties", {}).get("operation_id"))
+
+
+@router.get("/{name}")
+def read_view(
+    name: str, _: ActorDep, service: ServiceDep, operation_id: str | None = None
+) -> dict[str, Any]:
+    """Rows by key (the map: a FeatureCollection), optionally of one operation."""
+    if name not in VIEW_NAMES:
+        raise ApiError(404, "unknown_view", f"views are: {', '.join(VIEW_NAMES)}")
+    snapshot = service.follower.deltas.snapshot(name)
+    rows = snapshot.rows
+    if operation_id is not None:
+        rows = {
+            k: r for k, r in rows.items() if _operation_of(r) in (operation_id, None)
+        }
+    if name == "map":
+        collection = {"type": "FeatureCollection", "features": list(rows.values())}
+        return {"view": name, "position": snapshot.position, "map": collection}
+    return {"view": name, "position": snapshot.position, "rows": rows}

@@ -14,6 +14,7 @@ from gateway.deps import Service
 from gateway.routes import commands, health, views
 from gateway.settings import Settings
 from gateway.tokens import signing_key
+from gateway.ws import live
 from projections.follower import Follower
 from projections.stream import StreamRelay
 
@@ -53,4 +54,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(commands.router)
     app.include_router(views.router)
+    app.include_router(live.router)
     return app

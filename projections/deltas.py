@@ -76,9 +76,18 @@ class DeltaLog:
         with self.lock:
             self._listeners.remove(listener)
 
-    def subscribe(self, views: Iterable[str], after: int | None = None) -> Subscription:
-        """Start a consumer of these views: from a snapshot, or after a position."""
-        return Subscription(self, views, after)
+    def subscribe(
+        self,
+        views: Iterable[str],
+        after: int | None = None,
+        deliver: Listener | None = None,
+    ) -> Subscription:
+        """Start a consumer of these views: from a snapshot, or after a position.
+
+        Changes go to `deliver` (called holding the lock: hand off, don't work),
+        or else to the subscription's own queue.
+        """
+        return Subscription(self, views, after, deliver)
 
     def snapshot(self, view: str) -> Snapshot:
         with self.lock:
@@ -161,8 +170,15 @@ class DeltaLog:
 class Subscription:
     """One consumer: a start (snapshots, or what it missed), then every change."""
 
-    def __init__(self, log: DeltaLog, views: Iterable[str], after: int | None) -> None:
+    def __init__(
+        self,
+        log: DeltaLog,
+        views: Iterable[str],
+        after: int | None,
+        deliver: Listener | None = None,
+    ) -> None:
         self.views = set(views)
+        self._deliver = deliver
         self.queue: queue.SimpleQueue[list[Change]] = queue.SimpleQueue()
         self.snapshots: list[Snapshot] = []
         self.reset: Reset | None = None
@@ -183,7 +199,10 @@ class Subscription:
     def _receive(self, changes: list[Change]) -> None:
         mine = [c for c in changes if c.view in self.views]
         if mine:
-            self.queue.put(mine)
+            if self._deliver is not None:
+                self._deliver(mine)
+            else:
+                self.queue.put(mine)
 
     def close(self) -> None:
         self._log.unlisten(self._receive)

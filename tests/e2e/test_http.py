@@ -2,80 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-import httpx
 import pytest
-import uvicorn
 
 from domain.types import Role
-from gateway.app import create_app
-from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from pathlib import Path
-
-
-class Api:
-    """A running server, and tokens for the people who call it."""
-
-    def __init__(self, url: str, settings: Settings) -> None:
-        self.url = url
-        self.key = signing_key(settings)
-        self.http = httpx.Client(base_url=url, timeout=10)
-
-    def token(self, role: Role, subject: str = "duty-officer") -> dict[str, str]:
-        return {"Authorization": f"Bearer {create_token(self.key, role, subject)}"}
-
-    def send(
-        self, command: str, headers: dict[str, str], /, **body: Any
-    ) -> httpx.Response:
-        return self.http.post(f"/commands/{command}", json=body, headers=headers)
-
-    def commander(self, command: str, /, **body: Any) -> dict[str, Any]:
-        response = self.send(command, self.token(Role.COMMANDER), **body)
-        assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()
-        return result
-
-    def position(self) -> int:
-        return int(self.http.get("/ready").json().get("position", -1))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def api(store_url: str, tmp_path: Path) -> Iterator[Api]:
-    settings = Settings(
-        database_url=store_url, data_dir=tmp_path / "data", secret="test"
-    )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    client = Api(f"http://127.0.0.1:{port}", settings)
-    yield client
-    client.http.close()
-    server.should_exit = True
-    thread.join(timeout=20)
+    from conftest import Api
 
 
 def ready_incident(api: Api) -> tuple[str, str]:

@@ -1,0 +1,1 @@
+"""WebSocket endpoints: live views for the command centre (field commands next)."""

@@ -1,0 +1,117 @@
+"""The live WebSocket as the command centre uses it: real server, real client."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import msgpack
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from domain.types import Role
+from gateway.tokens import create_token
+
+if TYPE_CHECKING:
+    from conftest import Api
+    from websockets.sync.client import ClientConnection
+
+
+def live(api: Api, role: Role = Role.OBSERVER, fmt: str = "json") -> ClientConnection:
+    token = create_token(api.key, role, "wall-screen")
+    url = api.url.replace("http://", "ws://") + f"/ws/live?token={token}&format={fmt}"
+    return connect(url, open_timeout=10)
+
+
+def frame(ws: ClientConnection) -> dict[str, Any]:
+    data = ws.recv(timeout=10)
+    found: dict[str, Any] = (
+        msgpack.unpackb(data) if isinstance(data, bytes) else json.loads(data)
+    )
+    return found
+
+
+def open_operation(api: Api) -> str:
+    result = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    return str(result["result"]["operation_id"])
+
+
+def report(api: Api, operation: str, kind: str = "flood") -> dict[str, Any]:
+    return api.commander(
+        "ReportIncident",
+        operation_id=operation,
+        kind=kind,
+        lat=24.9,
+        lon=118.6,
+        severity=3,
+    )
+
+
+def test_a_snapshot_then_the_changes_as_they_happen(api: Api) -> None:
+    operation = open_operation(api)
+    report(api, operation)
+    with live(api) as ws:
+        ws.send(
+            json.dumps(
+                {"type": "subscribe", "views": ["board"], "operation_id": operation}
+            )
+        )
+        snapshot = frame(ws)
+        assert snapshot["type"] == "snapshot" and len(snapshot["rows"]) == 1
+
+        reported = report(api, operation, kind="medical")
+
+        deltas = frame(ws)
+        assert deltas["type"] == "deltas"
+        change = deltas["changes"][0]
+        assert change["key"] == reported["result"]["incident_id"]
+        assert change["position"] == reported["position"]
+        assert change["row"]["kind"] == "medical"
+
+
+def test_a_client_resumes_after_its_last_position_with_exactly_what_it_missed(
+    api: Api,
+) -> None:
+    operation = open_operation(api)
+    with live(api) as ws:
+        ws.send(json.dumps({"type": "subscribe", "views": ["board"]}))
+        last = frame(ws)["position"]
+    missed = [report(api, operation, kind=k) for k in ("fire", "flood")]
+
+    with live(api, fmt="msgpack") as ws:
+        ws.send(json.dumps({"type": "subscribe", "views": ["board"], "after": last}))
+        resumed = frame(ws)
+
+    assert resumed["type"] == "deltas" and resumed["resumed"] is True
+    assert [c["key"] for c in resumed["changes"]] == [
+        m["result"]["incident_id"] for m in missed
+    ]
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"type": "subscribe", "views": ["nonsense"]},
+        {"type": "subscribe", "views": []},
+        {"type": "subscribe", "views": ["board"], "after": "yesterday"},
+        {"type": "dance"},
+    ],
+)
+def test_a_bad_subscription_gets_an_error_and_a_close(
+    api: Api, request_: dict[str, Any]
+) -> None:
+    with live(api) as ws:
+        ws.send(json.dumps(request_))
+        error = frame(ws)
+        assert error["type"] == "error" and error["code"] == "bad_subscribe"
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+
+
+def test_without_a_token_the_socket_is_closed(api: Api) -> None:
+    url = api.url.replace("http://", "ws://") + "/ws/live"
+    with connect(url, open_timeout=10) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001

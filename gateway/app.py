@@ -14,7 +14,7 @@ from gateway.deps import Service
 from gateway.routes import commands, health, views
 from gateway.settings import Settings
 from gateway.tokens import signing_key
-from gateway.ws import live
+from gateway.ws import field, live
 from projections.follower import Follower
 from projections.stream import StreamRelay
 
@@ -55,4 +55,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(commands.router)
     app.include_router(views.router)
     app.include_router(live.router)
+    app.include_router(field.router)
     return app

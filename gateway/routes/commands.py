@@ -63,8 +63,24 @@ def body_model(cls: type[c.Command]) -> type[BaseModel]:
     return model
 
 
+def build(
+    cls: type[c.Command], body: BaseModel, actor: c.Actor, command_id: UUID | None
+) -> c.Command:
+    """The domain command a checked body stands for."""
+    fields = {k: v for k, v in body.model_dump().items() if v is not None}
+    occurred_at = fields.pop("occurred_at", None) or datetime.now(UTC)
+    return cls(
+        command_id=command_id or uuid7(), actor=actor, occurred_at=occurred_at, **fields
+    )
+
+
+# Every command by name, with the model its body is checked against.
+MODELS: dict[str, tuple[type[c.Command], type[BaseModel]]] = {}
+
+
 def _route(cls: type[c.Command]) -> None:
     model = body_model(cls)
+    MODELS[cls.__name__] = (cls, model)
 
     async def send(
         body: model,  # type: ignore[valid-type]
@@ -72,14 +88,7 @@ def _route(cls: type[c.Command]) -> None:
         service: ServiceDep,
         idempotency_key: Annotated[UUID | None, Header()] = None,
     ) -> Accepted:
-        fields = {k: v for k, v in body.model_dump().items() if v is not None}  # type: ignore[attr-defined]
-        occurred_at = fields.pop("occurred_at", None) or datetime.now(UTC)
-        command = cls(
-            command_id=idempotency_key or uuid7(),
-            actor=actor,
-            occurred_at=occurred_at,
-            **fields,
-        )
+        command = build(cls, body, actor, idempotency_key)
         outcome = await service.writer.send(command)
         if outcome.rejection is not None:
             why = outcome.rejection

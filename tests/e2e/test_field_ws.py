@@ -1,0 +1,102 @@
+"""The field WebSocket as a volunteer's phone uses it: real server, real client."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from domain.types import Role
+from gateway.tokens import create_token
+
+if TYPE_CHECKING:
+    from conftest import Api
+    from websockets.sync.client import ClientConnection
+
+
+def phone(api: Api, volunteer_id: str) -> ClientConnection:
+    token = create_token(api.key, Role.VOLUNTEER, volunteer_id)
+    url = api.url.replace("http://", "ws://") + f"/ws/field?token={token}"
+    return connect(url, open_timeout=10)
+
+
+def send(
+    ws: ClientConnection, command: str, frame_id: str | None = None, **body: Any
+) -> str:
+    frame_id = frame_id or str(uuid4())
+    ws.send(json.dumps({"id": frame_id, "command": command, "body": body}))
+    return frame_id
+
+
+def answer(ws: ClientConnection) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(ws.recv(timeout=10))
+    return found
+
+
+def volunteer(api: Api) -> str:
+    registered = api.commander("RegisterVolunteer", name="Chen Wei", contact="+86")
+    return str(registered["result"]["volunteer_id"])
+
+
+def test_positions_are_acked_once_durable_and_a_repeated_id_appends_nothing(
+    api: Api,
+) -> None:
+    me = volunteer(api)
+    with phone(api, me) as ws:
+        first = send(ws, "ReportPosition", volunteer_id=me, lat=24.9, lon=118.6)
+        ack = answer(ws)
+        assert (ack["type"], ack["id"], ack["replayed"]) == ("ack", first, False)
+        before = api.position()
+        send(ws, "ReportPosition", first, volunteer_id=me, lat=24.9, lon=118.6)
+        again = answer(ws)
+    assert (again["type"], again["replayed"]) == ("ack", True)
+    assert again["positions"] == ack["positions"]
+    assert api.position() == before
+
+
+def test_a_volunteer_acts_only_as_themselves_and_the_socket_stays_open(
+    api: Api,
+) -> None:
+    me, other = volunteer(api), volunteer(api)
+    with phone(api, me) as ws:
+        send(ws, "ReportPosition", volunteer_id=other, lat=24.9, lon=118.6)
+        refused = answer(ws)
+        send(ws, "ReportPosition", volunteer_id=me, lat=24.9, lon=118.6)
+        accepted = answer(ws)
+    assert (refused["type"], refused["code"]) == ("rejected", "not_yourself")
+    assert accepted["type"] == "ack"
+
+
+@pytest.mark.parametrize(
+    ("command", "body", "code"),
+    [
+        ("LaunchRocket", {}, "unknown_command"),
+        ("ReportPosition", {"lat": "north"}, "invalid_value"),
+        ("ReportPosition", {"lat": 95.0, "lon": 118.6}, "invalid_value"),
+    ],
+)
+def test_bad_commands_are_rejected_with_a_code_and_store_nothing(
+    api: Api, command: str, body: dict[str, Any], code: str
+) -> None:
+    me = volunteer(api)
+    before = api.position()
+    with phone(api, me) as ws:
+        send(ws, command, **{"volunteer_id": me, **body})
+        rejected = answer(ws)
+    assert (rejected["type"], rejected["code"]) == ("rejected", code)
+    assert api.position() == before
+
+
+def test_an_unreadable_frame_closes_the_connection(api: Api) -> None:
+    me = volunteer(api)
+    with phone(api, me) as ws:
+        ws.send("{this is not json")
+        error = answer(ws)
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert error["code"] == "malformed_frame"
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400

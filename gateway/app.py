@@ -32,7 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         follower = Follower(brigade, checkpoints=brigade.checkpoints)
         relay = None
         if settings.redis_url:
-            relay = StreamRelay(follower, settings.redis_url).start()
+            relay = StreamRelay(
+                follower, settings.redis_url, stream=settings.redis_stream
+            ).start()
         follower.start()
         writer.on_commit(follower.wake)
         app.state.service = Service(brigade, writer, follower, signing_key(settings))

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("brigade-data")
     # Redis, for the delta history shared by gateway processes (optional).
     redis_url: str | None = None
+    redis_stream: str = "brigade:deltas"
     # The key tokens are signed with; by default one kept in the data directory.
     secret: str | None = None
     host: str = "127.0.0.1"

@@ -9,9 +9,10 @@ from fastapi import FastAPI
 
 from domain.writer import CommandWriter
 from gateway import errors
+from gateway.blobs import DiskBlobs
 from gateway.bootstrap import open_store
 from gateway.deps import Service
-from gateway.routes import commands, health, views
+from gateway.routes import commands, health, images, views
 from gateway.settings import Settings
 from gateway.tokens import signing_key
 from gateway.ws import field, live
@@ -37,7 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ).start()
         follower.start()
         writer.on_commit(follower.wake)
-        app.state.service = Service(brigade, writer, follower, signing_key(settings))
+        blobs = DiskBlobs(settings.data_dir / "blobs")
+        app.state.service = Service(
+            brigade, writer, follower, signing_key(settings), blobs
+        )
         try:
             yield
         finally:
@@ -56,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(commands.router)
     app.include_router(views.router)
+    app.include_router(images.router)
     app.include_router(live.router)
     app.include_router(field.router)
     return app

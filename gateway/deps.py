@@ -12,6 +12,7 @@ from gateway.tokens import read_token
 if TYPE_CHECKING:
     from domain.app import Brigade
     from domain.writer import CommandWriter
+    from gateway.blobs import BlobStore
     from projections.follower import Follower
 
 
@@ -23,6 +24,7 @@ class Service:
     writer: "CommandWriter"
     follower: "Follower"
     key: bytes
+    blobs: "BlobStore"
 
 
 def service(request: Request) -> Service:

@@ -12,7 +12,8 @@ from gateway import errors
 from gateway.blobs import DiskBlobs
 from gateway.bootstrap import open_store
 from gateway.deps import Service
-from gateway.routes import commands, health, images, views
+from gateway.metrics import Metrics
+from gateway.routes import commands, health, images, metrics, views
 from gateway.settings import Settings
 from gateway.tokens import signing_key
 from gateway.ws import field, live
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.service = Service(
             brigade, writer, follower, signing_key(settings), blobs
         )
+        app.state.metrics.watch(app.state.service)
         try:
             yield
         finally:
@@ -56,11 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Incident coordination for volunteer fire and rescue brigades",
         lifespan=lifespan,
     )
+    app.state.metrics = Metrics()
     errors.install(app)
     app.include_router(health.router)
     app.include_router(commands.router)
     app.include_router(views.router)
     app.include_router(images.router)
+    app.include_router(metrics.router)
     app.include_router(live.router)
     app.include_router(field.router)
     return app

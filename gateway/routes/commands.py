@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, ConfigDict, create_model
 
 from domain import commands as c
@@ -86,10 +86,12 @@ def _route(cls: type[c.Command]) -> None:
         body: model,  # type: ignore[valid-type]
         actor: ActorDep,
         service: ServiceDep,
+        request: Request,
         idempotency_key: Annotated[UUID | None, Header()] = None,
     ) -> Accepted:
         command = build(cls, body, actor, idempotency_key)
         outcome = await service.writer.send(command)
+        request.app.state.metrics.count(outcome)
         if outcome.rejection is not None:
             why = outcome.rejection
             raise ApiError(

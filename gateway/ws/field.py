@@ -60,6 +60,7 @@ async def field(socket: WebSocket, token: str = "", format: str = "json") -> Non
             outcome = await service.writer.send(command)
         finally:
             slots.release()
+        socket.app.state.metrics.count(outcome)
         if outcome.rejection is not None:
             why = outcome.rejection
             await answer(

@@ -132,9 +132,9 @@ async def live(socket: WebSocket, token: str = "", format: str = "json") -> None
             connection.offer({"type": "deltas", "changes": mine})
 
     deltas = service.follower.deltas
-    subscription = deltas.subscribe(views, after)
-    deltas.unlisten(subscription._receive)
-    deltas.listen(on_changes)
+    subscription = deltas.subscribe(views, after, deliver=on_changes)
+    metrics = socket.app.state.metrics
+    metrics.subscribers.inc()
     try:
         if subscription.reset is not None:
             connection.offer(
@@ -172,6 +172,9 @@ async def live(socket: WebSocket, token: str = "", format: str = "json") -> None
             task.cancel()
     finally:
         subscription.close()
+        metrics.subscribers.dec()
+        if connection.too_slow:
+            metrics.drops.inc()
 
 
 async def _heartbeat(connection: Connection, deltas: Any) -> None:

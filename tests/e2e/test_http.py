@@ -135,3 +135,13 @@ def test_malformed_json_and_unknown_commands(api: Api) -> None:
     unknown = api.http.post("/commands/LaunchRocket", json={}, headers=headers)
     assert (broken.status_code, broken.json()["code"]) == (422, "invalid_value")
     assert unknown.status_code == 404
+
+
+def test_metrics_count_commands_by_outcome(api: Api) -> None:
+    api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    api.send("OpenOperation", api.token(Role.OBSERVER), name="x", kind="drill")
+    text = api.http.get("/metrics").text
+    assert 'brigade_commands_total{outcome="accepted"} 1.0' in text
+    assert 'brigade_commands_total{outcome="role_not_allowed"} 1.0' in text
+    assert "brigade_view_lag_positions" in text
+    assert "brigade_live_subscribers 0.0" in text

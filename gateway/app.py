@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from domain.writer import CommandWriter
-from gateway import errors
+from gateway import errors, logs
 from gateway.blobs import DiskBlobs
 from gateway.bootstrap import open_store
 from gateway.deps import Service
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.metrics = Metrics()
     errors.install(app)
+    logs.install(app)
     app.include_router(health.router)
     app.include_router(commands.router)
     app.include_router(views.router)

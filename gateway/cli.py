@@ -118,7 +118,13 @@ def _serve(args: argparse.Namespace) -> int:
     print(
         f"store: {describe(settings)}; serving on http://{host}:{port} (docs at /docs)"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    from gateway import logs
+
+    logs.configure()
+    # uvicorn's access log would write WebSocket URLs, tokens and all: ours doesn't.
+    uvicorn.run(
+        create_app(settings), host=host, port=port, access_log=False, log_config=None
+    )
     return 0
 
 

@@ -105,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     latency.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
     latency.set_defaults(run=_bench_latency)
+    field_bench = bench_commands.add_parser(
+        "field", help="acknowledged durable commands/s from 200 field sockets"
+    )
+    field_bench.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
+    field_bench.set_defaults(run=_bench_field)
     return parser
 
 
@@ -269,6 +274,12 @@ def _views_status(_: argparse.Namespace) -> int:
             f"({behind} events behind the log)"
         )
     return 0
+
+
+def _bench_field(args: argparse.Namespace) -> int:
+    from bench.field import run
+
+    return run(quick=args.quick)
 
 
 def _bench_latency(args: argparse.Namespace) -> int:

@@ -1,0 +1,116 @@
+"""`brigade bench field`: acknowledged durable commands/s from 200 field sockets.
+
+A real server (embedded store, one process) and, in a separate process, 200
+phones on the field WebSocket, each keeping a few position reports in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from domain.types import Role
+from gateway.settings import Settings
+from gateway.tokens import create_token, signing_key
+
+PHONES = 200
+WINDOW = 4
+
+
+def run(*, quick: bool) -> int:
+    seconds = 5.0 if quick else 20.0
+    with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
+        port = _free_port()
+        env = {
+            **os.environ,
+            "BRIGADE_DATA_DIR": tmp,
+            "BRIGADE_SECRET": "bench",
+            "BRIGADE_DATABASE_URL": "",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait(base)
+            key = signing_key(Settings(secret="bench", data_dir=Path(tmp)))
+            commander = {
+                "Authorization": f"Bearer {create_token(key, Role.COMMANDER, 'bench')}"
+            }
+            tokens = Path(tmp) / "phones.txt"
+            with (
+                httpx.Client(base_url=base, headers=commander, timeout=30) as http,
+                tokens.open("w") as file,
+            ):
+                for n in range(PHONES):
+                    vid = http.post(
+                        "/commands/RegisterVolunteer",
+                        json={"name": f"V{n}", "contact": "x"},
+                    ).json()
+                    vid = vid["result"]["volunteer_id"]
+                    file.write(f"{vid} {create_token(key, Role.VOLUNTEER, vid)}\n")
+            client = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.field_client",
+                    base.replace("http", "ws"),
+                    str(seconds),
+                    str(WINDOW),
+                    str(tokens),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=seconds + 120,
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    result = json.loads(client.stdout.strip().splitlines()[-1])
+    rate = result["acked"] / result["seconds"]
+    print(
+        f"{PHONES} field sockets, {WINDOW} commands in flight each, {seconds:g} s: "
+        f"{result['acked']} acked, {rate:,.0f} durable commands/s (target >= 10,000)"
+    )
+    print(
+        json.dumps(
+            {
+                "acked_per_s": round(rate),
+                "phones": PHONES,
+                "window": WINDOW,
+                "quick": quick,
+            }
+        )
+    )
+    return 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.1)

@@ -1,4 +1,4 @@
-"""The phones of `brigade bench field`: many field sockets, in a process of their own."""
+"""The phones of brigade bench field: many field sockets, in their own process."""
 
 from __future__ import annotations
 

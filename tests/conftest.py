@@ -103,7 +103,14 @@ class Api:
         return result
 
     def position(self) -> int:
-        return int(self.http.get("/ready").json().get("position", -1))
+        """The store's last position, once the views have caught up with it."""
+        deadline = time.monotonic() + 10
+        while True:
+            ready = self.http.get("/ready")
+            if ready.status_code == 200:
+                return int(ready.json()["position"])
+            assert time.monotonic() < deadline, ready.text
+            time.sleep(0.01)
 
 
 def free_port() -> int:

@@ -25,22 +25,19 @@ from pydantic import ValidationError
 
 from gateway.errors import STATUS
 from gateway.routes.commands import MODELS, build
-from gateway.tokens import read_token
+from gateway.ws.common import accept, send
 
 router = APIRouter()
 
 IN_FLIGHT = 256
-UNAUTHENTICATED = 4001
 MALFORMED = 4400
 
 
 @router.websocket("/ws/field")
 async def field(socket: WebSocket, token: str = "", format: str = "json") -> None:
     service = socket.app.state.service
-    actor = read_token(service.key, token) if token else None
-    await socket.accept()
+    actor = await accept(socket, token)
     if actor is None:
-        await socket.close(code=UNAUTHENTICATED, reason="a valid ?token= is needed")
         return
     binary = format == "msgpack"
     lock = asyncio.Lock()
@@ -50,10 +47,7 @@ async def field(socket: WebSocket, token: str = "", format: str = "json") -> Non
     async def answer(frame: dict[str, Any]) -> None:
         async with lock:
             with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                if binary:
-                    await socket.send_bytes(msgpack.packb(frame))
-                else:
-                    await socket.send_text(json.dumps(frame, separators=(",", ":")))
+                await send(socket, frame, binary)
 
     async def run(frame_id: str, command: Any) -> None:
         try:

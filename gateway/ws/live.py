@@ -11,13 +11,11 @@ that far behind is closed with code 4008 and never slows anyone else.
 
 import asyncio
 import contextlib
-import json
 from typing import Any
 
-import msgpack
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from gateway.tokens import read_token
+from gateway.ws.common import accept, send
 from projections.base import Change
 from projections.catalog import VIEW_NAMES
 
@@ -26,7 +24,6 @@ router = APIRouter()
 HEARTBEAT = 20.0
 QUEUE_FRAMES = 1_000
 TOO_SLOW = 4008
-UNAUTHENTICATED = 4001
 BAD_REQUEST = 4400
 
 
@@ -78,19 +75,13 @@ class Connection:
                     code=code, reason="too slow" if self.too_slow else ""
                 )
                 return
-            if self.binary:
-                await self.socket.send_bytes(msgpack.packb(frame))
-            else:
-                await self.socket.send_text(json.dumps(frame, separators=(",", ":")))
+            await send(self.socket, frame, self.binary)
 
 
 @router.websocket("/ws/live")
 async def live(socket: WebSocket, token: str = "", format: str = "json") -> None:
     service = socket.app.state.service
-    actor = read_token(service.key, token) if token else None
-    await socket.accept()
-    if actor is None:
-        await socket.close(code=UNAUTHENTICATED, reason="a valid ?token= is needed")
+    if await accept(socket, token) is None:
         return
     connection = Connection(socket, binary=format == "msgpack")
     try:

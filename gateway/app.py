@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.metrics = Metrics()
+    app.state.settings = settings
     errors.install(app)
     logs.install(app)
     app.include_router(health.router)

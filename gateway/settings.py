@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     redis_stream: str = "brigade:deltas"
     # The key tokens are signed with; by default one kept in the data directory.
     secret: str | None = None
+    # Frames a live subscriber may fall behind by before it is closed (4008).
+    live_queue_frames: int = 1000
     host: str = "127.0.0.1"
     port: int = 8000
 

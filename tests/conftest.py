@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -119,12 +120,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def api(store_url: str, tmp_path: Path) -> Iterator[Api]:
-    """A real brigade server (uvicorn, in a thread) on the test store."""
-    settings = Settings(
-        database_url=store_url, data_dir=tmp_path / "data", secret="test"
-    )
+@contextmanager
+def serving(settings: Settings) -> Iterator[Api]:
+    """A real brigade server (uvicorn, in a thread) with these settings."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -138,7 +136,19 @@ def api(store_url: str, tmp_path: Path) -> Iterator[Api]:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
     client = Api(f"http://127.0.0.1:{port}", settings)
-    yield client
-    client.http.close()
-    server.should_exit = True
-    thread.join(timeout=20)
+    try:
+        yield client
+    finally:
+        client.http.close()
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture
+def api(store_url: str, tmp_path: Path) -> Iterator[Api]:
+    """A real brigade server on the test store."""
+    settings = Settings(
+        database_url=store_url, data_dir=tmp_path / "data", secret="test"
+    )
+    with serving(settings) as client:
+        yield client

@@ -51,10 +51,12 @@ def _delta(change: Change) -> dict[str, Any]:
 class Connection:
     """One client: its frames go through a bounded queue, sent by its own task."""
 
-    def __init__(self, socket: WebSocket, binary: bool) -> None:
+    def __init__(
+        self, socket: WebSocket, binary: bool, size: int = QUEUE_FRAMES
+    ) -> None:
         self.socket = socket
         self.binary = binary
-        self.frames: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_FRAMES)
+        self.frames: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(size)
         self.too_slow = False
 
     def offer(self, frame: dict[str, Any]) -> None:
@@ -83,7 +85,8 @@ async def live(socket: WebSocket, token: str = "", format: str = "json") -> None
     service = socket.app.state.service
     if await accept(socket, token) is None:
         return
-    connection = Connection(socket, binary=format == "msgpack")
+    size = socket.app.state.settings.live_queue_frames
+    connection = Connection(socket, binary=format == "msgpack", size=size)
     try:
         request = await socket.receive_json()
     except (WebSocketDisconnect, ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -17,7 +18,7 @@ from domain import commands as c
 from domain.types import Role
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from domain.outcome import Outcome
     from domain.writer import CommandWriter
@@ -159,3 +160,11 @@ def fresh_schema() -> Iterator[str]:
     finally:
         with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
             conn.execute(SQL("DROP SCHEMA {} CASCADE").format(Identifier(name)))
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until `check()` holds; fail the test if it never does."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "never happened"
+        time.sleep(0.01)

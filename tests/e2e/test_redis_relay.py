@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import queue
-import socket
 import subprocess
 import sys
 import textwrap
@@ -20,7 +19,8 @@ from uuid import uuid4
 
 import pytest
 import redis
-from support import Scenario
+from conftest import free_port
+from support import Scenario, eventually
 
 from domain.app import Brigade
 from domain.store.config import store_env
@@ -60,12 +60,6 @@ WATCHER = textwrap.dedent(
 
 
 RedisServer = tuple[str, "Callable[[], None]", "Callable[[], None]"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -166,7 +160,7 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
             story.incident(operation, kind=kind)
         first = app.recorder.max_notification_id() or 0
         other_reaches(first)
-        wait_for(lambda: client.xlen(stream) == first)
+        eventually(lambda: client.xlen(stream) == first)
 
         # 2. Redis stops: everyone still serves their own subscribers from the store.
         stop_redis()
@@ -181,7 +175,7 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
             story.incident(operation, kind=kind)
         last = app.recorder.max_notification_id() or 0
         other_reaches(last)
-        wait_for(lambda: client.xlen(stream) == last - down)
+        eventually(lambda: client.xlen(stream) == last - down)
     finally:
         writer.close()
         other.stdin.close()
@@ -207,10 +201,3 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
     assert [(str(c.position), c.view, c.key) for c in resumed] == expected
     client.close()
     app.close()
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "never happened"
-        time.sleep(0.05)

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
@@ -15,6 +14,7 @@ import httpx
 import pytest
 import redis
 from conftest import Api, free_port
+from support import eventually
 from websockets.sync.client import connect
 
 from domain.types import Role
@@ -56,8 +56,7 @@ def test_a_command_to_one_gateway_is_live_on_the_other(
     ]
     try:
         urls = [f"http://127.0.0.1:{port}" for port in ports]
-        for url in urls:
-            wait_until_up(url)
+        eventually(lambda: all(is_up(url) for url in urls), timeout=30)
         one, other = (Api(url, settings) for url in urls)
         operation = one.commander("OpenOperation", name="Doksuri", kind="typhoon")
         operation_id = operation["result"]["operation_id"]
@@ -91,13 +90,8 @@ def test_a_command_to_one_gateway_is_live_on_the_other(
         client.close()
 
 
-def wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"{url} did not start"
-        time.sleep(0.1)
+def is_up(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False

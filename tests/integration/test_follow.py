@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import pytest
-from support import Scenario, volunteer
+from support import Scenario, eventually, volunteer
 
 from domain import commands as c
 from domain.writer import CommandWriter
@@ -17,13 +16,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from domain.app import Brigade
-
-
-def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "never happened"
-        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import NotSupportedError
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresFactory,
+    PostgresRecorder,
+)
+from psycopg.errors import DuplicateObject
 from psycopg.sql import SQL, Identifier
 
 from domain.store.transcoder import MsgpackTranscoder
@@ -20,7 +27,43 @@ if TYPE_CHECKING:
     from psycopg.rows import DictRow
 
 
-class BrigadePostgresApplicationRecorder(PostgresApplicationRecorder):
+class CreatesTablesInTurn(PostgresRecorder):
+    """A recorder whose tables several processes may create at the same moment."""
+
+    def create_table(self) -> None:
+        """Create the schema's tables and types, safely from several processes.
+
+        PostgreSQL's `CREATE ... IF NOT EXISTS` is not safe against another
+        session doing the same at the same moment: the loser fails on a unique
+        violation in `pg_type`. Two gateways starting on a new database did
+        exactly that, so creators take turns under a lock named by the schema.
+        """
+        schema = self.datastore.schema
+        digest = hashlib.blake2b(f"brigade:create:{schema}".encode(), digest_size=8)
+        lock_key = int.from_bytes(digest.digest(), "big", signed=True)
+        with self.datastore.get_connection() as conn, conn.transaction():
+            curs = conn.cursor()
+            curs.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+            for statement in self.sql_create_statements:
+                if "CREATE TYPE" in statement.as_string():
+                    # No IF NOT EXISTS for types: a savepoint keeps the
+                    # transaction alive when the type is already there.
+                    try:
+                        with conn.transaction():
+                            curs.execute(statement, prepare=False)
+                    except DuplicateObject:
+                        pass
+            self._create_table(curs)
+        self.datastore.register_type_adapters()
+
+
+class BrigadePostgresSnapshotRecorder(CreatesTablesInTurn, PostgresAggregateRecorder):
+    """The snapshot store's recorder."""
+
+
+class BrigadePostgresApplicationRecorder(
+    CreatesTablesInTurn, PostgresApplicationRecorder
+):
     """Application recorder that also records processed commands atomically."""
 
     def __init__(
@@ -164,6 +207,7 @@ class BrigadePostgresApplicationRecorder(PostgresApplicationRecorder):
 class BrigadePostgresFactory(PostgresFactory):
     """PostgresFactory for brigade: command records and msgpack."""
 
+    aggregate_recorder_class = BrigadePostgresSnapshotRecorder
     application_recorder_class = BrigadePostgresApplicationRecorder
 
     def transcoder(self) -> Transcoder:

@@ -45,18 +45,28 @@ def test_a_command_to_one_gateway_is_live_on_the_other(
         "BRIGADE_REDIS_URL": "redis://127.0.0.1:6379/0",
         "BRIGADE_REDIS_STREAM": stream,
     }
-    servers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
+    logs = [tmp_path / f"gateway-{port}.log" for port in ports]
+    servers = []
+    for port, log in zip(ports, logs, strict=True):
+        with log.open("wb") as output:
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            )
     try:
         urls = [f"http://127.0.0.1:{port}" for port in ports]
-        eventually(lambda: all(is_up(url) for url in urls), timeout=30)
+
+        def both_up() -> bool:
+            for server, log in zip(servers, logs, strict=True):
+                # A gateway that died says why, instead of a bare timeout.
+                assert server.poll() is None, log.read_text()[-4000:]
+            return all(is_up(url) for url in urls)
+
+        eventually(both_up, timeout=30)
         one, other = (Api(url, settings) for url in urls)
         operation = one.commander("OpenOperation", name="Doksuri", kind="typhoon")
         operation_id = operation["result"]["operation_id"]

@@ -99,7 +99,11 @@ class CommandWriter:
         self._last_batch = 1
         self._cache: OrderedDict[int, BrigadeAggregate] = OrderedDict()  # by UUID.int
         self._cache_size = cache_size
-        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        # Each item is a run of commands: one from `submit`, or every command an
+        # event loop sent during one of its turns (see `send`).
+        self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
+        self._outboxes: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
+        self._held: list[_Pending] = []  # taken from the queue, beyond max_batch
         self._listeners: list[Callable[[int], None]] = []
         self._settled: list[tuple[_Pending, Outcome | BaseException]] = []
         # The store position up to which the cache is known to be current.
@@ -122,20 +126,39 @@ class CommandWriter:
         with self._lock:
             if self._closed:
                 raise WriterClosed("the writer is closed")
-            self._queue.put(_Pending(command, future))
+            self._queue.put([_Pending(command, future)])
         return future
 
     def execute(self, command: Command, timeout: float | None = 60.0) -> Outcome:
         return self.submit(command).result(timeout)
 
     async def send(self, command: Command) -> Outcome:
+        """Run `command`; the outcome arrives once its events are durable.
+
+        Commands sent during one turn of the event loop reach the writer thread
+        together, at the end of the turn: one hand-over, not one thread wake-up
+        (and one contest for the GIL) per command.
+        """
         loop = asyncio.get_running_loop()
+        if self._closed:
+            raise WriterClosed("the writer is closed")
         future: asyncio.Future[Outcome] = loop.create_future()
-        with self._lock:
-            if self._closed:
-                raise WriterClosed("the writer is closed")
-            self._queue.put(_Pending(command, future, loop))
+        outbox = self._outboxes.get(loop)
+        if outbox is None:
+            outbox = self._outboxes[loop] = []
+            loop.call_soon(self._hand_over, loop)
+        outbox.append(_Pending(command, future, loop))
         return await future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        outbox = self._outboxes.pop(loop)
+        with self._lock:
+            if not self._closed:
+                self._queue.put(outbox)
+                return
+        for pending in outbox:
+            if not pending.future.done():
+                pending.future.set_exception(WriterClosed("the writer is closed"))
 
     def close(self) -> None:
         """Finish the commands already queued, then stop."""
@@ -161,12 +184,14 @@ class CommandWriter:
         without the linger the first one back would be committed alone.
         """
         batch: list[_Pending] = []
-        item = self._queue.get()
+        item = self._held or self._queue.get()
+        self._held = []
         deadline: float | None = None
         while item is not None:
-            batch.append(item)
+            batch.extend(item)
             if len(batch) >= self.max_batch:
-                return batch, False
+                self._held = batch[self.max_batch :]
+                return batch[: self.max_batch], False
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:

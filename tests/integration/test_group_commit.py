@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from support import LANDFALL, Scenario, volunteer
+import pytest
+from support import COMMANDER, LANDFALL, Scenario, volunteer
 
 from domain import commands as c
-from domain.writer import CommandWriter
+from domain.writer import CommandWriter, WriterClosed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -136,3 +138,63 @@ def test_snapshots_keep_a_long_history_quick_to_load(
     fresh = app.load(vid)
     assert fresh is not None and fresh.version == 251
     assert fresh.id == UUID(str(vid))
+
+
+def test_a_burst_from_one_turn_of_the_event_loop_is_cut_into_batches_in_order(
+    story: Scenario, app: Brigade
+) -> None:
+    # Given a writer that takes at most 40 commands per transaction
+    vid = story.registered("Lin Fang")
+    writer = CommandWriter(app, max_batch=40)
+
+    async def hundred_reports() -> list[Outcome]:
+        # When one turn of the event loop sends a hundred reports
+        sends = [
+            writer.send(
+                story.command(
+                    c.ReportPosition,
+                    volunteer_id=vid,
+                    lat=24.9,
+                    lon=118.6,
+                    actor=volunteer(vid),
+                )
+            )
+            for _ in range(100)
+        ]
+        return list(await asyncio.gather(*sends))
+
+    try:
+        outcomes = asyncio.run(hundred_reports())
+    finally:
+        writer.close()
+
+    # Then they are cut into transactions of 40, 40, 20,
+    # every one acknowledged, in the order sent
+    assert writer.batches == 3
+    positions = [o.position for o in outcomes]
+    assert all(o.accepted for o in outcomes)
+    assert positions == sorted(positions) and len(set(positions)) == 100
+
+
+def test_a_command_sent_as_the_writer_closes_is_refused_not_lost(app: Brigade) -> None:
+    writer = CommandWriter(app)
+
+    async def send_then_close() -> None:
+        sent = asyncio.ensure_future(
+            writer.send(
+                c.OpenOperation(
+                    command_id=uuid4(),
+                    actor=COMMANDER,
+                    occurred_at=LANDFALL,
+                    name="Doksuri",
+                    kind="typhoon",
+                )
+            )
+        )
+        await asyncio.sleep(0)  # sent, but not yet handed to the writer thread
+        writer.close()
+        with pytest.raises(WriterClosed):
+            await sent
+
+    asyncio.run(send_then_close())
+    assert app.recorder.max_notification_id() in (None, 0)

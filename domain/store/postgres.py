@@ -101,6 +101,29 @@ class BrigadePostgresApplicationRecorder(
             "VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE "
             "SET position = excluded.position, state = excluded.state"
         ).format(schema=schema, checkpoints=checkpoints)
+        seek_points = Identifier("brigade_seek_points")
+        # Views saved at positions along the log, for replay: derived data too.
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{seek_points} ("
+                "position bigint PRIMARY KEY, as_of double precision, "
+                "format integer NOT NULL, state bytea NOT NULL)"
+            ).format(schema=schema, seek_points=seek_points)
+        )
+        self.save_seek_point_statement = SQL(
+            "INSERT INTO {schema}.{seek_points} (position, as_of, format, state) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (position) DO NOTHING"
+        ).format(schema=schema, seek_points=seek_points)
+        self.select_seek_points_statement = SQL(
+            "SELECT position, as_of, format FROM {schema}.{seek_points} "
+            "ORDER BY position"
+        ).format(schema=schema, seek_points=seek_points)
+        self.select_seek_state_statement = SQL(
+            "SELECT state FROM {schema}.{seek_points} WHERE position = %s"
+        ).format(schema=schema, seek_points=seek_points)
+        self.drop_seek_points_statement = SQL(
+            "DELETE FROM {schema}.{seek_points}"
+        ).format(schema=schema, seek_points=seek_points)
         self.drop_checkpoints_statement = SQL(
             "DELETE FROM {schema}.{checkpoints}"
         ).format(schema=schema, checkpoints=checkpoints)
@@ -178,6 +201,32 @@ class BrigadePostgresApplicationRecorder(
     def drop_checkpoints(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self.drop_checkpoints_statement)
+
+    def save_seek_point(
+        self, position: int, as_of: float | None, fmt: int, state: bytes
+    ) -> None:
+        """Save the views as they stood at a position (kept if already there)."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.save_seek_point_statement, (position, as_of, fmt, state))
+
+    def select_seek_points(self) -> list[tuple[int, float | None, int]]:
+        """Every saved seek point: (position, field time as POSIX, format)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.select_seek_points_statement)
+            return [
+                (int(r["position"]), r["as_of"], int(r["format"]))
+                for r in curs.fetchall()
+            ]
+
+    def select_seek_state(self, position: int) -> bytes | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.select_seek_state_statement, (position,))
+            row = curs.fetchone()
+        return None if row is None else bytes(row["state"])
+
+    def drop_seek_points(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.drop_seek_points_statement)
 
     def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
         """The recorded outcome of each given command that has one."""

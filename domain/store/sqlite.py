@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from eventsourcing.utils import Environment, EnvType
 
 
+SEEK_POINTS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS brigade_seek_points ("
+    "position INTEGER PRIMARY KEY, as_of REAL, format INTEGER NOT NULL, "
+    "state BLOB NOT NULL)"
+)
+
+
 class DurableSQLiteConnectionPool(SQLiteConnectionPool):
     """Connections that fsync at every commit."""
 
@@ -104,6 +111,8 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "CREATE TABLE IF NOT EXISTS brigade_checkpoints ("
             "name TEXT PRIMARY KEY, position INTEGER NOT NULL, state BLOB NOT NULL)"
         )
+        # Views saved at positions along the log, for replay: derived data too.
+        statements.append(SEEK_POINTS_TABLE)
         return statements
 
     def insert_events(
@@ -173,6 +182,38 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def drop_checkpoints(self) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.execute("DELETE FROM brigade_checkpoints")
+
+    def save_seek_point(
+        self, position: int, as_of: float | None, fmt: int, state: bytes
+    ) -> None:
+        """Save the views as they stood at a position (kept if already there)."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                "INSERT INTO brigade_seek_points (position, as_of, format, state) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
+                (position, as_of, fmt, state),
+            )
+
+    def select_seek_points(self) -> list[tuple[int, float | None, int]]:
+        """Every saved seek point: (position, field time as POSIX, format)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT position, as_of, format FROM brigade_seek_points "
+                "ORDER BY position"
+            )
+            return [(int(r[0]), r[1], int(r[2])) for r in c.fetchall()]
+
+    def select_seek_state(self, position: int) -> bytes | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT state FROM brigade_seek_points WHERE position = ?", (position,)
+            )
+            row = c.fetchone()
+        return None if row is None else bytes(row[0])
+
+    def drop_seek_points(self) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("DELETE FROM brigade_seek_points")
 
     def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
         """The recorded outcome of each given command that has one."""

@@ -1,0 +1,154 @@
+"""Every view as it stood at a moment of the log: a store position or a field time.
+
+**A position** P is the state after the event at P and every event before it:
+exactly the views a command centre had once its views reached P.
+
+**A field time** T is the state the command centre had while the views' field
+clock (`as_of`, the latest `occurred_at` seen, which never runs backwards) read T
+or earlier: the views after the last event before the first one that moved the
+clock past T. Events are counted at their position in the log, so a late event
+(a phone that was offline, its `occurred_at` long past) is part of every moment
+after it was recorded, and of none before: "what did we know at 10:42" means
+what had reached the log by the time the field clock passed 10:42.
+
+Both are reconstructed from the nearest earlier seek point (replay.seekpoints)
+plus a fold of at most `every` events.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from projections.catalog import fold
+from replay.seekpoints import EVERY, PAGE, SeekIndex, fold_to, no_cyclic_gc
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from domain.app import Brigade
+    from projections.base import Row, View
+
+
+class OutOfRange(ValueError):
+    """The moment asked for is not in the log (a position beyond its head)."""
+
+
+def operation_of(row: Row | None) -> Any:
+    """The operation a row belongs to (a map feature keeps it in its properties)."""
+    if row is None:
+        return None
+    return row.get("operation_id", row.get("properties", {}).get("operation_id"))
+
+
+def belongs(row: Row | None, operation_id: str | None) -> bool:
+    """Whether a row is shown for an operation (None: every operation).
+
+    As on the live socket: rows of no operation (an off-duty volunteer) show in all.
+    """
+    if operation_id is None or row is None:
+        return True
+    return operation_of(row) in (operation_id, None)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The views as they stood at `position`, whose field clock read `as_of`."""
+
+    position: int
+    as_of: datetime | None
+    views: dict[str, View]
+
+    def rows(self, view: str, operation_id: str | None = None) -> dict[str, Row]:
+        """A copy of one view's rows, of one operation if given."""
+        return {
+            key: copy.deepcopy(row)
+            for key, row in self.views[view].rows.items()
+            if belongs(row, operation_id)
+        }
+
+    def snapshot(self, operation_id: str | None = None) -> dict[str, dict[str, Row]]:
+        return {name: self.rows(name, operation_id) for name in self.views}
+
+
+class TimeTravel:
+    """Moments of one store's log; seek points are made as they are first needed."""
+
+    def __init__(
+        self, app: Brigade, *, every: int = EVERY, index: SeekIndex | None = None
+    ) -> None:
+        self.app = app
+        self.index = index or SeekIndex(app, every=every)
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def at(
+        self, *, position: int | None = None, field_time: datetime | None = None
+    ) -> Moment:
+        """The moment at a position or at a field time (exactly one of them)."""
+        if (position is None) == (field_time is None):
+            msg = "give a position or a field time"
+            raise ValueError(msg)
+        if position is not None:
+            return self.at_position(position)
+        assert field_time is not None
+        return self.at_field_time(field_time)
+
+    def at_position(self, position: int) -> Moment:
+        head = self.head()
+        if not 0 <= position <= head:
+            msg = f"position {position} is not in the log (0 to {head})"
+            raise OutOfRange(msg)
+        self.index.extend(head)
+        views = self.index.load(self.index.before(position))
+        with no_cyclic_gc():
+            fold_to(self.app, views, position)
+        return _moment(views, position)
+
+    def at_field_time(self, field_time: datetime) -> Moment:
+        if field_time.tzinfo is None or field_time.utcoffset() is None:
+            msg = "a field time needs a time zone"
+            raise ValueError(msg)
+        head = self.head()
+        self.index.extend(head)
+        limit = field_time.timestamp()
+        views = self.index.load(self.index.before_time(limit))
+        with no_cyclic_gc():
+            position = _fold_until(self.app, views, limit, head)
+        return _moment(views, position)
+
+    def position_at(self, field_time: datetime) -> int:
+        """The position of the moment at a field time."""
+        return self.at_field_time(field_time).position
+
+
+def _fold_until(app: Brigade, views: dict[str, View], limit: float, head: int) -> int:
+    """Fold events up to (not including) the first that moves field time past limit."""
+    position = min(view.position for view in views.values())
+    while position < head:
+        notifications = app.recorder.select_notifications(
+            start=position, limit=PAGE, stop=head, inclusive_of_start=False
+        )
+        if not notifications:
+            break
+        events: list[tuple[int, object]] = []
+        for n in notifications:
+            event = app.mapper.to_domain_event(n)
+            occurred_at: datetime | None = getattr(event, "occurred_at", None)
+            if occurred_at is not None and occurred_at.timestamp() > limit:
+                fold(views, events, emit=False)
+                return events[-1][0] if events else position
+            events.append((n.id, event))
+        fold(views, events, emit=False)
+        position = notifications[-1].id
+    return position
+
+
+def _moment(views: dict[str, View], position: int) -> Moment:
+    # An empty stretch of positions (a gap in PostgreSQL's ids) is still a moment.
+    for view in views.values():
+        view.position = max(view.position, position)
+    first = next(iter(views.values()))
+    return Moment(position, first.as_of, views)

@@ -23,10 +23,11 @@ async def phone(
         async def read() -> None:
             nonlocal in_flight
             async for message in ws:
-                frame: dict[str, Any] = json.loads(message)
-                if frame.get("type") == "ack":
-                    acked[0] += 1
-                in_flight -= 1
+                answers: list[dict[str, Any]] = json.loads(message)  # ?batch=1
+                for answer in answers:
+                    if answer.get("type") == "ack":
+                        acked[0] += 1
+                in_flight -= len(answers)
                 pending.put_nowait(None)
 
         reader = asyncio.create_task(read())
@@ -60,7 +61,7 @@ async def main(
     started = time.perf_counter()
     await asyncio.gather(
         *(
-            phone(f"{base}/ws/field?token={token}", vid, until, window, acked)
+            phone(f"{base}/ws/field?batch=1&token={token}", vid, until, window, acked)
             for vid, token in tokens
         )
     )

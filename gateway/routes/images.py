@@ -1,21 +1,25 @@
 """Images from the field: checked by content, capped, stored by hash, thumbnailed."""
 
-import io
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel
 
 from domain.types import Role
+from gateway.blobs import (
+    MAX_BYTES,
+    ImageRefused,
+    media_type,
+    store_image,
+    too_large,
+)
+from gateway.blobs import thumbnail as make_thumbnail
 from gateway.deps import ActorDep, ServiceDep
 from gateway.errors import ApiError
 
 router = APIRouter(prefix="/images", tags=["images"])
-
-MAX_BYTES = 10 * 1024 * 1024
-THUMBNAIL_PX = 320
 
 
 class Stored(BaseModel):
@@ -23,17 +27,6 @@ class Stored(BaseModel):
     media_type: str
     size: int
     thumbnail_sha256: str
-
-
-def media_type(data: bytes) -> str | None:
-    """JPEG, PNG or WebP, judged by the bytes, not by what the client says."""
-    if data[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 @router.post("", status_code=201)
@@ -45,23 +38,13 @@ async def upload(request: Request, actor: ActorDep, service: ServiceDep) -> Stor
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_BYTES:
-            raise ApiError(
-                413, "too_large", f"an image may be at most {MAX_BYTES} bytes"
-            )
-    kind = media_type(bytes(data))
-    if kind is None:
-        raise ApiError(415, "unsupported_media_type", "send a JPEG, PNG or WebP image")
+            why = too_large()
+            raise ApiError(why.status, why.code, why.message)
     try:
-        thumbnail = _thumbnail(bytes(data))
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise ApiError(422, "unreadable_image", "the image cannot be decoded") from None
-    sha256 = service.blobs.put(bytes(data))
-    return Stored(
-        sha256=sha256,
-        media_type=kind,
-        size=len(data),
-        thumbnail_sha256=service.blobs.put(thumbnail),
-    )
+        stored = await asyncio.to_thread(store_image, service.blobs, bytes(data))
+    except ImageRefused as why:
+        raise ApiError(why.status, why.code, why.message) from None
+    return Stored(**stored.as_dict())
 
 
 @router.get("/{sha256}")
@@ -76,15 +59,7 @@ def download(
     if data is None:
         raise ApiError(404, "image_not_found", f"no image {sha256}")
     if thumbnail:
-        data = _thumbnail(data)
+        data = make_thumbnail(data)
     return Response(
         content=data, media_type=media_type(data) or "application/octet-stream"
     )
-
-
-def _thumbnail(data: bytes) -> bytes:
-    with Image.open(io.BytesIO(data)) as image:
-        image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-        out = io.BytesIO()
-        image.convert("RGB").save(out, format="JPEG", quality=80)
-        return out.getvalue()

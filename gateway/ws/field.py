@@ -3,20 +3,26 @@
 Frames (JSON text, or msgpack binary with `?format=msgpack`):
 `{"id": "<uuid>", "command": "<Name>", "body": {...}}`. The id is the command id:
 a phone that lost an ack sends the same frame again and gets the first outcome
-back, `replayed: true`, with nothing appended. Each frame gets one answer:
+back, `replayed: true`, with nothing appended. Each command gets one answer:
 `{"type": "ack", "id", "position", "positions", "result", "replayed"}` once its
-events are durable, or `{"type": "rejected", "id", "code", "message"}`. A frame
-that cannot be read at all gets `{"type": "error", "code": "malformed_frame"}`
-and the connection is closed (4400); anything else leaves it open. At most
-IN_FLIGHT commands per connection wait for their acks: past that the server
-stops reading, and the phone's sends slow down (back-pressure).
+events are durable, or `{"type": "rejected", "id", "code", "message"}`. With
+`?batch=1` every server frame is a list of such answers: those ready together go
+out together (one write, not one per command). `UploadImage` carries an image's
+bytes (base64, or msgpack bin); the gateway checks and stores them and records
+the image on the incident as `RecordImage` with the same id. A frame that cannot
+be read at all gets `{"type": "error", "code": "malformed_frame"}` and the
+connection is closed (4400); anything else leaves it open. At most IN_FLIGHT
+answers per connection may be owed: past that the server stops reading, and the
+phone's sends slow down (back-pressure).
 """
+
+from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
-from collections.abc import Mapping
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgpack
@@ -25,7 +31,16 @@ from pydantic import ValidationError
 
 from gateway.errors import STATUS
 from gateway.routes.commands import MODELS, build
-from gateway.ws.common import accept, send
+from gateway.ws.common import accept
+from gateway.ws.upload import UPLOAD, Refused, Uploaded, problem, upload
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from domain.commands import Actor, Command
+    from domain.outcome import Outcome
+    from gateway.deps import Service
+    from gateway.metrics import Metrics
 
 router = APIRouter()
 
@@ -34,30 +49,131 @@ MALFORMED = 4400
 
 
 @router.websocket("/ws/field")
-async def field(socket: WebSocket, token: str = "", format: str = "json") -> None:
-    service = socket.app.state.service
+async def field(
+    socket: WebSocket, token: str = "", format: str = "json", batch: bool = False
+) -> None:
     actor = await accept(socket, token)
     if actor is None:
         return
-    binary = format == "msgpack"
-    lock = asyncio.Lock()
-    slots = asyncio.Semaphore(IN_FLIGHT)
-    tasks: set[asyncio.Task[None]] = set()
+    phone = Phone(socket, actor, binary=format == "msgpack", batch=batch)
+    await phone.serve()
 
-    async def answer(frame: dict[str, Any]) -> None:
-        async with lock:
-            with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                await send(socket, frame, binary)
 
-    async def run(frame_id: str, command: Any) -> None:
+class Phone:
+    """One volunteer's connection: commands in, answers out through one sender task.
+
+    An outcome does not wake a task of its own: it becomes an answer in the outbox,
+    and the sender writes everything the outbox holds when it next runs, so the
+    outcomes of one group commit leave together.
+    """
+
+    def __init__(
+        self, socket: WebSocket, actor: Actor, *, binary: bool, batch: bool
+    ) -> None:
+        self.socket = socket
+        self.actor = actor
+        self.binary = binary
+        self.batch = batch
+        self.service: Service = socket.app.state.service
+        self.metrics: Metrics = socket.app.state.metrics
+        self.outbox: list[dict[str, Any]] = []
+        self.owed = 0  # commands read whose answer has not been written yet
+        self.wake = asyncio.Event()
+        self.room = asyncio.Event()
+        self.room.set()
+        self.closing = False
+        self.gone = False
+        self.waiting: set[asyncio.Future[Any]] = set()
+        self.sender: asyncio.Task[None] | None = None
+
+    async def serve(self) -> None:
+        sender = self.sender = asyncio.create_task(self._send_all())
         try:
-            outcome = await service.writer.send(command)
+            await self._read_all()
+        except WebSocketDisconnect:
+            self.gone = True
         finally:
-            slots.release()
-        socket.app.state.metrics.count(outcome)
-        if outcome.rejection is not None:
-            why = outcome.rejection
-            await answer(
+            if self.waiting:  # commands already sent are stored even if it has gone
+                await asyncio.gather(*self.waiting, return_exceptions=True)
+            self.closing = True
+            self.wake.set()
+            await sender
+
+    async def _read_all(self) -> None:
+        receive = self.socket.receive
+        while True:
+            while self.owed >= IN_FLIGHT:
+                self.room.clear()
+                await self.room.wait()
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                self.gone = True
+                return
+            frame = _read(message, self.binary)
+            self.owed += 1
+            if frame is None:
+                await self._close_malformed()
+                return
+            self._take(frame)
+
+    def _take(self, frame: dict[str, Any]) -> None:
+        """Check one command and hand it to the writer, or answer why not."""
+        raw_id = frame.get("id")
+        try:
+            command_id = UUID(raw_id) if isinstance(raw_id, str) else UUID(str(raw_id))
+        except ValueError:
+            self._reject(str(raw_id or ""), "invalid_value", "id must be a UUID", 422)
+            return
+        frame_id = str(raw_id)
+        name = frame.get("command")
+        body = frame.get("body") or {}
+        if not isinstance(body, dict):
+            self._reject(frame_id, "invalid_value", "body must be an object", 422)
+            return
+        if name == UPLOAD:
+            self._wait_for(upload(self.service, self.actor, command_id, body), frame_id)
+            return
+        found = MODELS.get(name) if isinstance(name, str) else None
+        if found is None:
+            self._reject(frame_id, "unknown_command", f"unknown command {name!r}", 422)
+            return
+        cls, model = found
+        try:
+            checked = model.model_validate(body)
+        except ValidationError as error:
+            self._reject(frame_id, "invalid_value", problem(error), 422)
+            return
+        command: Command = build(cls, checked, self.actor, command_id)
+        self._wait_for(self.service.writer.send(command), frame_id)
+
+    def _wait_for(self, outcome: Any, frame_id: str) -> None:
+        future = asyncio.ensure_future(outcome)
+        self.waiting.add(future)
+        future.add_done_callback(partial(self._settled, frame_id))
+
+    def _settled(self, frame_id: str, future: asyncio.Future[Any]) -> None:
+        self.waiting.discard(future)
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is not None:
+            self._reject(frame_id, "internal_error", "try again later", 500)
+            return
+        found: Outcome | Uploaded | Refused = future.result()
+        if isinstance(found, Refused):
+            self._reject(frame_id, found.code, found.message, found.status)
+        elif isinstance(found, Uploaded):
+            self._answer(frame_id, found.outcome, found.image.as_dict())
+        else:
+            self._answer(frame_id, found)
+
+    def _answer(
+        self, frame_id: str, outcome: Outcome, image: dict[str, Any] | None = None
+    ) -> None:
+        self.metrics.count(outcome)
+        why = outcome.rejection
+        if why is not None:
+            self._push(
                 {
                     "type": "rejected",
                     "id": frame_id,
@@ -67,65 +183,75 @@ async def field(socket: WebSocket, token: str = "", format: str = "json") -> Non
                     "replayed": outcome.replayed,
                 }
             )
-        else:
-            await answer(
-                {
-                    "type": "ack",
-                    "id": frame_id,
-                    "position": outcome.position,
-                    "positions": list(outcome.positions),
-                    "result": dict(outcome.result),
-                    "replayed": outcome.replayed,
-                }
-            )
+            return
+        positions = outcome.positions
+        self._push(
+            {
+                "type": "ack",
+                "id": frame_id,
+                "position": max(positions) if positions else None,
+                "positions": list(positions),
+                "result": {**outcome.result, **(image or {})},
+                "replayed": outcome.replayed,
+            }
+        )
 
-    try:
+    def _reject(self, frame_id: str, code: str, message: str, status: int) -> None:
+        self._push(
+            {
+                "type": "rejected",
+                "id": frame_id,
+                "code": code,
+                "message": message,
+                "status": status,
+            }
+        )
+
+    def _push(self, answer: dict[str, Any]) -> None:
+        self.outbox.append(answer)
+        self.wake.set()
+
+    async def _send_all(self) -> None:
         while True:
-            message = await socket.receive()
-            if message["type"] == "websocket.disconnect":
-                break
-            frame = _read(message, binary)
-            if frame is None:
-                await answer(
-                    {
-                        "type": "error",
-                        "code": "malformed_frame",
-                        "message": "the frame is not a JSON (or msgpack) object",
-                    }
-                )
-                await socket.close(code=MALFORMED)
-                break
-            frame_id = str(frame.get("id", ""))
-            refusal = _check(frame)
-            if refusal is not None:
-                await answer({"type": "rejected", "id": frame_id, **refusal})
-                continue
-            cls, model = MODELS[frame["command"]]
-            try:
-                body = model.model_validate(frame.get("body") or {})
-            except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(p) for p in first["loc"]) or "body"
-                await answer(
-                    {
-                        "type": "rejected",
-                        "id": frame_id,
-                        "code": "invalid_value",
-                        "message": f"{where}: {first['msg']}",
-                        "status": 422,
-                    }
-                )
-                continue
-            command = build(cls, body, actor, UUID(frame_id))
-            await slots.acquire()
-            task = asyncio.create_task(run(frame_id, command))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-    except WebSocketDisconnect:
-        pass
-    finally:
-        if tasks:  # commands already sent are stored even if the phone has gone
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.wake.wait()
+            self.wake.clear()
+            answers, self.outbox = self.outbox, []
+            if answers and not self.gone:
+                try:
+                    if self.batch:
+                        await self._write(answers)
+                    else:
+                        for answer in answers:
+                            await self._write(answer)
+                except (WebSocketDisconnect, RuntimeError, OSError):
+                    self.gone = True
+            self.owed -= len(answers)
+            if self.owed < IN_FLIGHT:
+                self.room.set()
+            if self.closing and not self.outbox:
+                return
+
+    async def _write(self, frame: dict[str, Any] | list[dict[str, Any]]) -> None:
+        if self.binary:
+            await self.socket.send_bytes(msgpack.packb(frame))
+        else:
+            await self.socket.send_text(json.dumps(frame, separators=(",", ":")))
+
+    async def _close_malformed(self) -> None:
+        self._push(
+            {
+                "type": "error",
+                "code": "malformed_frame",
+                "message": "the frame is not a JSON (or msgpack) object",
+            }
+        )
+        self.closing = True  # the sender writes what it holds, the error last, and ends
+        self.wake.set()
+        if self.sender is not None:
+            await self.sender
+        self.gone = True
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await self.socket.close(code=MALFORMED)
 
 
 def _read(message: Mapping[str, Any], binary: bool) -> dict[str, Any] | None:
@@ -139,23 +265,3 @@ def _read(message: Mapping[str, Any], binary: bool) -> dict[str, Any] | None:
     except (ValueError, msgpack.UnpackException):
         return None
     return frame if isinstance(frame, dict) else None
-
-
-def _check(frame: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        UUID(str(frame.get("id")))
-    except ValueError:
-        return {"code": "invalid_value", "message": "id must be a UUID", "status": 422}
-    if frame.get("command") not in MODELS:
-        return {
-            "code": "unknown_command",
-            "status": 422,
-            "message": f"unknown command {frame.get('command')!r}",
-        }
-    if not isinstance(frame.get("body", {}), dict):
-        return {
-            "code": "invalid_value",
-            "message": "body must be an object",
-            "status": 422,
-        }
-    return None

@@ -100,3 +100,26 @@ def test_an_unreadable_frame_closes_the_connection(api: Api) -> None:
             ws.recv(timeout=10)
     assert error["code"] == "malformed_frame"
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+
+
+def test_with_batch_every_answer_arrives_in_a_list(api: Api) -> None:
+    me = volunteer(api)
+    token = create_token(api.key, Role.VOLUNTEER, me)
+    url = api.url.replace("http://", "ws://") + f"/ws/field?batch=1&token={token}"
+    with connect(url, open_timeout=10) as ws:
+        sent = {
+            send(ws, "ReportPosition", volunteer_id=me, lat=24.9, lon=118.6 + n / 100)
+            for n in range(20)
+        }
+        refused = send(ws, "ReportPosition", volunteer_id=me, lat=95.0, lon=118.6)
+        answers: dict[str, dict[str, Any]] = {}
+        while len(answers) < len(sent) + 1:
+            frame = json.loads(ws.recv(timeout=10))
+            assert isinstance(frame, list) and frame, frame
+            answers.update((a["id"], a) for a in frame)
+    assert {answers[i]["type"] for i in sent} == {"ack"}
+    assert len({answers[i]["position"] for i in sent}) == len(sent)
+    assert (answers[refused]["type"], answers[refused]["code"]) == (
+        "rejected",
+        "invalid_value",
+    )

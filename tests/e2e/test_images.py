@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
-from typing import TYPE_CHECKING
+import json
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
+import msgpack
+import pytest
 from PIL import Image
+from websockets.sync.client import connect
 
 from domain.types import Role
+from gateway.tokens import create_token
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import Api
+    from websockets.sync.client import ClientConnection
 
 
 def png(size: tuple[int, int] = (800, 600)) -> bytes:
@@ -60,3 +71,174 @@ def test_images_are_for_signed_in_users_and_observers_cannot_upload(api: Api) ->
     anonymous = api.http.get(f"/images/{stored.json()['sha256']}")
     assert (observer.status_code, observer.json()["code"]) == (403, "role_not_allowed")
     assert (anonymous.status_code, anonymous.json()["code"]) == (401, "unauthenticated")
+
+
+# --- over the field WebSocket ---------------------------------------------------
+
+
+def dispatched(api: Api) -> tuple[str, str]:
+    """A volunteer fit for a flood, dispatched to one: (volunteer id, incident id)."""
+    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    incident = api.commander(
+        "ReportIncident",
+        operation_id=operation["result"]["operation_id"],
+        kind="flood",
+        lat=24.95,
+        lon=118.61,
+        severity=4,
+        address="Shuangyang Street",
+    )["result"]["incident_id"]
+    me = api.commander(
+        "RegisterVolunteer", name="Chen Wei", contact="+86", domains=["water_rescue"]
+    )["result"]["volunteer_id"]
+    api.commander("DecideVetting", volunteer_id=me, approved=True)
+    for course in ("basic-fire-safety", "water-rescue", "first-aid"):
+        api.commander(
+            "RecordCourse", volunteer_id=me, course=course, passed=True, score=90
+        )
+    until = (datetime.now(UTC) + timedelta(days=180)).isoformat()
+    api.commander("RecordInsurance", volunteer_id=me, policy="P-1", valid_until=until)
+    started = api.send(
+        "StartShift",
+        api.token(Role.VOLUNTEER, me),
+        volunteer_id=me,
+        operation_id=operation["result"]["operation_id"],
+    )
+    assert started.status_code == 200, started.text
+    api.commander("DispatchVolunteer", incident_id=incident, volunteer_id=me)
+    return me, incident
+
+
+def phone(api: Api, volunteer_id: str, query: str = "") -> ClientConnection:
+    token = create_token(api.key, Role.VOLUNTEER, volunteer_id)
+    url = api.url.replace("http://", "ws://") + f"/ws/field?token={token}{query}"
+    return connect(url, open_timeout=10, max_size=2**25)
+
+
+def upload(
+    ws: ClientConnection, incident: str, data: bytes, frame_id: str | None = None
+) -> dict[str, Any]:
+    frame_id = frame_id or str(uuid4())
+    body = {"incident_id": incident, "data": base64.b64encode(data).decode()}
+    ws.send(json.dumps({"id": frame_id, "command": "UploadImage", "body": body}))
+    answer: dict[str, Any] = json.loads(ws.recv(timeout=10))
+    assert answer["id"] == frame_id
+    return answer
+
+
+def blobs(tmp_path: Path) -> list[Path]:
+    """Every blob file the test server stored (its data dir is tmp_path/data)."""
+    return sorted(p for p in (tmp_path / "data" / "blobs").rglob("*") if p.is_file())
+
+
+def test_a_phone_uploads_an_image_over_the_field_socket(
+    api: Api, tmp_path: Path
+) -> None:
+    me, incident = dispatched(api)
+    data = png()
+    with phone(api, me) as ws:
+        ack = upload(ws, incident, data)
+        before = api.position()
+        again = upload(ws, incident, data, ack["id"])
+
+    sha256 = hashlib.sha256(data).hexdigest()
+    assert (ack["type"], ack["replayed"], ack["result"]["sha256"]) == (
+        "ack",
+        False,
+        sha256,
+    )
+    assert (ack["result"]["media_type"], ack["result"]["size"]) == (
+        "image/png",
+        len(data),
+    )
+    # A repeated id: the first outcome again, nothing appended.
+    assert (again["type"], again["replayed"]) == ("ack", True)
+    assert again["positions"] == ack["positions"] and again["result"] == ack["result"]
+    assert api.position() == before
+    # The bytes and the thumbnail are stored and served to signed-in users.
+    served = api.http.get(f"/images/{sha256}", headers=api.token(Role.OBSERVER))
+    assert served.content == data
+    assert len(blobs(tmp_path)) == 2
+    thumb = api.http.get(
+        f"/images/{ack['result']['thumbnail_sha256']}", headers=api.token(Role.OBSERVER)
+    )
+    with Image.open(io.BytesIO(thumb.content)) as image:
+        assert max(image.size) == 320
+
+
+def test_a_retry_with_other_bytes_gets_the_first_image_back(api: Api) -> None:
+    me, incident = dispatched(api)
+    first, second = png((40, 30)), png((30, 40))
+    with phone(api, me) as ws:
+        ack = upload(ws, incident, first)
+        again = upload(ws, incident, second, ack["id"])
+    assert again["replayed"] is True
+    assert again["result"]["sha256"] == hashlib.sha256(first).hexdigest()
+
+
+def test_msgpack_phones_send_the_bytes_as_they_are(api: Api) -> None:
+    me, incident = dispatched(api)
+    data = png((64, 64))
+    with phone(api, me, "&format=msgpack") as ws:
+        body = {"incident_id": incident, "data": data, "caption": "water at the door"}
+        ws.send(
+            msgpack.packb({"id": str(uuid4()), "command": "UploadImage", "body": body})
+        )
+        frame = ws.recv(timeout=10)
+    assert isinstance(frame, bytes)  # a binary frame
+    ack = msgpack.unpackb(frame)
+    assert ack["type"] == "ack", ack
+    assert ack["result"]["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "status"),
+    [
+        (b"GIF89a" + b"\0" * 100, "unsupported_media_type", 415),
+        (b"\xff\xd8\xff" + b"\0" * (11 << 20), "too_large", 413),
+        (b"\x89PNG\r\n\x1a\n broken", "unreadable_image", 422),
+    ],
+    ids=["gif", "oversize", "broken-png"],
+)
+def test_what_is_not_an_image_is_refused_stores_nothing_and_the_socket_stays_open(
+    api: Api, tmp_path: Path, data: bytes, code: str, status: int
+) -> None:
+    me, incident = dispatched(api)
+    before = api.position()
+    with phone(api, me) as ws:
+        refused = upload(ws, incident, data)
+        ws.send(
+            json.dumps(
+                {
+                    "id": str(uuid4()),
+                    "command": "ReportPosition",
+                    "body": {"volunteer_id": me, "lat": 24.9, "lon": 118.6},
+                }
+            )
+        )
+        still_open = json.loads(ws.recv(timeout=10))
+    assert (refused["type"], refused["code"], refused["status"]) == (
+        "rejected",
+        code,
+        status,
+    )
+    assert still_open["type"] == "ack"
+    assert blobs(tmp_path) == []
+    assert api.position() == before + 1  # the position report only
+
+
+def test_data_that_is_not_base64_is_refused(api: Api, tmp_path: Path) -> None:
+    me, incident = dispatched(api)
+    with phone(api, me) as ws:
+        ws.send(
+            json.dumps(
+                {
+                    "id": str(uuid4()),
+                    "command": "UploadImage",
+                    "body": {"incident_id": incident, "data": "not base64 at all!"},
+                }
+            )
+        )
+        refused = json.loads(ws.recv(timeout=10))
+    assert (refused["type"], refused["code"]) == ("rejected", "invalid_value")
+    assert blobs(tmp_path) == []

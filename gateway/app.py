@@ -17,6 +17,7 @@ from gateway.routes import commands, health, images, metrics, views
 from gateway.settings import Settings
 from gateway.tokens import signing_key
 from gateway.ws import field, live
+from gateway.ws.common import KeepServerSend
 from projections.follower import Follower
 from projections.stream import StreamRelay
 
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     logs.install(app)
+    # The live socket cuts stalled clients through the server's transport.
+    app.add_middleware(KeepServerSend)
     app.include_router(health.router)
     app.include_router(commands.router)
     app.include_router(views.router)

@@ -1,0 +1,242 @@
+"""Live deltas to every subscriber of a process: each frame encoded once, sent by each.
+
+One `Fanout` per process listens to the views' deltas. The follower hands it each
+published batch (one thread-safe wake-up for however many arrive meanwhile); on
+the event loop it builds one frame per audience (views, operation, format),
+encodes it once, and offers the same bytes to every connection of that audience.
+
+Each `Connection` has a bounded queue drained by its own sender task, so a client
+that reads slowly delays only itself. When its queue overflows it is dropped
+(`Connection.drop`): its sender is cancelled, a 4008 close is sent if the
+transport will still take it, and after a short grace the transport is aborted
+whatever the peer does, so a stalled socket and its buffers are really gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import struct
+import threading
+from collections import deque
+from socket import SO_LINGER, SOL_SOCKET
+from typing import TYPE_CHECKING, Any
+
+from fastapi import WebSocketDisconnect
+
+from gateway.ws.common import encode, message, server_send, transport_of
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fastapi import WebSocket
+    from starlette.types import Send
+
+    from projections.base import Change
+    from projections.deltas import DeltaLog
+
+HEARTBEAT = 20.0
+TOO_SLOW = 4008
+# How long a dropped client gets to read the close frame before the transport goes.
+CLOSE_GRACE = 2.0
+LINGER_ZERO = struct.pack("ii", 1, 0)
+
+Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
+
+
+def operation_of(row: dict[str, Any] | None) -> Any:
+    if row is None:
+        return None
+    return row.get("operation_id", row.get("properties", {}).get("operation_id"))
+
+
+def visible(change: Change, operation_id: str | None) -> bool:
+    if operation_id is None or change.row is None:
+        return True
+    return operation_of(change.row) in (operation_id, None)
+
+
+def delta(change: Change) -> dict[str, Any]:
+    return {
+        "view": change.view,
+        "position": change.position,
+        "key": change.key,
+        "row": change.row,
+    }
+
+
+class Connection:
+    """One subscriber: a bounded queue of encoded frames, drained by its own task."""
+
+    __slots__ = (
+        "_send",
+        "audience",
+        "cut",
+        "frames",
+        "on_drop",
+        "seen",
+        "sender",
+        "size",
+        "socket",
+        "too_slow",
+        "wake",
+    )
+
+    def __init__(
+        self,
+        socket: WebSocket,
+        audience: Audience,
+        size: int,
+        on_drop: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.socket = socket
+        self.audience = audience
+        self.size = size
+        self.on_drop = on_drop
+        self.frames: deque[dict[str, Any]] = deque()
+        self.wake = asyncio.Event()
+        self.seen = 0  # the last batch of the fanout this connection has (or skips)
+        self.too_slow = False
+        self.sender: asyncio.Task[None] | None = None
+        self.cut: asyncio.Task[None] | None = None
+        self._send: Send = server_send(socket) or socket.send
+
+    def offer(self, outgoing: dict[str, Any]) -> None:
+        """Queue an ASGI send message; a client this far behind is dropped."""
+        if self.too_slow:
+            return
+        if len(self.frames) >= self.size:
+            self.drop()
+            return
+        self.frames.append(outgoing)
+        self.wake.set()
+
+    def start(self) -> None:
+        self.sender = asyncio.create_task(self._send_all())
+
+    async def _send_all(self) -> None:
+        frames, wake, send = self.frames, self.wake, self._send
+        with contextlib.suppress(OSError, WebSocketDisconnect, RuntimeError):
+            while True:
+                while frames:
+                    await send(frames.popleft())
+                wake.clear()
+                await wake.wait()
+
+    def drop(self) -> None:
+        """Too slow: stop sending, free the queue, close (4008) or cut the socket."""
+        self.too_slow = True
+        self.frames.clear()
+        if self.sender is not None:
+            self.sender.cancel()
+        self.cut = asyncio.create_task(self._close_or_cut())
+        self.on_drop()
+
+    async def _close_or_cut(self) -> None:
+        transport = transport_of(self.socket)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLOSE_GRACE
+        # The close waits while the transport is paused for writing (the peer's
+        # buffers are full); if it goes out, the peer still has to read up to it.
+        with contextlib.suppress(
+            TimeoutError, OSError, WebSocketDisconnect, RuntimeError
+        ):
+            async with asyncio.timeout_at(deadline):
+                await self.socket.close(code=TOO_SLOW, reason="too slow")
+        await asyncio.sleep(max(0.0, deadline - loop.time()))
+        if transport is not None and transport.get_write_buffer_size():
+            cut(transport)
+
+
+def cut(transport: asyncio.Transport) -> None:
+    """Abort the connection with a reset, freeing the kernel's buffers too."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:  # linger 0: a reset, not a FIN queued behind unread data
+        with contextlib.suppress(OSError):
+            sock.setsockopt(SOL_SOCKET, SO_LINGER, LINGER_ZERO)
+    transport.abort()
+
+
+class Fanout:
+    """The live connections of one process, fed by one listener on the deltas."""
+
+    def __init__(self, deltas: DeltaLog, loop: asyncio.AbstractEventLoop) -> None:
+        self.deltas = deltas
+        self.loop = loop
+        self.audiences: dict[Audience, set[Connection]] = {}
+        self.batch = 0  # batches received; written under deltas.lock
+        self._pending: list[tuple[int, list[Change]]] = []
+        self._lock = threading.Lock()
+        self._heartbeat: asyncio.TimerHandle | None = None
+        deltas.listen(self._receive)
+
+    def join(self, connection: Connection, batch: int) -> None:
+        """Send this connection every batch after `batch` (it has the rest)."""
+        connection.seen = batch
+        self.audiences.setdefault(connection.audience, set()).add(connection)
+        if self._heartbeat is None:
+            self._heartbeat = self.loop.call_later(HEARTBEAT, self._beat)
+
+    def leave(self, connection: Connection) -> None:
+        members = self.audiences.get(connection.audience)
+        if members is not None:
+            members.discard(connection)
+            if not members:
+                del self.audiences[connection.audience]
+        if not self.audiences and self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
+
+    def _receive(self, changes: list[Change]) -> None:
+        """The follower's thread, holding deltas.lock: hand off, one wake-up."""
+        self.batch += 1
+        with self._lock:
+            self._pending.append((self.batch, changes))
+            wake = len(self._pending) == 1
+        if wake:
+            self.loop.call_soon_threadsafe(self._fan_out)
+
+    def _fan_out(self) -> None:
+        with self._lock:
+            batches, self._pending = self._pending, []
+        if not batches:
+            return
+        first, last = batches[0][0], batches[-1][0]
+        for audience, members in self.audiences.items():
+            shared: dict[str, Any] | None = None
+            for connection in list(members):
+                if connection.seen >= last:
+                    continue
+                if connection.seen < first:
+                    if shared is None:
+                        shared = self._frame(audience, batches) or {}
+                    outgoing = shared
+                else:  # joined while these were on their way: only what it lacks
+                    later = [b for b in batches if b[0] > connection.seen]
+                    outgoing = self._frame(audience, later) or {}
+                connection.seen = last
+                if outgoing:
+                    connection.offer(outgoing)
+
+    @staticmethod
+    def _frame(
+        audience: Audience, batches: list[tuple[int, list[Change]]]
+    ) -> dict[str, Any] | None:
+        views, operation_id, binary = audience
+        changes = [
+            delta(c)
+            for _, batch in batches
+            for c in batch
+            if c.view in views and visible(c, operation_id)
+        ]
+        if not changes:
+            return None
+        return message(encode({"type": "deltas", "changes": changes}, binary))
+
+    def _beat(self) -> None:
+        frame = {"type": "heartbeat", "position": self.deltas.position}
+        encoded = {binary: message(encode(frame, binary)) for binary in (False, True)}
+        for (_, _, binary), members in self.audiences.items():
+            for connection in list(members):
+                connection.offer(encoded[binary])
+        self._heartbeat = self.loop.call_later(HEARTBEAT, self._beat)

@@ -14,6 +14,7 @@ from gateway.bootstrap import open_store
 from gateway.deps import Service
 from gateway.metrics import Metrics
 from gateway.routes import commands, health, images, metrics, views
+from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
 from gateway.tokens import signing_key
 from gateway.ws import field, live
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(commands.router)
     app.include_router(views.router)
+    app.include_router(reports_router)
     app.include_router(images.router)
     app.include_router(metrics.router)
     app.include_router(live.router)

@@ -86,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     status = views_commands.add_parser("status", help="where the saved views stand")
     status.set_defaults(run=_views_status)
 
+    report = commands.add_parser(
+        "report", help="write an operation's after-action report: HTML, JSON, CSV"
+    )
+    report.add_argument(
+        "operation", metavar="OPERATION", help="its id, or its name if only one has it"
+    )
+    report.add_argument(
+        "--out", help="directory to write into (default ./brigade-report-<id>)"
+    )
+    report.set_defaults(run=_report)
+
     bench = commands.add_parser("bench", help="run a benchmark (see bench/)")
     bench_commands = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK")
     ingest = bench_commands.add_parser(
@@ -228,6 +239,16 @@ def _describe_event(app: Brigade, notification: Notification) -> str:
     kind = type(event).__qualname__
     actor = getattr(event, "actor", "-")
     return f"{notification.id:>8}  {when}  {kind:<32} {actor}  {fields}"
+
+
+def _report(args: argparse.Namespace) -> int:
+    from replay.report import write_report
+
+    app = open_store(Settings.from_env())
+    try:
+        return write_report(app, args.operation, args.out)
+    finally:
+        app.close()
 
 
 def _views_rebuild(_: argparse.Namespace) -> int:

@@ -1,0 +1,201 @@
+"""The after-action report of one operation: a fold of the log, as JSON, CSV and HTML.
+
+Totals, response-time medians and hazard counts are the stats view's row for the
+operation (projections.stats), folded in the same pass as the report's own story
+(replay.report_fold), so the report and the live stats view cannot disagree. The
+whole log is folded, not only the operation's events: field time (`as_of`) moves
+with every event, and "overdue" is judged against it exactly as live.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain.model.operation import Operation
+from projections.base import apply_all
+from projections.hazards import HazardLedger
+from projections.stats import Statistics
+from replay.report_data import assemble
+from replay.report_fold import OperationStory
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from domain.app import Brigade
+    from projections.base import View
+
+PAGE = 5_000
+
+
+class OperationNotFound(LookupError):
+    """No operation has this id or name."""
+
+    code = "operation_not_found"
+
+
+class OperationAmbiguous(LookupError):
+    """More than one operation has this name."""
+
+    code = "operation_ambiguous"
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def find_operation(app: Brigade, ref: str) -> UUID:
+    """The id of the operation `ref` names: its id, or its name if only one has it."""
+    opened: dict[UUID, str] = {}
+    topic = get_topic(Operation.Opened)
+    position = 0
+    while True:
+        page = app.recorder.select_notifications(
+            start=position, limit=PAGE, topics=[topic], inclusive_of_start=False
+        )
+        for notification in page:
+            event = app.mapper.to_domain_event(notification)
+            opened[event.originator_id] = event.name  # type: ignore[attr-defined]
+        if len(page) < PAGE:
+            break
+        position = page[-1].id
+    try:
+        wanted = UUID(ref.strip())
+    except ValueError:
+        pass
+    else:
+        if wanted in opened:
+            return wanted
+    named = [key for key, name in opened.items() if name.strip() == ref.strip()]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = [str(key) for key in named]
+        msg = f"{len(named)} operations are named {ref!r}: give the id, one of {ids}"
+        raise OperationAmbiguous(msg, ids)
+    msg = f"no operation has the id or name {ref!r}"
+    raise OperationNotFound(msg)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report's numbers (`data`), and their renderings."""
+
+    data: dict[str, Any]
+
+    @property
+    def position(self) -> int:
+        return int(self.data["position"])
+
+    def json(self) -> str:
+        return json.dumps(self.data, indent=2, ensure_ascii=False) + "\n"
+
+    def csv(self) -> str:
+        from replay.report_render import render_csv
+
+        return render_csv(self.data)
+
+    def html(self, generated_at: datetime | None = None) -> str:
+        from replay.report_render import render_html
+
+        return render_html(self.data, generated_at)
+
+    def write(self, out: Path, generated_at: datetime | None = None) -> list[Path]:
+        """Write report.html, report.json and report.csv into `out`; their paths."""
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name, text in (
+            ("report.json", self.json()),
+            ("report.csv", self.csv()),
+            ("report.html", self.html(generated_at)),
+        ):
+            path = out / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        return paths
+
+
+def build_report(
+    app: Brigade,
+    operation_id: UUID,
+    *,
+    upto: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Fold the log (up to position `upto`, default all of it) into the report."""
+    last = app.recorder.max_notification_id() or 0
+    if upto is not None:
+        last = min(last, upto)
+    stats, ledger = Statistics(), HazardLedger()
+    story = OperationStory(str(operation_id))
+    views: list[View] = [stats, ledger, story]
+    position = 0
+    collecting = gc.isenabled()
+    gc.disable()  # as in a rebuild: many small objects, almost none freed
+    try:
+        while position < last:
+            page = app.recorder.select_notifications(
+                start=position, limit=PAGE, stop=last, inclusive_of_start=False
+            )
+            if not page:
+                break
+            events = [(n.id, app.mapper.to_domain_event(n)) for n in page]
+            apply_all(views, events, emit=False)
+            position = page[-1].id
+            if progress is not None:
+                progress(position, last)
+    finally:
+        if collecting:
+            gc.enable()
+    if story.opened is None:
+        msg = f"no operation {operation_id} in the log up to position {last}"
+        raise OperationNotFound(msg)
+    # The operation's row as the live view has it; zeros, in the same shape, if
+    # nothing has been counted for it yet.
+    stats_row = stats._row(str(operation_id))
+    hazards = [
+        row for row in ledger.rows.values() if row["operation_id"] == str(operation_id)
+    ]
+    data = assemble(story, stats_row, hazards, position=position, as_of=stats.as_of)
+    return Report(data)
+
+
+def write_report(app: Brigade, ref: str, out: str | None) -> int:
+    """`brigade report`: find the operation, fold, write the files, print totals."""
+    try:
+        operation_id = find_operation(app, ref)
+    except (OperationNotFound, OperationAmbiguous) as error:
+        print(f"brigade: {error} [{error.code}]", file=sys.stderr)
+        return 1
+    started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        filled = 40 * done // max(total, 1)
+        rate = done / max(time.monotonic() - started, 1e-9)
+        bar = "#" * filled + "." * (40 - filled)
+        line = f"\r[{bar}] {done}/{total} events, {rate:,.0f}/s"
+        print(line, end="", file=sys.stderr)
+
+    report = build_report(app, operation_id, progress=progress)
+    print(file=sys.stderr)
+    directory = Path(out) if out else Path(f"brigade-report-{operation_id}")
+    paths = report.write(directory, generated_at=datetime.now(UTC))
+    data = report.data
+    print(f"{data['operation']['name']} ({operation_id}), as of {data['as_of']}")
+    for key, value in data["totals"].items():
+        print(f"  {data['labels'][key]['en']:<34} {value}")
+    for measure, found in data["response_times"].items():
+        summary = f"n={found['n']} median={found['median']} p90={found['p90']}"
+        print(f"  {measure:<34} {summary} (seconds)")
+    for path in paths:
+        print(f"wrote {path}")
+    return 0

@@ -1,0 +1,234 @@
+"""The report's numbers, as one JSON-ready dict, from the folded views.
+
+Times are shown in the time zone the operation was opened in. Series over time
+are ordered by field time (a report from a phone that was offline lands at the
+moment it happened); ties keep recorded order.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from projections.stats import percentile
+
+if TYPE_CHECKING:
+    from projections.base import Row
+    from replay.report_fold import OperationStory
+
+# (key in the report, key in the stats row, English label, Chinese label): the
+# programme's published figures, under the stats view's definitions.
+TOTALS = (
+    ("service_activities", "activities", "Service activities", "服务活动"),
+    (
+        "premises_inspected",
+        "premises_inspected",
+        "Storefronts / premises inspected",
+        "检查店铺",
+    ),
+    ("rescue_turnouts", "dispatches", "Rescue turn-outs (dispatches)", "救援出勤"),
+    ("hornet_nests", "hornet_nests", "Hornet nests removed", "摘除马蜂窝"),
+    ("people_rescued", "rescued", "People rescued", "救出群众"),
+    ("people_evacuated", "evacuated", "People evacuated", "转移群众"),
+    ("incidents", "incidents", "Incidents reported", "报告警情"),
+    ("dispatches_refused", "dispatches_refused", "Dispatches refused", "拒绝派遣"),
+    ("hazards_found", "hazards_found", "Hazards found", "发现隐患"),
+    ("hazards_rectified", "hazards_rectified", "Hazards rectified", "整改隐患"),
+    ("hazards_overdue", "hazards_overdue", "Hazards overdue", "逾期隐患"),
+    ("activity_hours", "activity_hours", "Activity hours", "活动时长"),
+)
+MEASURES = (
+    ("report_to_dispatch_s", "Report to first dispatch"),
+    ("dispatch_to_arrival_s", "Dispatch to arrival"),
+)
+# Widths of the incident histogram's bins; the smallest giving at most MAX_BINS.
+BIN_WIDTHS = tuple(
+    timedelta(minutes=m)
+    for m in (5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 43200)
+)
+MAX_BINS = 48
+
+
+def _iso(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).isoformat()
+
+
+def _bin_start(moment: datetime, width: timedelta, zone: tzinfo) -> datetime:
+    """The start of the bin holding `moment`, bins aligned to local midnight."""
+    wall = moment.astimezone(zone).replace(tzinfo=None)
+    epoch = datetime(1970, 1, 1)
+    return (epoch + ((wall - epoch) // width) * width).replace(tzinfo=zone)
+
+
+def incidents_over_time(
+    reported: list[tuple[datetime, str]], zone: tzinfo
+) -> dict[str, Any]:
+    """Incidents counted by kind in bins of field time."""
+    kinds = sorted({kind for _, kind in reported})
+    if not reported:
+        return {"bin_minutes": None, "kinds": kinds, "bins": []}
+    first = min(at for at, _ in reported)
+    last = max(at for at, _ in reported)
+    width = BIN_WIDTHS[-1]
+    for candidate in BIN_WIDTHS:
+        if (last - first) // candidate + 1 <= MAX_BINS:
+            width = candidate
+            break
+    counts: dict[datetime, Counter[str]] = {}
+    for at, kind in reported:
+        counts.setdefault(_bin_start(at, width, zone), Counter())[kind] += 1
+    start, end = min(counts), max(counts)
+    bins = []
+    while start <= end:
+        found = counts.get(start, Counter())
+        bins.append(
+            {"start": _iso(start, zone), "counts": {k: found[k] for k in kinds}}
+        )
+        start += width
+    return {"bin_minutes": width // timedelta(minutes=1), "kinds": kinds, "bins": bins}
+
+
+def cumulative(
+    steps: list[tuple[datetime, int, int]], names: tuple[str, str], zone: tzinfo
+) -> list[dict[str, Any]]:
+    """Running totals of two counts, by field time (ties in recorded order)."""
+    ordered = sorted(enumerate(steps), key=lambda item: (item[1][0], item[0]))
+    first = second = 0
+    series = []
+    for _, (at, a, b) in ordered:
+        first, second = first + a, second + b
+        series.append({"at": _iso(at, zone), names[0]: first, names[1]: second})
+    return series
+
+
+def response_times(
+    measure: str, samples: list[dict[str, Any]], stats_row: Row
+) -> dict[str, Any]:
+    """A measure's summary (the stats view's) and every sample behind it."""
+    live = stats_row[measure]
+    ordered = sorted(sample["seconds"] for sample in samples)
+    mine = {
+        "n": len(ordered),
+        "median": percentile(ordered, 0.5),
+        "p90": percentile(ordered, 0.9),
+    }
+    if mine != live:
+        msg = f"{measure}: the report's samples give {mine}, the stats view {live}"
+        raise AssertionError(msg)
+    return {
+        **live,
+        "min": ordered[0] if ordered else None,
+        "max": ordered[-1] if ordered else None,
+        "samples": samples,
+    }
+
+
+def refusals(story: OperationStory) -> dict[str, Any]:
+    by_code: Counter[str] = Counter()
+    for (code, _), count in story.refusals.items():
+        by_code[code] += count
+    reasons = [
+        {"code": code, "reason": reason, "count": count}
+        for (code, reason), count in sorted(
+            story.refusals.items(), key=lambda item: (-item[1], item[0])
+        )
+    ]
+    return {
+        "total": sum(by_code.values()),
+        "by_code": dict(sorted(by_code.items(), key=lambda item: (-item[1], item[0]))),
+        "reasons": reasons,
+    }
+
+
+def service_hours(story: OperationStory) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for volunteer_id, hours in story.hours.items():
+        rows.append(
+            {
+                "volunteer_id": volunteer_id,
+                "name": story.names.get(volunteer_id, volunteer_id),
+                "hours": round(hours.shift_hours + hours.activity_hours, 2),
+                "shift_hours": round(hours.shift_hours, 2),
+                "activity_hours": round(hours.activity_hours, 2),
+                "shifts": hours.shifts,
+                "activities": hours.activities,
+                "dispatches": hours.dispatches,
+            }
+        )
+    rows.sort(key=lambda row: (-row["hours"], row["name"], row["volunteer_id"]))
+    return rows
+
+
+# Where a hazard is still waiting for the shop to act: past its deadline in one of
+# these it is overdue, as the stats view counts it (a rectification awaiting
+# re-inspection is not overdue there, though the ledger still shows it open).
+WAITING = {"found", "ordered", "self_checked", "reinspection_failed"}
+
+
+def hazard_rows(ledger: list[Row], as_of: datetime | None) -> list[Row]:
+    """The ledger's rows, `overdue` as the stats view counts it."""
+    rows = []
+    for row in ledger:
+        deadline = row["deadline"]
+        overdue = (
+            as_of is not None
+            and deadline is not None
+            and row["state"] in WAITING
+            and datetime.fromisoformat(deadline) < as_of
+        )
+        rows.append({**row, "overdue": overdue, "open_past_deadline": row["overdue"]})
+    return rows
+
+
+def assemble(
+    story: OperationStory,
+    stats_row: Row,
+    hazards: list[Row],
+    *,
+    position: int,
+    as_of: datetime | None,
+) -> dict[str, Any]:
+    """Every number of the report, JSON-ready, in a fixed order."""
+    opened = story.opened
+    assert opened is not None
+    zone = opened.occurred_at.tzinfo or UTC
+    row = copy.deepcopy(stats_row)
+    return {
+        "operation": {
+            "id": story.operation_id,
+            "name": opened.name,
+            "kind": opened.kind,
+            "opened_at": _iso(opened.occurred_at, zone),
+            "closed_at": None
+            if story.closed_at is None
+            else _iso(story.closed_at, zone),
+        },
+        "position": position,
+        "as_of": None if as_of is None else _iso(as_of, zone),
+        "totals": {key: row[source] for key, source, _, _ in TOTALS},
+        "labels": {key: {"en": en, "zh": zh} for key, _, en, zh in TOTALS},
+        "incidents_by_kind": row["incidents_by_kind"],
+        "activities_by_kind": row["activities_by_kind"],
+        "incidents_over_time": incidents_over_time(story.reported, zone),
+        "people": cumulative(story.people, ("evacuated", "rescued"), zone),
+        "response_times": {
+            "report_to_dispatch_s": response_times(
+                "report_to_dispatch_s", story.report_to_dispatch, row
+            ),
+            "dispatch_to_arrival_s": response_times(
+                "dispatch_to_arrival_s", story.dispatch_to_arrival, row
+            ),
+        },
+        "refusals": refusals(story),
+        "service_hours": service_hours(story),
+        "hazards": {
+            "found": row["hazards_found"],
+            "rectified": row["hazards_rectified"],
+            "overdue": row["hazards_overdue"],
+            "over_time": cumulative(story.hazard_steps, ("found", "rectified"), zone),
+            "ledger": hazard_rows(hazards, as_of),
+        },
+        "stats": row,
+    }

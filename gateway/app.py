@@ -13,7 +13,7 @@ from gateway.blobs import DiskBlobs
 from gateway.bootstrap import open_store
 from gateway.deps import Service
 from gateway.metrics import Metrics
-from gateway.routes import commands, health, images, metrics, views
+from gateway.routes import commands, health, images, metrics, page, views
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
 from gateway.tokens import signing_key
@@ -74,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(live.router)
     app.include_router(field.router)
+    app.include_router(page.router)
     return app

@@ -22,10 +22,14 @@ class Settings(BaseSettings):
     secret: str | None = None
     # Frames a live subscriber may fall behind by before it is closed (4008).
     live_queue_frames: int = 1000
+    # Base-map tiles for the command centre, e.g. "https://tiles.example/{z}/{x}/{y}.png"
+    # (a deployment's own tile server); unset: an offline background, no requests out.
+    tile_url: str | None = None
+    tile_attribution: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
 
-    @field_validator("database_url", "redis_url", "secret", mode="before")
+    @field_validator("database_url", "redis_url", "secret", "tile_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

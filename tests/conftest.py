@@ -121,9 +121,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Settings) -> Iterator[Api]:
-    """A real brigade server (uvicorn, in a thread) with these settings."""
-    port = free_port()
+def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
+    """A real brigade server (uvicorn, in a thread) with these settings.
+
+    Give the port of an earlier one to restart it where its clients look for it.
+    """
+    port = port or free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(settings), host="127.0.0.1", port=port, log_level="warning"

@@ -1,0 +1,118 @@
+"""The command centre: the page at `/` and its static files under `/web/`.
+
+The page reads everything through the live WebSocket and sends commands over HTTP;
+what it needs to know before it connects (the tile URL, the incident kinds and the
+domain each needs, whether playback is served) is written into the page itself.
+Everything it loads comes from this origin; a Content-Security-Policy says so to
+the browser, opening only the tile server's origin when one is configured.
+"""
+
+import json
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.routing import NoMatchFound
+
+from domain.training import DOMAIN_FOR_KIND
+from domain.types import IncidentKind
+from gateway.errors import ApiError
+from gateway.settings import Settings
+
+router = APIRouter(include_in_schema=False)
+
+WEB = resources.files("gateway") / "web"
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
+PLACEHOLDER = "{{CONFIG}}"
+
+
+def tile_origin(tile_url: str | None) -> str:
+    """The CSP source for the tile server ('' when none, or when on this origin)."""
+    if not tile_url:
+        return ""
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("{s}", "*")
+    return f"{parts.scheme}://{host}"
+
+
+def policy(settings: Settings) -> str:
+    images = " ".join(
+        filter(None, ["'self' blob: data:", tile_origin(settings.tile_url)])
+    )
+    return (
+        "default-src 'self'; "
+        f"img-src {images}; "
+        # Leaflet positions its panes with inline styles.
+        "style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def config(request: Request) -> dict[str, Any]:
+    """What the page needs before it connects."""
+    settings: Settings = request.app.state.settings
+    return {
+        "tile_url": settings.tile_url,
+        "tile_attribution": settings.tile_attribution,
+        "kinds": [kind.value for kind in IncidentKind],
+        "domain_for_kind": {
+            kind.value: None if domain is None else domain.value
+            for kind, domain in DOMAIN_FOR_KIND.items()
+        },
+        "playback": serves(request, "playback", "/ws/playback"),
+    }
+
+
+def serves(request: Request, name: str, path: str) -> bool:
+    """Whether this app has the route (replay mode needs /ws/playback)."""
+    try:
+        return str(request.app.url_path_for(name)) == path
+    except NoMatchFound:
+        return False
+
+
+@router.get("/")
+def page(request: Request) -> HTMLResponse:
+    """The command centre."""
+    settings: Settings = request.app.state.settings
+    # Escaped so that no value can close the <script> element it sits in.
+    data = json.dumps(config(request)).replace("<", "\\u003c").replace(">", "\\u003e")
+    html = (WEB / "index.html").read_text(encoding="utf-8").replace(PLACEHOLDER, data)
+    return HTMLResponse(
+        html,
+        headers={
+            "Content-Security-Policy": policy(settings),
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/web/{path:path}")
+def asset(path: str) -> Response:
+    """A static file of the page (its scripts, styles and vendored Leaflet)."""
+    parts = PurePosixPath(path).parts
+    if not parts or any(p in ("..", ".") or p.startswith(".") for p in parts):
+        raise ApiError(404, "not_found", f"no file {path}")
+    file = WEB.joinpath(*parts)
+    kind = TYPES.get(PurePosixPath(path).suffix)
+    if kind is None or not file.is_file():
+        raise ApiError(404, "not_found", f"no file {path}")
+    return Response(
+        file.read_bytes(),
+        media_type=kind,
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,174 @@
+// What a commander does from the map: report an incident where they click, and
+// dispatch a volunteer to one. The domain decides; a refusal is shown as it says it.
+
+import { t, term } from "./i18n.js";
+import { element } from "./panels.js";
+
+/** Great-circle distance in km. */
+export function distanceKm(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(h));
+}
+
+/** Who could go: qualified, available and dispatchable ones nearest first; then the rest. */
+export function candidates(incident, roster, operationId, needs) {
+  const ranked = [];
+  const others = [];
+  for (const volunteer of roster.values()) {
+    if (volunteer.operation_id !== operationId && volunteer.operation_id != null) continue;
+    if (incident.dispatched.includes(volunteer.id) || incident.on_scene.includes(volunteer.id)) continue;
+    const km = volunteer.position ? distanceKm(volunteer.position, incident) : Infinity;
+    const qualified = needs == null || volunteer.qualified_domains.includes(needs);
+    const why = !volunteer.dispatchable
+      ? volunteer.not_dispatchable_because
+      : volunteer.status !== "available"
+        ? t("busy", { what: term(volunteer.status) })
+        : !qualified
+          ? t("needs", { what: term(needs) })
+          : null;
+    (why ? others : ranked).push({ volunteer, km, why });
+  }
+  ranked.sort((a, b) => a.km - b.km);
+  others.sort((a, b) => a.km - b.km);
+  return { ranked, others };
+}
+
+export class Actions {
+  constructor({ panel, toast, commands, views, config, commander }) {
+    Object.assign(this, { panel, toast, commands, views, config, commander });
+    this.operationId = null;
+  }
+
+  notify(text, tone = "ok") {
+    this.toast.textContent = text;
+    this.toast.dataset.tone = tone;
+    this.toast.hidden = false;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => (this.toast.hidden = true), 4000);
+  }
+
+  close() {
+    this.panel.hidden = true;
+    this.panel.replaceChildren();
+  }
+
+  show(title, ...content) {
+    const close = element("button", { type: "button", class: "close", "aria-label": t("close") }, "×");
+    close.addEventListener("click", () => this.close());
+    this.panel.replaceChildren(element("h2", {}, title), close, ...content);
+    this.panel.hidden = false;
+  }
+
+  /** The incident's popup: what it is, its images, and a dispatch button. */
+  popup(key, feature) {
+    const props = feature.properties;
+    const id = key.replace(/^incident:/, "");
+    const row = this.views.rows.board.get(id);
+    const box = element("div", { class: "popup", dataset: { key } },
+      element("h3", {}, `${term(props.kind)} · ${props.severity}`),
+      element("p", { class: "where" }, props.address || ""),
+      element("p", { class: "status" }, term(props.status)),
+      row?.description ? element("p", {}, row.description) : null,
+    );
+    if (props.images.length) {
+      const strip = element("div", { class: "thumbs", "aria-label": t("images") });
+      for (const sha of props.images) {
+        const image = element("img", { alt: t("images"), dataset: { sha } });
+        this.commands.image(sha, true).then((url) => (image.src = url)).catch(() => image.remove());
+        image.addEventListener("click", () => {
+          this.commands.image(sha, false).then((url) => {
+            this.show(t("images"), element("img", { src: url, class: "full", alt: t("images") }));
+          });
+        });
+        strip.append(image);
+      }
+      box.append(strip);
+    }
+    if (this.commander && row && props.status !== "resolved" && props.status !== "closed") {
+      const button = element("button", { type: "button", class: "primary", dataset: { action: "dispatch" } }, t("dispatch"));
+      button.addEventListener("click", () => this.dispatch(id));
+      box.append(button);
+    }
+    return box;
+  }
+
+  dispatch(incidentId) {
+    const incident = this.views.rows.board.get(incidentId);
+    if (!incident) return;
+    const needs = this.config.domain_for_kind[incident.kind] ?? null;
+    const { ranked, others } = candidates(incident, this.views.rows.roster, this.operationId, needs);
+    const refusal = element("p", { class: "refusal", role: "alert", hidden: true });
+    const row = ({ volunteer, km, why }) => {
+      const button = element("button", { type: "button", dataset: { volunteer: volunteer.id } }, why ? t("try_anyway") : t("dispatch"));
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        refusal.hidden = true;
+        try {
+          await this.commands.send("DispatchVolunteer", { incident_id: incidentId, volunteer_id: volunteer.id });
+          this.notify(t("dispatched_ok", { name: volunteer.name }));
+          this.close();
+        } catch (error) {
+          refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message);
+          refusal.dataset.code = error.code ?? "";
+          refusal.hidden = false;
+          button.disabled = false;
+        }
+      });
+      return element("li", { dataset: { volunteer: volunteer.id } },
+        element("span", { class: "name" }, volunteer.name),
+        element("span", { class: "km" }, Number.isFinite(km) ? t("km", { d: km.toFixed(1) }) : t("no_position")),
+        why ? element("span", { class: "why" }, why) : null,
+        button);
+    };
+    this.show(
+      t("dispatch_to", { what: `${term(incident.kind)} · ${incident.address || incident.id.slice(0, 8)}` }),
+      refusal,
+      element("h3", {}, t("qualified_nearby")),
+      ranked.length ? element("ul", { class: "candidates ranked" }, ...ranked.map(row)) : element("p", {}, t("nobody")),
+      element("details", { class: "others", open: ranked.length === 0 },
+        element("summary", {}, `${t("others")} (${others.length})`),
+        element("ul", { class: "candidates" }, ...others.map(row))),
+    );
+  }
+
+  /** A form to report an incident at a point the commander clicked. */
+  report(latlng) {
+    if (!this.commander || !this.operationId) return;
+    const kinds = element("select", { name: "kind" }, ...this.config.kinds.map((kind) => element("option", { value: kind }, term(kind))));
+    const severity = element("select", { name: "severity" }, ...[1, 2, 3, 4, 5].map((n) => element("option", { value: String(n) }, String(n))));
+    severity.value = "3";
+    const refusal = element("p", { class: "refusal", role: "alert", hidden: true });
+    const form = element("form", { class: "report" },
+      element("p", { class: "where" }, `${latlng.lat.toFixed(5)}, ${latlng.lng.toFixed(5)}`),
+      element("label", {}, t("kind"), kinds),
+      element("label", {}, t("severity"), severity),
+      element("label", {}, t("address"), element("input", { name: "address", maxlength: "200" })),
+      element("label", {}, t("description"), element("textarea", { name: "description", rows: "2" })),
+      refusal,
+      element("button", { type: "submit", class: "primary" }, t("report")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      try {
+        await this.commands.send("ReportIncident", {
+          operation_id: this.operationId,
+          kind: data.get("kind"),
+          severity: Number(data.get("severity")),
+          lat: latlng.lat,
+          lon: latlng.lng,
+          address: data.get("address"),
+          description: data.get("description"),
+        });
+        this.notify(t("reported_ok"));
+        this.close();
+      } catch (error) {
+        refusal.textContent = error.message;
+        refusal.hidden = false;
+      }
+    });
+    this.show(t("report_here"), form);
+  }
+}

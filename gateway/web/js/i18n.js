@@ -1,0 +1,137 @@
+// Labels in English and Chinese; the choice is kept in localStorage.
+const LABELS = {
+  en: {
+    title: "Command centre", live: "Live", replay: "Replay", sign_out: "Sign out",
+    sign_in: "Sign in", token_help: "Paste a token from: brigade token create --role commander",
+    token_rejected: "The server did not accept this token.",
+    moment: "Moment", play: "Play", pause: "Pause", speed: "Speed",
+    statistics: "Operation statistics", incidents: "Incidents", volunteers: "Volunteers",
+    since_report: "Since report", kind: "Kind", severity: "Sev.", status: "Status",
+    address: "Address", people: "People", pick_operation: "Choose an operation",
+    open: "Open", operation: "Operation", no_operation: "no operation chosen",
+    // connection states
+    connecting: "connecting…", connected: "live", reconnecting: "reconnecting in {s} s",
+    offline: "offline", unauthorized: "token rejected", refused: "subscription refused",
+    replaying: "replay", paused: "paused",
+    // stats
+    open_incidents: "open incidents", total_incidents: "incidents", dispatches: "dispatches",
+    refused_dispatches: "dispatches refused", evacuated: "evacuated", rescued: "rescued",
+    available: "available", hazards_open: "hazards open", hazards_overdue: "hazards overdue",
+    report_to_dispatch: "report → dispatch (median)", dispatch_to_arrival: "dispatch → arrival (median)",
+    // actions
+    report_here: "Report an incident here", report: "Report", cancel: "Cancel", close: "Close",
+    description: "Description", dispatch: "Dispatch", dispatch_to: "Dispatch to {what}",
+    qualified_nearby: "Qualified and available, nearest first",
+    others: "Others (the domain decides)", nobody: "Nobody qualified is available.",
+    try_anyway: "Try", dispatched_ok: "{name} dispatched", reported_ok: "Incident reported",
+    refused_title: "Refused", km: "{d} km", no_position: "no position",
+    needs: "needs {what}", busy: "busy: {what}", images: "Images",
+    dispatched_n: "{n} dispatched", on_scene_n: "{n} on scene",
+    evac_rescued: "{e} evacuated · {r} rescued", area: "operation area",
+    dispatchable: "dispatchable", not_on_shift: "off duty",
+    replay_unavailable: "Replay needs /ws/playback on the server; this one does not serve it yet.",
+    commander_only: "Commands need a commander token.",
+    sec: "{n} s", min: "{n} min", hr: "{h} h {m} min", day: "{n} d",
+  },
+  zh: {
+    title: "指挥中心", live: "实时", replay: "回放", sign_out: "退出",
+    sign_in: "登录", token_help: "粘贴令牌：brigade token create --role commander",
+    token_rejected: "服务器不接受此令牌。",
+    moment: "时刻", play: "播放", pause: "暂停", speed: "速度",
+    statistics: "行动统计", incidents: "警情", volunteers: "志愿者",
+    since_report: "报警至今", kind: "类型", severity: "等级", status: "状态",
+    address: "地址", people: "人员", pick_operation: "选择行动",
+    open: "打开", operation: "行动", no_operation: "未选择行动",
+    connecting: "连接中…", connected: "实时", reconnecting: "{s} 秒后重连",
+    offline: "离线", unauthorized: "令牌无效", refused: "订阅被拒绝",
+    replaying: "回放", paused: "已暂停",
+    open_incidents: "未结警情", total_incidents: "警情总数", dispatches: "派遣",
+    refused_dispatches: "派遣被拒", evacuated: "转移", rescued: "救出",
+    available: "可派遣", hazards_open: "未整改隐患", hazards_overdue: "逾期隐患",
+    report_to_dispatch: "报警→派遣（中位数）", dispatch_to_arrival: "派遣→到场（中位数）",
+    report_here: "在此报告警情", report: "报告", cancel: "取消", close: "关闭",
+    description: "描述", dispatch: "派遣", dispatch_to: "派遣至 {what}",
+    qualified_nearby: "有资质且可派遣，由近及远",
+    others: "其他人员（由系统判定）", nobody: "没有有资质的可派遣人员。",
+    try_anyway: "尝试", dispatched_ok: "已派遣 {name}", reported_ok: "警情已报告",
+    refused_title: "被拒绝", km: "{d} 公里", no_position: "无位置",
+    needs: "需要 {what}", busy: "忙碌：{what}", images: "图片",
+    dispatched_n: "已派 {n} 人", on_scene_n: "到场 {n} 人",
+    evac_rescued: "转移 {e} · 救出 {r}", area: "行动区域",
+    dispatchable: "可派遣", not_on_shift: "未值班",
+    replay_unavailable: "回放需要服务器提供 /ws/playback，此服务器尚未提供。",
+    commander_only: "下达命令需要指挥员令牌。",
+    sec: "{n} 秒", min: "{n} 分", hr: "{h} 时 {m} 分", day: "{n} 天",
+  },
+};
+
+const TERMS = {
+  en: {
+    fire: "fire", flood: "flood", trapped_persons: "trapped persons", water_rescue: "water rescue",
+    hornet_nest: "hornet nest", road_blocked: "road blocked", medical: "medical", other: "other",
+    reported: "reported", dispatched: "dispatched", on_scene: "on scene", resolved: "resolved",
+    closed: "closed", available: "available", off_duty: "off duty",
+    first_aid: "first aid", search_and_rescue: "search and rescue", fire_support: "fire support",
+    hazard_inspection: "hazard inspection", hornet_removal: "hornet removal",
+    road_clearance: "road clearance", publicity: "publicity",
+    found: "found", ordered: "ordered", self_checked: "self-checked", rectified: "rectified",
+    verified: "verified", reinspection_failed: "re-inspection failed",
+  },
+  zh: {
+    fire: "火灾", flood: "内涝", trapped_persons: "人员被困", water_rescue: "水域救援",
+    hornet_nest: "马蜂窝", road_blocked: "道路阻断", medical: "医疗", other: "其他",
+    reported: "已报告", dispatched: "已派遣", on_scene: "已到场", resolved: "已处置",
+    closed: "已关闭", available: "待命", off_duty: "未值班",
+    first_aid: "急救", search_and_rescue: "搜救", fire_support: "消防辅助",
+    hazard_inspection: "隐患检查", hornet_removal: "摘除马蜂窝",
+    road_clearance: "道路清障", publicity: "宣传",
+    found: "发现", ordered: "责令整改", self_checked: "自查", rectified: "已整改",
+    verified: "已复核", reinspection_failed: "复查未通过",
+  },
+};
+
+let language = localStorage.getItem("brigade.language") === "zh" ? "zh" : "en";
+const listeners = [];
+
+export function lang() {
+  return language;
+}
+
+export function t(key, vars = {}) {
+  const text = LABELS[language][key] ?? LABELS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
+/** A value of the domain (a kind, a status, a service domain) in the chosen language. */
+export function term(value) {
+  if (value == null) return "";
+  return TERMS[language][value] ?? TERMS.en[value] ?? String(value).replaceAll("_", " ");
+}
+
+export function setLanguage(next) {
+  language = next === "zh" ? "zh" : "en";
+  localStorage.setItem("brigade.language", language);
+  document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+  translate(document);
+  for (const listener of listeners) listener(language);
+}
+
+export function onLanguage(listener) {
+  listeners.push(listener);
+}
+
+/** Fill every element marked data-i18n with its label. */
+export function translate(root) {
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+}
+
+/** How long ago, in words: "42 s", "7 min", "2 h 5 min". */
+export function since(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return t("sec", { n: s });
+  if (s < 3600) return t("min", { n: Math.floor(s / 60) });
+  if (s < 86400) return t("hr", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  return t("day", { n: Math.floor(s / 86400) });
+}

@@ -1,0 +1,239 @@
+// The command centre: wires the token, the live feed, the views, the map and the
+// panels. Data comes only over the live WebSocket; commands go out over HTTP.
+
+import { Actions } from "./actions.js";
+import { claims, forgetToken, fragment, keepToken, takeToken } from "./auth.js";
+import { Commands } from "./commands.js";
+import { Feed } from "./feed.js";
+import { lang, onLanguage, setLanguage, t, translate } from "./i18n.js";
+import { MapView } from "./map.js";
+import { Board, renderRoster, renderStats } from "./panels.js";
+import { Replay } from "./replay.js";
+import { fieldClock, VIEWS, Views } from "./views.js";
+
+const config = JSON.parse(document.getElementById("config").textContent);
+const $ = (id) => document.getElementById(id);
+const socketBase = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
+
+const page = {
+  token: null,
+  operationId: null,
+  mode: "live",
+  views: new Views(),
+  feed: null,
+  connection: { state: "connecting" },
+};
+
+const board = new Board($("board"), (id) => mapView.open(`incident:${id}`));
+const actions = new Actions({
+  panel: $("action"), toast: $("toast"), commands: null, views: page.views, config, commander: false,
+});
+const mapView = new MapView($("map"), config, {
+  incidentPopup: (key, row) => actions.popup(key, row),
+  clickMap: (latlng) => page.mode === "live" && actions.report(latlng),
+});
+
+// Rendering follows the data at most once a frame.
+let dirty = new Set();
+let scheduled = false;
+function changed(views) {
+  for (const view of views) dirty.add(view);
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    const views = dirty;
+    dirty = new Set();
+    render(views);
+  });
+}
+
+function render(views) {
+  const live = page.mode === "live";
+  if (views.has("map")) mapView.render(page.views.rows.map);
+  if (views.has("board")) board.render(page.views, live);
+  if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) {
+    renderStats($("stats"), page.views, page.operationId);
+  }
+  if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
+  document.body.dataset.position = String(page.views.position ?? "");
+  showClock();
+}
+
+function showClock() {
+  const now = page.views.now(page.mode === "live");
+  $("clock").textContent = Number.isNaN(page.views.asOf) ? "" : fieldClock(now, page.views.offset);
+}
+
+function showConnection(state, detail = {}) {
+  page.connection = { state, ...detail };
+  const badge = $("connection");
+  badge.dataset.state = state;
+  const labels = {
+    connecting: t("connecting"), connected: page.mode === "live" ? t("connected") : t("replaying"),
+    reconnecting: t("reconnecting", { s: Math.ceil((detail.wait ?? 0) / 1000) }),
+    unauthorized: t("unauthorized"), refused: `${t("refused")}${detail.message ? `: ${detail.message}` : ""}`,
+  };
+  badge.textContent = labels[state] ?? state;
+  if (page.views.position != null) badge.title = `#${page.views.position}`;
+  if (state === "unauthorized") signIn(t("token_rejected"));
+}
+
+/** Subscribe to every view of the chosen operation, live. */
+function goLive() {
+  page.feed?.stop();
+  page.views.take({ type: "reset" });
+  page.feed = new Feed({
+    url: () => `${socketBase}/ws/live?token=${encodeURIComponent(page.token)}`,
+    subscribe: (after) => ({ type: "subscribe", views: VIEWS, operation_id: page.operationId, after }),
+    onFrame: (frame) => page.views.take(frame),
+    onState: (state, detail) => showConnection(state, typeof detail === "string" ? { message: detail } : detail),
+  });
+  page.feed.start();
+}
+
+const replay = new Replay({ config, views: page.views, socketBase, page, showConnection, bar: $("replay-bar") });
+
+function setMode(mode) {
+  if (mode === "replay" && !config.playback) {
+    actions.notify(t("replay_unavailable"), "warn");
+    return;
+  }
+  page.mode = mode;
+  document.body.dataset.mode = mode;
+  for (const button of document.querySelectorAll("#modes button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
+  }
+  actions.close();
+  if (mode === "live") {
+    replay.stop();
+    goLive();
+  } else {
+    page.feed?.stop();
+    page.feed = null;
+    replay.start();
+  }
+}
+
+// The operation: from the fragment, this tab's last choice, or picked from those with activity.
+function chooseOperation(id) {
+  page.operationId = id;
+  actions.operationId = id;
+  sessionStorage.setItem("brigade.operation", id);
+  const params = fragment();
+  params.set("operation", id);
+  history.replaceState(null, "", `${location.pathname}${location.search}#${params}`);
+  $("operation").textContent = `${t("operation")} ${id.slice(0, 8)}`;
+  $("operation").title = id;
+  $("picker").hidden = true;
+  mapView.fitted = false;
+  setMode(page.mode === "replay" ? "replay" : "live");
+}
+
+function pickOperation() {
+  // Which operations exist: the stats view has a row for each one with activity.
+  page.feed?.stop();
+  const directory = new Views();
+  const list = $("picker").querySelector("ul");
+  const feed = new Feed({
+    url: () => `${socketBase}/ws/live?token=${encodeURIComponent(page.token)}`,
+    subscribe: (after) => ({ type: "subscribe", views: ["stats"], after }),
+    onFrame: (frame) => {
+      directory.take(frame);
+      const rows = [...directory.rows.stats.values()];
+      if (rows.length === 1 && frame.type === "snapshot") {
+        feed.stop();
+        chooseOperation(rows[0].operation_id);
+        return;
+      }
+      list.replaceChildren(...rows.map((row) => {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = `${row.operation_id.slice(0, 8)} · ${row.incidents} ${t("incidents")}`;
+        button.addEventListener("click", () => {
+          feed.stop();
+          chooseOperation(row.operation_id);
+        });
+        item.append(button);
+        return item;
+      }));
+    },
+    onState: (state, detail) => showConnection(state, detail),
+  });
+  page.feed = feed;
+  feed.start();
+  $("picker").hidden = false;
+}
+
+$("picker").querySelector("form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const id = new FormData(event.target).get("operation").trim();
+  if (id) {
+    page.feed?.stop();
+    chooseOperation(id);
+  }
+});
+
+function signIn(message = "") {
+  page.feed?.stop();
+  const overlay = $("login");
+  const error = overlay.querySelector(".error");
+  error.textContent = message;
+  error.hidden = !message;
+  overlay.hidden = false;
+  overlay.querySelector("input").focus();
+}
+
+$("login").querySelector("form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const token = new FormData(event.target).get("token").trim();
+  if (!token) return;
+  keepToken(token);
+  $("login").hidden = true;
+  start(token);
+});
+
+function start(token) {
+  page.token = token;
+  const who = claims(token);
+  const commander = who.role === "commander";
+  actions.commands = new Commands(token);
+  actions.commander = commander;
+  document.body.dataset.role = who.role;
+  $("who").textContent = `${who.subject} · ${who.role}`;
+  const wanted = fragment().get("operation") || sessionStorage.getItem("brigade.operation");
+  if (wanted) chooseOperation(wanted);
+  else pickOperation();
+}
+
+$("operation").addEventListener("click", () => pickOperation());
+$("signout").addEventListener("click", () => {
+  forgetToken();
+  sessionStorage.removeItem("brigade.operation");
+  page.feed?.stop();
+  replay.stop();
+  signIn();
+});
+$("language").addEventListener("click", () => setLanguage(lang() === "zh" ? "en" : "zh"));
+for (const button of document.querySelectorAll("#modes button")) {
+  button.addEventListener("click", () => setMode(button.dataset.mode));
+}
+onLanguage(() => {
+  $("language").textContent = lang() === "zh" ? "English" : "中文";
+  showConnection(page.connection.state, page.connection);
+  render(new Set(VIEWS));
+});
+
+page.views.onChange(changed);
+setInterval(() => {
+  board.tick(page.views, page.mode === "live");
+  showClock();
+}, 1000);
+
+setLanguage(lang());
+translate(document);
+window.brigade = page; // for a person at the console, and for the browser tests
+const token = takeToken();
+if (token) start(token);
+else signIn();

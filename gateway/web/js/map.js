@@ -1,0 +1,240 @@
+// The map: Leaflet with the deployment's tiles, or an offline background that still
+// orients the eye (graticule, scale, the operation's area); one layer per feature
+// of the live map view, updated in place as its row changes.
+
+import { t, term } from "./i18n.js";
+
+const L = window.L;
+
+// Luojiang district, Quanzhou: where the map starts before anything is known.
+const HOME = [[24.88, 118.52], [24.98, 118.66]];
+
+export const SEVERITY = { 1: "#5fb35f", 2: "#b6c93a", 3: "#f5c242", 4: "#f08a24", 5: "#e5393b" };
+export const STATUS = { available: "#3ecf6a", dispatched: "#ffb020", on_scene: "#3d9bff", off_duty: "#8a94a0" };
+
+// One glyph per incident kind (24×24, drawn white on the severity's colour).
+const GLYPHS = {
+  fire: "M12 2c1 4 6 6 6 12a6 6 0 0 1-12 0c0-3 2-5 3-7 0 2 1 3 2 3 0-3 0-5 1-8z",
+  flood: "M3 14c3 0 3-2 6-2s3 2 6 2 3-2 6-2v3c-3 0-3 2-6 2s-3-2-6-2-3 2-6 2zM3 19c3 0 3-2 6-2s3 2 6 2 3-2 6-2v3c-3 0-3 2-6 2s-3-2-6-2-3 2-6 2zM12 3l7 7H5z",
+  trapped_persons: "M12 2a3 3 0 1 1 0 6 3 3 0 0 1 0-6zM7 10h10l-2 12H9z",
+  water_rescue: "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zm0 5a4 4 0 1 1 0 8 4 4 0 0 1 0-8z",
+  hornet_nest: "M12 2l8 5v10l-8 5-8-5V7z",
+  road_blocked: "M2 8h20v7H2zM5 15h2v6H5zM17 15h2v6h-2z",
+  medical: "M9 3h6v6h6v6h-6v6H9v-6H3V9h6z",
+  other: "M10.5 3h3v11h-3zM10.5 17h3v3h-3z",
+};
+
+export function glyph(kind, size = 22) {
+  const path = GLYPHS[kind] ?? GLYPHS.other;
+  return `<svg viewBox="0 0 24 24" width="${size}" height="${size}" aria-hidden="true"><path fill="#fff" fill-rule="evenodd" d="${path}"/></svg>`;
+}
+
+function incidentIcon(props) {
+  const ended = props.status === "resolved" || props.status === "closed";
+  const colour = SEVERITY[props.severity] ?? SEVERITY[3];
+  return L.divIcon({
+    className: `incident-icon${ended ? " ended" : ""}`,
+    html: `<span style="background:${colour}" data-kind="${props.kind}" data-status="${props.status}">${glyph(props.kind)}</span>`,
+    iconSize: [34, 34],
+    iconAnchor: [17, 17],
+  });
+}
+
+function hazardIcon(props) {
+  const colour = SEVERITY[props.severity] ?? SEVERITY[3];
+  return L.divIcon({
+    className: "hazard-icon",
+    html: `<svg viewBox="0 0 24 24" width="24" height="24"><path d="M12 2l11 20H1z" fill="${colour}" stroke="#111" stroke-width="1.5"/><path d="M11 9h2v7h-2zM11 17.5h2v2h-2z" fill="#111"/></svg>`,
+    iconSize: [24, 24],
+    iconAnchor: [12, 14],
+  });
+}
+
+const latLng = ([lon, lat]) => [lat, lon];
+
+/** Lines of latitude and longitude at a spacing that suits the zoom, with labels. */
+class Graticule {
+  constructor(map) {
+    this.map = map;
+    this.layer = L.layerGroup().addTo(map);
+    map.on("moveend zoomend", () => this.draw());
+  }
+
+  draw() {
+    this.layer.clearLayers();
+    const bounds = this.map.getBounds();
+    const span = Math.max(bounds.getEast() - bounds.getWest(), bounds.getNorth() - bounds.getSouth());
+    const steps = [10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001];
+    const step = steps.find((s) => span / s >= 4) ?? 0.001;
+    const digits = Math.max(0, Math.ceil(-Math.log10(step)));
+    const style = { color: "#6c7a8c", weight: 1, opacity: 0.45, interactive: false };
+    for (let lat = Math.ceil(bounds.getSouth() / step) * step; lat <= bounds.getNorth(); lat += step) {
+      this.layer.addLayer(L.polyline([[lat, bounds.getWest()], [lat, bounds.getEast()]], style));
+      this.label([lat, bounds.getWest()], `${lat.toFixed(digits)}°N`, "lat");
+    }
+    for (let lon = Math.ceil(bounds.getWest() / step) * step; lon <= bounds.getEast(); lon += step) {
+      this.layer.addLayer(L.polyline([[bounds.getSouth(), lon], [bounds.getNorth(), lon]], style));
+      this.label([bounds.getNorth(), lon], `${lon.toFixed(digits)}°E`, "lon");
+    }
+  }
+
+  label(at, text, axis) {
+    const icon = L.divIcon({ className: `graticule-label ${axis}`, html: text, iconSize: null });
+    this.layer.addLayer(L.marker(at, { icon, interactive: false, keyboard: false }));
+  }
+}
+
+export class MapView {
+  /** config: the page's config; handlers: { incidentPopup(key, row) -> Element, clickMap(latlng) }. */
+  constructor(element, config, handlers) {
+    this.handlers = handlers;
+    this.map = L.map(element, { zoomControl: true, attributionControl: Boolean(config.tile_url), preferCanvas: false });
+    this.map.fitBounds(HOME);
+    if (config.tile_url) {
+      L.tileLayer(config.tile_url, { attribution: config.tile_attribution || "", maxZoom: 19 }).addTo(this.map);
+      this.map.attributionControl.setPrefix(false);
+    } else {
+      element.classList.add("offline");
+      this.graticule = new Graticule(this.map);
+      this.graticule.draw();
+    }
+    L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(this.map);
+    this.area = L.rectangle(HOME, {
+      color: "#9fb4cc", weight: 2, dashArray: "8 6", fill: true, fillOpacity: 0.06, interactive: false,
+    }).addTo(this.map);
+    this.panes();
+    this.layers = new Map(); // key -> { row, layer }
+    this.fitted = false;
+    this.map.on("click", (event) => handlers.clickMap(event.latlng));
+    // The panels and bars around the map change its size; Leaflet must be told.
+    new ResizeObserver(() => this.map.invalidateSize()).observe(element);
+  }
+
+  panes() {
+    for (const [name, z] of [["lines", 410], ["people", 620], ["incidents", 640]]) {
+      this.map.createPane(name).style.zIndex = String(z);
+    }
+  }
+
+  /** Bring the layers in line with the map view's rows. */
+  render(rows) {
+    for (const [key, entry] of this.layers) {
+      if (!rows.has(key)) {
+        entry.layer.remove();
+        this.layers.delete(key);
+      }
+    }
+    for (const [key, row] of rows) {
+      const entry = this.layers.get(key);
+      if (entry?.row === row) continue;
+      if (entry) this.update(key, entry, row);
+      else this.add(key, row);
+    }
+    this.frame(rows);
+  }
+
+  /** The operation's area: drawn around what is on the map; the view fits it once. */
+  frame(rows) {
+    const bounds = L.latLngBounds([]);
+    for (const row of rows.values()) {
+      const layer = row.properties.layer;
+      if (layer === "incident" || layer === "hazard" || layer === "route" || layer === "road") {
+        const { coordinates, type } = row.geometry;
+        for (const point of type === "Point" ? [coordinates] : coordinates) bounds.extend(latLng(point));
+      }
+    }
+    if (!bounds.isValid()) return;
+    const area = bounds.pad(0.15);
+    this.area.setBounds(area);
+    if (!this.fitted) {
+      this.fitted = true;
+      this.map.fitBounds(area, { maxZoom: 15 });
+    }
+  }
+
+  add(key, row) {
+    const props = row.properties;
+    let layer;
+    switch (props.layer) {
+      case "incident":
+        layer = L.marker(latLng(row.geometry.coordinates), {
+          icon: incidentIcon(props), pane: "incidents", title: `${term(props.kind)} · ${props.address ?? ""}`,
+          riseOnHover: true,
+        });
+        layer.bindPopup(() => this.handlers.incidentPopup(key, this.layers.get(key).row), { minWidth: 240, maxWidth: 360 });
+        break;
+      case "volunteer":
+        layer = L.circleMarker(latLng(row.geometry.coordinates), {
+          pane: "people", radius: 8, weight: 2, color: "#0b0f14", fillOpacity: 1,
+          fillColor: STATUS[props.status] ?? STATUS.off_duty,
+        }).bindTooltip(() => `${this.layers.get(key).row.properties.name} · ${term(this.layers.get(key).row.properties.status)}`);
+        break;
+      case "track":
+        layer = L.polyline(row.geometry.coordinates.map(latLng), {
+          pane: "lines", color: "#cfd8e3", weight: 2, opacity: 0.55, dashArray: "2 5", interactive: false,
+        });
+        break;
+      case "route":
+        layer = L.polyline(row.geometry.coordinates.map(latLng), {
+          pane: "lines", color: "#4fb3ff", weight: 5, opacity: 0.9, dashArray: "10 8",
+        }).bindTooltip(props.note || t("dispatch"));
+        break;
+      case "road":
+        layer = L.polyline(row.geometry.coordinates.map(latLng), {
+          pane: "lines", color: "#3ecf6a", weight: 7, opacity: 0.8,
+        }).bindTooltip(props.note || "");
+        break;
+      case "hazard":
+        layer = L.marker(latLng(row.geometry.coordinates), {
+          icon: hazardIcon(props), pane: "people", title: `${props.premises}: ${props.kind}`,
+        });
+        break;
+      case "image":
+        layer = L.circleMarker(latLng(row.geometry.coordinates), {
+          pane: "people", radius: 4, color: "#fff", weight: 1, fillColor: "#b084ff", fillOpacity: 1,
+        }).bindTooltip(props.caption || t("images"));
+        break;
+      default:
+        return;
+    }
+    layer.feature = row;
+    layer.getElement?.()?.setAttribute("data-key", key);
+    layer.addTo(this.map);
+    this.tag(layer, key, props.layer);
+    this.layers.set(key, { row, layer });
+  }
+
+  /** Mark the layer's element so that tests and styles can find it by key. */
+  tag(layer, key, kind) {
+    const element = layer.getElement?.() ?? layer._path;
+    if (element) {
+      element.dataset.key = key;
+      element.dataset.layer = kind;
+    }
+  }
+
+  update(key, entry, row) {
+    const props = row.properties;
+    const { layer } = entry;
+    entry.row = row;
+    if (row.geometry.type === "Point") layer.setLatLng(latLng(row.geometry.coordinates));
+    else layer.setLatLngs(row.geometry.coordinates.map(latLng));
+    if (props.layer === "incident") {
+      layer.setIcon(incidentIcon(props));
+      this.tag(layer, key, props.layer);
+      if (layer.isPopupOpen()) layer.setPopupContent(this.handlers.incidentPopup(key, row));
+    } else if (props.layer === "hazard") {
+      layer.setIcon(hazardIcon(props));
+      this.tag(layer, key, props.layer);
+    } else if (props.layer === "volunteer") {
+      layer.setStyle({ fillColor: STATUS[props.status] ?? STATUS.off_duty });
+    }
+  }
+
+  open(key) {
+    const entry = this.layers.get(key);
+    if (!entry) return;
+    this.map.panTo(entry.layer.getLatLng());
+    entry.layer.openPopup();
+  }
+}

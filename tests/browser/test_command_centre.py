@@ -1,0 +1,321 @@
+"""The command centre in a real headless Chromium against a real server.
+
+Each test drives the page as the duty officer would and checks what they would see:
+the map and boards, an incident appearing, a dispatch and a refusal, the page
+riding out a server restart, and that nothing is fetched from anywhere else.
+No browser is downloaded: Playwright drives Debian's chromium. Without it these
+tests fail (CI installs it); they do not skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import serving
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    WebSocket,
+    expect,
+    sync_playwright,
+)
+
+from domain.types import Role
+from gateway.bootstrap import open_store, start_writer
+from gateway.settings import Settings
+from gateway.tokens import create_token
+from replay.morning import morning
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from conftest import Api
+
+CHROMIUM = os.environ.get("BRIGADE_TEST_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if CHROMIUM is None:
+        pytest.fail("no chromium on the PATH: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The embedded store in a fresh folder; a restart reopens the same one."""
+    return Settings(data_dir=tmp_path / "data", secret="test")
+
+
+class Window:
+    """A tab on the command centre, with every request it made."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.requests: list[str] = []
+        self.sent: list[str] = []
+        self.received: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("websocket", self._socket)
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # What the page's Content-Security-Policy stopped never shows as a request.
+        self.blocked: list[str] = []
+        page.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.blocked.append(message.text)
+
+    def _socket(self, socket: WebSocket) -> None:
+        self.requests.append(socket.url)
+        socket.on("framesent", lambda payload: self.sent.append(str(payload)))
+        socket.on("framereceived", lambda payload: self.received.append(str(payload)))
+
+    def open(self, api: Api, operation: str | None = None) -> Page:
+        token = create_token(api.key, Role.COMMANDER, "duty-officer")
+        fragment = f"token={token}" + (f"&operation={operation}" if operation else "")
+        self.page.goto(f"{api.url}/#{fragment}")
+        return self.page
+
+    def elsewhere(self, origin: str) -> list[str]:
+        """Requests that went (or were stopped going) anywhere but this origin."""
+        own = urlsplit(origin).netloc
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob")
+            and urlsplit(url).netloc != own
+        ] + self.blocked
+
+
+@pytest.fixture
+def window(browser: Browser) -> Iterator[Window]:
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    window = Window(context.new_page())
+    yield window
+    context.close()
+    assert window.errors == [], window.errors
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SOON = 1_000  # ms: "within a second"
+
+
+def play_morning(settings: Settings) -> str:
+    """The scripted Doksuri morning, written to the store; its operation's id."""
+    app = open_store(settings)
+    writer = start_writer(app)
+    try:
+        steps = list(morning())
+        for step in steps:
+            writer.execute(step.command)
+    finally:
+        writer.close()
+        app.close()
+    return str(steps[0].command.operation_id)  # type: ignore[attr-defined]
+
+
+def open_operation(api: Api) -> str:
+    result = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    return str(result["result"]["operation_id"])
+
+
+def report(api: Api, operation: str, kind: str = "flood", **fields: Any) -> str:
+    fields = {"lat": 24.95, "lon": 118.61, "severity": 4, **fields}
+    result = api.commander(
+        "ReportIncident", operation_id=operation, kind=kind, **fields
+    )
+    return str(result["result"]["incident_id"])
+
+
+def volunteer(
+    api: Api, operation: str, name: str, courses: list[str], lat: float, lon: float
+) -> str:
+    """A vetted, insured volunteer on shift at a place, with these courses passed."""
+    vid = api.commander(
+        "RegisterVolunteer", name=name, contact="+86 595 0000", domains=["water_rescue"]
+    )["result"]["volunteer_id"]
+    api.commander("DecideVetting", volunteer_id=vid, approved=True)
+    for course in courses:
+        api.commander(
+            "RecordCourse", volunteer_id=vid, course=course, passed=True, score=90
+        )
+    until = (datetime.now(UTC) + timedelta(days=365)).isoformat()
+    api.commander("RecordInsurance", volunteer_id=vid, policy="PICC", valid_until=until)
+    me = api.token(Role.VOLUNTEER, vid)
+    for command, body in (
+        ("StartShift", {"operation_id": operation}),
+        ("ReportPosition", {"lat": lat, "lon": lon}),
+    ):
+        response = api.send(command, me, volunteer_id=vid, **body)
+        assert response.status_code == 200, response.text
+    return str(vid)
+
+
+def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
+    settings: Settings, window: Window
+) -> None:
+    operation = play_morning(settings)
+    with serving(settings) as api:
+        page = window.open(api)  # one operation in the store: the page picks it
+
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        board = page.locator("#board tbody tr")
+        expect(board).to_have_count(3)
+        # Newest first: the road blocked at Anji Road was reported last.
+        expect(board.first).to_contain_text("road blocked")
+        expect(page.locator(".incident-icon [data-kind]")).to_have_count(3)
+        expect(page.locator('[data-stat="evacuated"] strong')).to_have_text("23")
+        expect(page.locator('[data-stat="rescued"] strong')).to_have_text("4")
+        expect(page.locator("#roster li", has_text="Wu Min")).to_contain_text(
+            "no training, no duty: basic fire safety course not passed"
+        )
+        assert page.evaluate("window.brigade.operationId") == operation
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "live.png")
+
+        page.locator("#language").click()
+        expect(page.locator("#stats-h")).to_have_text("行动统计")
+        expect(board.first).to_contain_text("道路阻断")
+        page.screenshot(path=SCREENSHOTS / "live-zh.png")
+        page.locator("#language").click()
+
+
+def test_an_incident_reported_over_http_is_on_the_map_and_board_within_a_second(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        page = window.open(api, operation)
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        expect(page.locator("#board tbody tr")).to_have_count(0)
+
+        incident = report(api, operation, kind="fire", address="Wanan Road")
+
+        row = page.locator(f'#board tr[data-key="{incident}"]')
+        expect(row).to_contain_text("fire", timeout=SOON)
+        expect(row).to_contain_text("Wanan Road", timeout=SOON)
+        marker = page.locator(f'[data-key="incident:{incident}"] [data-kind="fire"]')
+        expect(marker).to_be_visible(timeout=SOON)
+
+
+def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        near = volunteer(
+            api,
+            operation,
+            "Chen Wei",
+            ["basic-fire-safety", "water-rescue"],
+            24.951,
+            118.611,
+        )
+        far = volunteer(
+            api,
+            operation,
+            "Lin Hua",
+            ["basic-fire-safety", "water-rescue"],
+            24.99,
+            118.70,
+        )
+        unqualified = volunteer(
+            api,
+            operation,
+            "Zhao Lei",
+            ["basic-fire-safety", "first-aid"],
+            24.95,
+            118.61,
+        )
+        flood = report(api, operation, kind="flood", address="Shuangyang Street")
+        page = window.open(api, operation)
+
+        page.locator(f'#board tr[data-key="{flood}"]').click()
+        page.locator('.popup [data-action="dispatch"]').click()
+        ranked = page.locator(".candidates.ranked li")
+        # Qualified and available, nearest first; the unqualified one is not offered.
+        expect(ranked).to_have_count(2)
+        expect(ranked.nth(0)).to_have_attribute("data-volunteer", near)
+        expect(ranked.nth(1)).to_have_attribute("data-volunteer", far)
+        ranked.nth(0).locator("button").click()
+
+        row = page.locator(f'#board tr[data-key="{flood}"]')
+        expect(row).to_have_attribute("data-status", "dispatched")
+        expect(page.locator(f'#roster li[data-key="{near}"]')).to_have_attribute(
+            "data-status", "dispatched"
+        )
+
+        # The commander tries the volunteer without the course: the domain says no.
+        page.locator(f'#board tr[data-key="{flood}"]').click()
+        page.locator('.popup [data-action="dispatch"]').click()
+        page.locator(".others summary").click()
+        page.locator(f'.others li[data-volunteer="{unqualified}"] button').click()
+        refusal = page.locator("#action .refusal")
+        expect(refusal).to_contain_text("not qualified: water rescue course missing")
+        expect(refusal).to_have_attribute("data-code", "not_qualified")
+        expect(page.locator('[data-stat="refused_dispatches"] strong')).to_have_text(
+            "1"
+        )
+
+
+def test_after_a_server_restart_the_page_resumes_without_a_reload_or_a_gap(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        port = int(api.url.rsplit(":", 1)[1])
+        operation = open_operation(api)
+        before = report(api, operation, address="before the restart")
+        page = window.open(api, operation)
+        expect(page.locator(f'#board tr[data-key="{before}"]')).to_be_visible()
+        page.evaluate("window.loadedOnce = true")
+        last = api.position()
+        expect(page.locator("body")).to_have_attribute("data-position", str(last))
+
+    expect(page.locator("#connection")).not_to_have_attribute("data-state", "connected")
+    with serving(settings, port=port) as api:
+        # Sent at once, most likely before the page is back: it must not miss them.
+        meanwhile = [report(api, operation, address=f"meanwhile {n}") for n in range(3)]
+        for incident in meanwhile:
+            expect(page.locator(f'#board tr[data-key="{incident}"]')).to_be_visible(
+                timeout=5_000
+            )
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        expect(page.locator("#board tbody tr")).to_have_count(4)
+        assert page.evaluate("window.loadedOnce") is True  # no reload
+
+    subscribes = [json.loads(f) for f in window.sent if '"subscribe"' in f]
+    assert subscribes[0]["after"] is None
+    # It came back asking for what it missed after its last position, not afresh.
+    assert subscribes[-1]["after"] == last
+
+
+def test_no_request_leaves_the_servers_origin(
+    settings: Settings, window: Window
+) -> None:
+    play_morning(settings)
+    with serving(settings) as api:
+        page = window.open(api)
+        expect(page.locator(".incident-icon [data-kind]")).to_have_count(3)
+        page.locator(".incident-icon [data-kind]").first.click()
+        expect(page.locator(".popup")).to_be_visible()
+        for _ in range(2):
+            page.locator(".leaflet-control-zoom-in").click()
+        page.locator(".leaflet-control-zoom-out").click()
+        page.locator("#language").click()
+
+        assert any(url.startswith(api.url) for url in window.requests)
+        assert any(url.startswith("ws://") for url in window.requests)
+        assert window.elsewhere(api.url) == []

@@ -123,3 +123,12 @@ def test_with_batch_every_answer_arrives_in_a_list(api: Api) -> None:
         "rejected",
         "invalid_value",
     )
+
+
+def test_a_frame_over_16_mib_is_unreadable_and_closes_the_connection(api: Api) -> None:
+    me = volunteer(api)
+    with phone(api, me) as ws:
+        ws.send("x" * (16 * 1024 * 1024 + 1))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009

@@ -19,6 +19,7 @@ from gateway.settings import Settings
 from gateway.tokens import signing_key
 from gateway.ws import field, live
 from gateway.ws.common import KeepServerSend
+from gateway.ws.playback import router as playback_router
 from projections.follower import Follower
 from projections.stream import StreamRelay
 
@@ -74,5 +75,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(live.router)
     app.include_router(field.router)
+    app.include_router(playback_router)
     app.include_router(page.router)
     return app

@@ -90,12 +90,19 @@ def _parser() -> argparse.ArgumentParser:
         "report", help="write an operation's after-action report: HTML, JSON, CSV"
     )
     report.add_argument(
-        "operation", metavar="OPERATION", help="its id, or its name if only one has it"
+        "operation",
+        metavar="OPERATION",
+        nargs="+",
+        help="its id, or its name if only one has it; several: reported together",
     )
     report.add_argument(
         "--out", help="directory to write into (default ./brigade-report-<id>)"
     )
     report.set_defaults(run=_report)
+
+    from gateway import simulate
+
+    simulate.add_parser(commands)
 
     bench = commands.add_parser("bench", help="run a benchmark (see bench/)")
     bench_commands = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK")
@@ -121,6 +128,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     field_bench.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
     field_bench.set_defaults(run=_bench_field)
+    seek_bench = bench_commands.add_parser(
+        "seek", help="the views at 50 random moments beside a full rebuild"
+    )
+    seek_bench.add_argument(
+        "--quick", action="store_true", help="100,000 events instead of 1,000,000"
+    )
+    seek_bench.set_defaults(run=_bench_seek)
     return parser
 
 
@@ -295,6 +309,12 @@ def _views_status(_: argparse.Namespace) -> int:
             f"({behind} events behind the log)"
         )
     return 0
+
+
+def _bench_seek(args: argparse.Namespace) -> int:
+    from bench.seek import run
+
+    return run(quick=args.quick)
 
 
 def _bench_field(args: argparse.Namespace) -> int:

@@ -1,0 +1,252 @@
+"""`brigade simulate doksuri`: play the simulated operation here or into a server."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from domain.types import Role
+from gateway.bootstrap import describe, open_store, start_writer
+from gateway.settings import Settings
+from gateway.tokens import SECRET_FILE, create_token, signing_key
+
+if TYPE_CHECKING:
+    import argparse
+
+    from replay.sim_drive import Tally
+    from replay.simulator import Params, Simulation
+
+TOTALS = {
+    "activities": "service activities",
+    "storefronts": "storefronts inspected",
+    "turnouts": "rescue turn-outs",
+    "hornet_nests": "hornet nests",
+    "rescued": "people rescued during Doksuri",
+    "evacuated": "people evacuated during Doksuri",
+}
+
+
+def add_parser(commands: Any) -> None:
+    """The `simulate` command and its one scenario so far."""
+    simulate = commands.add_parser(
+        "simulate", help="play a simulated operation into the store or a server"
+    )
+    scenarios = simulate.add_subparsers(title="scenarios", metavar="SCENARIO")
+    doksuri = scenarios.add_parser(
+        "doksuri",
+        help="Typhoon Doksuri in Luojiang (landfall 28 July 2023) and the year's "
+        "programme, with the published totals",
+    )
+    doksuri.add_argument("--seed", type=int, default=2023)
+    doksuri.add_argument(
+        "--target", metavar="URL", help="a running server (default: this store)"
+    )
+    doksuri.add_argument(
+        "--token",
+        help="a commander token for --target (default: one signed with "
+        "BRIGADE_SECRET or the data directory's key, which also signs volunteers' "
+        "tokens for their field sockets)",
+    )
+    doksuri.add_argument(
+        "--speed",
+        type=float,
+        help="field seconds per wall second (default: as fast as it goes)",
+    )
+    doksuri.add_argument(
+        "--quick",
+        action="store_true",
+        help="the same totals, phones reporting once a minute (ten when still)",
+    )
+    doksuri.add_argument(
+        "--scale", type=float, help="multiply every total (not the volunteers)"
+    )
+    for name in (
+        "volunteers",
+        "activities",
+        "storefronts",
+        "turnouts",
+        "hornet_nests",
+        "rescued",
+        "evacuated",
+        "refusals",
+    ):
+        doksuri.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name)
+    doksuri.add_argument("--moving-every", type=float, help="seconds (default 5)")
+    doksuri.add_argument("--still-every", type=float, help="seconds (default 60)")
+    doksuri.add_argument("--no-progress", action="store_true")
+    doksuri.set_defaults(run=run_doksuri)
+
+
+def params_from(args: argparse.Namespace) -> Params:
+    from replay.simulator import Params
+
+    params = Params(seed=args.seed)
+    if args.quick:
+        params = params.quick()
+    if args.scale is not None:
+        params = params.scaled(args.scale)
+    given = {
+        k: v
+        for k, v in vars(args).items()
+        if v is not None and k in Params.__dataclass_fields__ and k != "seed"
+    }
+    return replace(params, **given)
+
+
+def run_doksuri(args: argparse.Namespace) -> int:
+    from replay.simulator import Infeasible, Simulation
+
+    try:
+        simulation = Simulation(params_from(args))
+    except (Infeasible, ValueError) as error:
+        print(f"brigade: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Typhoon Doksuri, seed {simulation.params.seed}: {len(simulation):,} "
+        f"commands ({simulation.positions:,} positions, {simulation.refusals} "
+        "dispatches the rules must refuse)"
+    )
+    progress = None if args.no_progress else _progress
+    if args.target:
+        return _remote(args, simulation, progress)
+    return _here(args, simulation, progress)
+
+
+def _here(
+    args: argparse.Namespace,
+    simulation: Simulation,
+    progress: Any,
+) -> int:
+    from gateway.blobs import DiskBlobs
+    from projections.rebuild import rebuild
+    from replay.sim_drive import WriterSink, play
+
+    settings = Settings.from_env()
+    print(f"store: {describe(settings)}")
+    app = open_store(settings)
+    writer = start_writer(app)
+    before = app.recorder.max_notification_id() or 0
+    blobs = DiskBlobs(settings.data_dir / "blobs")
+    try:
+        tally = asyncio.run(
+            play(
+                simulation,
+                WriterSink(writer, blobs.put),
+                total=len(simulation),
+                speed=args.speed,
+                progress=progress,
+            )
+        )
+        writer.close()
+        after = app.recorder.max_notification_id() or 0
+        _said(tally, after - before)
+        stats = rebuild(app)["stats"].rows
+    finally:
+        writer.close()
+        app.close()
+    return _totals(simulation, stats, tally)
+
+
+def _remote(
+    args: argparse.Namespace,
+    simulation: Simulation,
+    progress: Any,
+) -> int:
+    from replay.sim_drive import play
+    from replay.sim_remote import RemoteError, RemoteSink
+
+    settings = Settings.from_env()
+    has_key = bool(settings.secret) or (settings.data_dir / SECRET_FILE).exists()
+    if not args.token and not has_key:
+        print(
+            "brigade: give --token, or BRIGADE_SECRET to sign tokens with",
+            file=sys.stderr,
+        )
+        return 2
+    key = signing_key(settings) if has_key else None
+    commander = args.token or create_token(
+        signing_key(settings), Role.COMMANDER, "simulator"
+    )
+
+    def volunteer(volunteer_id: str) -> str:
+        assert key is not None
+        return create_token(key, Role.VOLUNTEER, volunteer_id)
+
+    async def drive() -> tuple[Tally, dict[str, Any]]:
+        sink = RemoteSink(args.target, commander, volunteer if key else None)
+        try:
+            tally = await play(
+                simulation,
+                sink,
+                total=len(simulation),
+                speed=args.speed,
+                progress=progress,
+            )
+            stats = {
+                str(op): (await sink.views("stats", op)).get(str(op), {})
+                for op in simulation.operations().values()
+            }
+            return tally, stats
+        finally:
+            await sink.close()
+
+    print(
+        f"target: {args.target}; field actions over "
+        f"{'each volunteer' + chr(39) + 's /ws/field' if key else 'HTTP as commander'}"
+    )
+    try:
+        tally, stats = asyncio.run(drive())
+    except RemoteError as error:
+        print(f"\nbrigade: {error}", file=sys.stderr)
+        return 1
+    _said(tally, None)
+    return _totals(simulation, stats, tally)
+
+
+def _progress(tally: Tally) -> None:
+    width = 40
+    filled = width * tally.sent // max(tally.total, 1)
+    rate = tally.sent / max(tally.seconds, 1e-9)
+    bar = "#" * filled + "." * (width - filled)
+    when = tally.field_time.strftime("%Y-%m-%d %H:%M") if tally.field_time else ""
+    print(
+        f"\r[{bar}] {tally.sent:,}/{tally.total:,} commands, {rate:,.0f}/s, "
+        f"field time {when}",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _said(tally: Tally, events: int | None) -> None:
+    print(file=sys.stderr)
+    refused = ", ".join(f"{code} {n}" for code, n in sorted(tally.refused.items()))
+    appended = "" if events is None else f", {events:,} events appended"
+    print(
+        f"{tally.sent:,} commands in {tally.seconds:.1f} s{appended}: "
+        f"{tally.accepted:,} accepted ({tally.replayed:,} already recorded), "
+        f"refused: {refused or 'none'}"
+    )
+    if tally.mismatches:
+        print(f"{tally.mismatches} outcomes differ from the plan:", file=sys.stderr)
+        for line in tally.examples:
+            print(f"  {line}", file=sys.stderr)
+
+
+def _totals(simulation: Simulation, stats: dict[str, Any], tally: Tally) -> int:
+    from replay.simulator import expected, published
+
+    shown = published(stats, simulation)
+    wanted = expected(simulation.params)
+    print("published figure                      stats view  asked for")
+    for key, label in TOTALS.items():
+        mark = "" if shown[key] == wanted[key] else "   <- differs"
+        print(f"{label:<36} {shown[key]:>11,} {wanted[key]:>10,}{mark}")
+    ops = simulation.operations()
+    print(
+        f"operations: programme {ops['programme']}, doksuri {ops['doksuri']} "
+        f"(brigade report {ops['doksuri']})"
+    )
+    return 0 if tally.ok and shown == wanted else 1

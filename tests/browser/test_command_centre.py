@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import pytest
 from conftest import serving
@@ -27,11 +28,16 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from starlette.routing import NoMatchFound
 
+from domain import commands as c
+from domain.ids import uuid7
 from domain.types import Role
+from gateway.app import create_app
 from gateway.bootstrap import open_store, start_writer
 from gateway.settings import Settings
 from gateway.tokens import create_token
+from projections.rebuild import rebuild
 from replay.morning import morning
 
 if TYPE_CHECKING:
@@ -113,18 +119,23 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SOON = 1_000  # ms: "within a second"
 
 
-def play_morning(settings: Settings) -> str:
-    """The scripted Doksuri morning, written to the store; its operation's id."""
+def play_morning(settings: Settings) -> tuple[str, dict[str, tuple[int, datetime]]]:
+    """The scripted Doksuri morning, written to the store: its operation's id and
+    the position and field time each step reached, by what the step says."""
     app = open_store(settings)
     writer = start_writer(app)
     try:
         steps = list(morning())
+        reached = {}
         for step in steps:
-            writer.execute(step.command)
+            outcome = writer.execute(step.command)
+            position = outcome.positions[-1] if outcome.positions else -1
+            reached[step.says] = (position, step.command.occurred_at)
     finally:
         writer.close()
         app.close()
-    return str(steps[0].command.operation_id)  # type: ignore[attr-defined]
+    operation = steps[0].command.operation_id  # type: ignore[attr-defined]
+    return str(operation), reached
 
 
 def open_operation(api: Api) -> str:
@@ -167,7 +178,7 @@ def volunteer(
 def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
     settings: Settings, window: Window
 ) -> None:
-    operation = play_morning(settings)
+    operation, _ = play_morning(settings)
     with serving(settings) as api:
         page = window.open(api)  # one operation in the store: the page picks it
 
@@ -271,6 +282,41 @@ def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
         )
 
 
+def written_while_down(
+    settings: Settings, operation: str, n: int, *, checkpoint: bool = False
+) -> list[str]:
+    """Incidents reported straight into the store while no server runs.
+
+    With `checkpoint`, the views are then rebuilt and saved at the new head, so a
+    restarted server keeps no history from before it: a client must start afresh.
+    """
+    app = open_store(settings)
+    writer = start_writer(app)
+    try:
+        outcomes = [
+            writer.execute(
+                c.ReportIncident(
+                    command_id=uuid7(),
+                    actor=c.Actor(Role.COMMANDER, "duty-officer"),
+                    occurred_at=datetime.now(UTC),
+                    operation_id=UUID(operation),
+                    kind="flood",
+                    lat=24.95,
+                    lon=118.61,
+                    severity=3,
+                    address=f"while down {i}",
+                )
+            )
+            for i in range(n)
+        ]
+        if checkpoint:
+            rebuild(app, app.checkpoints)
+    finally:
+        writer.close()
+        app.close()
+    return [str(outcome.result["incident_id"]) for outcome in outcomes]
+
+
 def test_after_a_server_restart_the_page_resumes_without_a_reload_or_a_gap(
     settings: Settings, window: Window
 ) -> None:
@@ -285,9 +331,10 @@ def test_after_a_server_restart_the_page_resumes_without_a_reload_or_a_gap(
         expect(page.locator("body")).to_have_attribute("data-position", str(last))
 
     expect(page.locator("#connection")).not_to_have_attribute("data-state", "connected")
+    meanwhile = written_while_down(settings, operation, 2)
     with serving(settings, port=port) as api:
-        # Sent at once, most likely before the page is back: it must not miss them.
-        meanwhile = [report(api, operation, address=f"meanwhile {n}") for n in range(3)]
+        # Sent at once, most likely before the page is back.
+        meanwhile.append(report(api, operation, address="just after the restart"))
         for incident in meanwhile:
             expect(page.locator(f'#board tr[data-key="{incident}"]')).to_be_visible(
                 timeout=5_000
@@ -298,8 +345,36 @@ def test_after_a_server_restart_the_page_resumes_without_a_reload_or_a_gap(
 
     subscribes = [json.loads(f) for f in window.sent if '"subscribe"' in f]
     assert subscribes[0]["after"] is None
-    # It came back asking for what it missed after its last position, not afresh.
+    # It came back asking for what it missed after its last position, not afresh,
+    # and was given it: no reset, no second snapshot.
     assert subscribes[-1]["after"] == last
+    assert [f for f in window.received if '"resumed":true' in f]
+    assert not [f for f in window.received if '"type":"reset"' in f]
+
+
+def test_a_reset_is_met_by_taking_the_snapshots_again(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        port = int(api.url.rsplit(":", 1)[1])
+        operation = open_operation(api)
+        before = report(api, operation, address="before the restart")
+        page = window.open(api, operation)
+        expect(page.locator(f'#board tr[data-key="{before}"]')).to_be_visible()
+        page.evaluate("window.loadedOnce = true")
+
+    # The restarted server starts from views saved after these: it cannot resume.
+    missed = written_while_down(settings, operation, 2, checkpoint=True)
+    with serving(settings, port=port) as api:
+        for incident in [before, *missed]:
+            expect(page.locator(f'#board tr[data-key="{incident}"]')).to_be_visible(
+                timeout=5_000
+            )
+        expect(page.locator("#board tbody tr")).to_have_count(3)
+        assert page.evaluate("window.loadedOnce") is True
+
+    resets = [json.loads(f) for f in window.received if '"type":"reset"' in f]
+    assert len(resets) == 1
 
 
 def test_no_request_leaves_the_servers_origin(
@@ -319,3 +394,48 @@ def test_no_request_leaves_the_servers_origin(
         assert any(url.startswith(api.url) for url in window.requests)
         assert any(url.startswith("ws://") for url in window.requests)
         assert window.elsewhere(api.url) == []
+
+
+def serves_playback() -> bool:
+    try:
+        create_app(Settings(secret="test")).url_path_for("playback")
+    except NoMatchFound:
+        return False
+    return True
+
+
+# Replay mode needs /ws/playback, which is being built beside the page.
+@pytest.mark.skipif(not serves_playback(), reason="this gateway has no /ws/playback")
+def test_replay_shows_an_earlier_moment_and_plays_forward_from_it(
+    settings: Settings, window: Window
+) -> None:
+    _, reached = play_morning(settings)
+    dispatched, at = reached["dispatch Chen Wei to the flood"]
+    with serving(settings) as api:
+        page = window.open(api)
+        board = page.locator("#board tbody tr")
+        expect(board).to_have_count(3)
+
+        page.locator('#modes [data-mode="replay"]').click()
+        bar = page.locator("#replay-bar")
+        expect(bar).to_have_attribute("data-state", "paused")
+        page.locator("#replay-scrub").fill(str(dispatched))
+
+        # The flood just reported and dispatched to; nobody evacuated yet.
+        expect(bar).to_have_attribute("data-position", str(dispatched))
+        expect(board).to_have_count(1)
+        expect(board.first).to_have_attribute("data-status", "dispatched")
+        expect(page.locator('[data-stat="evacuated"] strong')).to_have_text("0")
+        # The field clock of that moment, as the field wrote it.
+        clock = at.strftime("%Y-%m-%d %H:%M:%S ") + at.isoformat()[-6:]
+        expect(page.locator("#clock")).to_have_text(clock)
+        page.screenshot(path=SCREENSHOTS / "replay.png")
+
+        page.locator("#replay-speed").select_option("1000")
+        page.locator("#replay-play").click()
+        expect(board).to_have_count(3, timeout=10_000)
+        expect(page.locator('[data-stat="evacuated"] strong')).to_have_text("23")
+
+        page.locator('#modes [data-mode="live"]').click()
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        expect(board).to_have_count(3)

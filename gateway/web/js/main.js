@@ -123,11 +123,16 @@ function chooseOperation(id) {
   const params = fragment();
   params.set("operation", id);
   history.replaceState(null, "", `${location.pathname}${location.search}#${params}`);
-  $("operation").textContent = `${t("operation")} ${id.slice(0, 8)}`;
-  $("operation").title = id;
+  showOperation();
   $("picker").hidden = true;
   mapView.fitted = false;
   setMode(page.mode === "replay" ? "replay" : "live");
+}
+
+function showOperation() {
+  const id = page.operationId;
+  $("operation").textContent = id ? `${t("operation")} ${id.slice(0, 8)}` : t("no_operation");
+  $("operation").title = id ?? "";
 }
 
 function pickOperation() {
@@ -222,6 +227,8 @@ for (const button of document.querySelectorAll("#modes button")) {
 onLanguage(() => {
   $("language").textContent = lang() === "zh" ? "English" : "中文";
   showConnection(page.connection.state, page.connection);
+  mapView.drawLegend();
+  showOperation();
   render(new Set(VIEWS));
 });
 

@@ -99,6 +99,10 @@ export class MapView {
       this.graticule.draw();
     }
     L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(this.map);
+    this.legend = L.control({ position: "bottomright" });
+    this.legend.onAdd = () => L.DomUtil.create("div", "legend");
+    this.legend.addTo(this.map);
+    this.drawLegend();
     this.area = L.rectangle(HOME, {
       color: "#9fb4cc", weight: 2, dashArray: "8 6", fill: true, fillOpacity: 0.06, interactive: false,
     }).addTo(this.map);
@@ -114,6 +118,17 @@ export class MapView {
     for (const [name, z] of [["lines", 410], ["people", 620], ["incidents", 640]]) {
       this.map.createPane(name).style.zIndex = String(z);
     }
+  }
+
+  /** What the colours and lines mean, in the chosen language. */
+  drawLegend() {
+    const swatch = (colour, label, shape = "dot") => `<li><i class="${shape}" style="--c:${colour}"></i>${label}</li>`;
+    const element = this.legend.getContainer();
+    element.innerHTML = `<ul>
+      ${swatch(SEVERITY[1], `${t("severity")} 1`)}${swatch(SEVERITY[3], `${t("severity")} 3`)}${swatch(SEVERITY[5], `${t("severity")} 5`)}
+      ${["available", "dispatched", "on_scene"].map((status) => swatch(STATUS[status], term(status), "ring")).join("")}
+      ${swatch("#4fb3ff", t("route"), "dash")}${swatch("#3ecf6a", t("road"), "line")}
+      ${swatch(SEVERITY[4], t("hazard"), "tri")}</ul>`;
   }
 
   /** Bring the layers in line with the map view's rows. */
@@ -138,12 +153,15 @@ export class MapView {
     const bounds = L.latLngBounds([]);
     for (const row of rows.values()) {
       const layer = row.properties.layer;
-      if (layer === "incident" || layer === "hazard" || layer === "route" || layer === "road") {
+      if (layer !== "track" && layer !== "image") {
         const { coordinates, type } = row.geometry;
         for (const point of type === "Point" ? [coordinates] : coordinates) bounds.extend(latLng(point));
       }
     }
     if (!bounds.isValid()) return;
+    // At least about a kilometre across, so that one incident still has an area.
+    const centre = bounds.getCenter();
+    bounds.extend([centre.lat - 0.005, centre.lng - 0.005]).extend([centre.lat + 0.005, centre.lng + 0.005]);
     const area = bounds.pad(0.15);
     this.area.setBounds(area);
     if (!this.fitted) {

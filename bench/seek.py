@@ -1,0 +1,103 @@
+"""`brigade bench seek`: the views at 50 random moments, beside a full rebuild.
+
+Fills a fresh store with a realistic operation (bench/workload.py, as `bench
+rebuild` does), rebuilds every view from the whole log once (the baseline: what
+a moment would cost without seek points), makes the seek points, then times the
+reconstruction of all five views at 50 random positions, each from the nearest
+earlier seek point. Two of the moments, and the head, are checked against folds
+from the start of the log, so a fast wrong answer cannot pass.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bench.rebuild import fill
+from domain.app import Brigade
+from domain.store.config import store_env
+from projections.catalog import all_views
+from projections.rebuild import rebuild
+from projections.stats import percentile
+from replay.seekpoints import EVERY, fold_to, no_cyclic_gc
+from replay.timetravel import TimeTravel
+
+if TYPE_CHECKING:
+    from projections.base import View
+
+MOMENTS = 50
+
+
+def snapshot(views: dict[str, View]) -> dict[str, object]:
+    return {
+        name: (view.position, view.as_of, view.rows) for name, view in views.items()
+    }
+
+
+def measure(app: Brigade, *, every: int = EVERY, seed: int = 5) -> dict[str, object]:
+    """Time the baseline, the seek points and the seeks on a filled store."""
+    events = app.recorder.max_notification_id() or 0
+    started = time.perf_counter()
+    full = rebuild(app)
+    full_ms = (time.perf_counter() - started) * 1000
+    print(f"full rebuild of {events} events: {full_ms:,.0f} ms")
+
+    travel = TimeTravel(app, every=every)
+    travel.index.drop()
+    started = time.perf_counter()
+    made = travel.index.extend()
+    index_ms = (time.perf_counter() - started) * 1000
+    print(f"{made} seek points (every {every} positions) made in {index_ms:,.0f} ms")
+
+    rng = random.Random(seed)
+    moments = [rng.randint(1, events) for _ in range(MOMENTS)]
+    times, checked = [], 0
+    for i, position in enumerate(moments):
+        started = time.perf_counter()
+        moment = travel.at_position(position)
+        times.append((time.perf_counter() - started) * 1000)
+        if i < 2:  # the same moment folded from the start of the log
+            expected = all_views()
+            with no_cyclic_gc():
+                fold_to(app, expected, position)
+            assert snapshot(moment.views) == snapshot(expected), position
+            checked += 1
+    assert snapshot(travel.at_position(events).views) == snapshot(full)
+    times.sort()
+    print("seeks (ms):", " ".join(f"{t:.0f}" for t in times))
+    return {
+        "events": events,
+        "seek_p50_ms": round(percentile(times, 0.5) or 0.0, 1),
+        "seek_p99_ms": round(percentile(times, 0.99) or 0.0, 1),
+        "seek_max_ms": round(times[-1], 1),
+        "full_rebuild_ms": round(full_ms),
+        "index_build_ms": round(index_ms),
+        "seek_points": len(travel.index.points),
+        "seek_points_mb": round(travel.index.saved_bytes / 1e6, 1),
+        "every": every,
+        "checked_against_full_fold": checked + 1,
+    }
+
+
+def run(*, quick: bool) -> int:
+    target = 100_000 if quick else 1_000_000
+    with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
+        app = Brigade(env=store_env(None, Path(tmp)))
+        try:
+            started = time.perf_counter()
+            fill(app, target)
+            print(
+                f"filled {app.recorder.max_notification_id()} events "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+            result = measure(app)
+        finally:
+            app.close()
+    target_ms = 200
+    print(f"seek p99 {result['seek_p99_ms']} ms (target <= {target_ms} ms)")
+    print(json.dumps({**result, "quick": quick}))
+    return 0

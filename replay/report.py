@@ -1,10 +1,13 @@
-"""The after-action report of one operation: a fold of the log, as JSON, CSV and HTML.
+"""The after-action report: a fold of the log, as JSON, CSV and HTML.
 
-Totals, response-time medians and hazard counts are the stats view's row for the
-operation (projections.stats), folded in the same pass as the report's own story
-(replay.report_fold), so the report and the live stats view cannot disagree. The
-whole log is folded, not only the operation's events: field time (`as_of`) moves
-with every event, and "overdue" is judged against it exactly as live.
+It covers one operation, or several together (a storm and the year-round
+programme around it are two operations; the programme's published figures are
+the sums of their rows). Totals, response-time medians and hazard counts are the
+stats view's rows for the operations (projections.stats), folded in the same pass
+as the report's own story (replay.report_fold), so the report and the live stats
+view cannot disagree. The whole log is folded, not only the operations' events:
+field time (`as_of`) moves with every event, and "overdue" is judged against it
+exactly as live.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from replay.report_data import assemble
 from replay.report_fold import OperationStory
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from domain.app import Brigade
     from projections.base import View
@@ -126,17 +129,21 @@ class Report:
 
 def build_report(
     app: Brigade,
-    operation_id: UUID,
+    operations: Sequence[UUID],
     *,
     upto: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Fold the log (up to position `upto`, default all of it) into the report."""
+    """Fold the log (up to position `upto`, default all of it) into the report of
+    these operations (one, or several reported together)."""
+    keys = list(dict.fromkeys(str(operation_id) for operation_id in operations))
+    if not keys:
+        msg = "a report needs at least one operation"
+        raise ValueError(msg)
     last = app.recorder.max_notification_id() or 0
     if upto is not None:
         last = min(last, upto)
-    stats, ledger = Statistics(), HazardLedger()
-    story = OperationStory(str(operation_id))
+    stats, ledger, story = Statistics(), HazardLedger(), OperationStory(keys)
     views: list[View] = [stats, ledger, story]
     position = 0
     collecting = gc.isenabled()
@@ -156,23 +163,22 @@ def build_report(
     finally:
         if collecting:
             gc.enable()
-    if story.opened is None:
-        msg = f"no operation {operation_id} in the log up to position {last}"
+    missing = [key for key in keys if key not in story.opened]
+    if missing:
+        msg = f"no operation {', '.join(missing)} in the log up to position {last}"
         raise OperationNotFound(msg)
-    # The operation's row as the live view has it; zeros, in the same shape, if
+    # Each operation's row as the live view has it; zeros, in the same shape, if
     # nothing has been counted for it yet.
-    stats_row = stats._row(str(operation_id))
-    hazards = [
-        row for row in ledger.rows.values() if row["operation_id"] == str(operation_id)
-    ]
-    data = assemble(story, stats_row, hazards, position=position, as_of=stats.as_of)
+    rows = {key: stats._row(key) for key in keys}
+    hazards = [row for row in ledger.rows.values() if row["operation_id"] in rows]
+    data = assemble(story, rows, hazards, position=position, as_of=stats.as_of)
     return Report(data)
 
 
-def write_report(app: Brigade, ref: str, out: str | None) -> int:
-    """`brigade report`: find the operation, fold, write the files, print totals."""
+def write_report(app: Brigade, refs: Sequence[str], out: str | None) -> int:
+    """`brigade report`: find the operations, fold, write the files, print totals."""
     try:
-        operation_id = find_operation(app, ref)
+        operations = [find_operation(app, ref) for ref in refs]
     except (OperationNotFound, OperationAmbiguous) as error:
         print(f"brigade: {error} [{error.code}]", file=sys.stderr)
         return 1
@@ -185,12 +191,16 @@ def write_report(app: Brigade, ref: str, out: str | None) -> int:
         line = f"\r[{bar}] {done}/{total} events, {rate:,.0f}/s"
         print(line, end="", file=sys.stderr)
 
-    report = build_report(app, operation_id, progress=progress)
+    report = build_report(app, operations, progress=progress)
     print(file=sys.stderr)
-    directory = Path(out) if out else Path(f"brigade-report-{operation_id}")
-    paths = report.write(directory, generated_at=datetime.now(UTC))
+    default = "brigade-report-" + "-".join(
+        str(o) if len(operations) == 1 else str(o)[:8] for o in operations
+    )
+    paths = report.write(Path(out or default), generated_at=datetime.now(UTC))
     data = report.data
-    print(f"{data['operation']['name']} ({operation_id}), as of {data['as_of']}")
+    for operation in data["operations"]:
+        print(f"{operation['name']} ({operation['id']})")
+    print(f"as of field time {data['as_of']}, log position {data['position']}")
     for key, value in data["totals"].items():
         print(f"  {data['labels'][key]['en']:<34} {value}")
     for measure, found in data["response_times"].items():

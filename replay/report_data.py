@@ -103,26 +103,52 @@ def cumulative(
     return series
 
 
-def response_times(
-    measure: str, samples: list[dict[str, Any]], stats_row: Row
-) -> dict[str, Any]:
-    """A measure's summary (the stats view's) and every sample behind it."""
-    live = stats_row[measure]
-    ordered = sorted(sample["seconds"] for sample in samples)
-    mine = {
+def _summary(seconds: list[float]) -> dict[str, Any]:
+    ordered = sorted(seconds)
+    return {
         "n": len(ordered),
         "median": percentile(ordered, 0.5),
         "p90": percentile(ordered, 0.9),
     }
-    if mine != live:
-        msg = f"{measure}: the report's samples give {mine}, the stats view {live}"
-        raise AssertionError(msg)
+
+
+def response_times(
+    measure: str, samples: list[dict[str, Any]], rows: dict[str, Row]
+) -> dict[str, Any]:
+    """A measure's summary, as the stats view computes it, and every sample.
+
+    Each operation's samples must give exactly its stats row's n, median and p90
+    (the same rule, projections.stats.percentile); several operations together are
+    summarised from all their samples by the same rule.
+    """
+    for operation_id, row in rows.items():
+        mine = _summary(
+            [s["seconds"] for s in samples if s["operation_id"] == operation_id]
+        )
+        if mine != row[measure]:
+            msg = f"{measure}: the report's samples give {mine}, the stats view {row}"
+            raise AssertionError(msg)
+    seconds = [sample["seconds"] for sample in samples]
     return {
-        **live,
-        "min": ordered[0] if ordered else None,
-        "max": ordered[-1] if ordered else None,
+        **_summary(seconds),
+        "min": min(seconds, default=None),
+        "max": max(seconds, default=None),
         "samples": samples,
     }
+
+
+def _merged(rows: list[Row], field: str) -> dict[str, int]:
+    """Counts by kind over several rows, most first (ties by name)."""
+    merged: Counter[str] = Counter()
+    for row in rows:
+        merged.update(row[field])
+    return dict(sorted(merged.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _total(rows: list[Row], field: str) -> Any:
+    if field == "activity_hours":  # as the stats view keeps it
+        return round(sum(row[field] for row in rows), 2)
+    return sum(row[field] for row in rows)
 
 
 def refusals(story: OperationStory) -> dict[str, Any]:
@@ -184,51 +210,62 @@ def hazard_rows(ledger: list[Row], as_of: datetime | None) -> list[Row]:
 
 def assemble(
     story: OperationStory,
-    stats_row: Row,
+    stats_rows: dict[str, Row],
     hazards: list[Row],
     *,
     position: int,
     as_of: datetime | None,
 ) -> dict[str, Any]:
-    """Every number of the report, JSON-ready, in a fixed order."""
-    opened = story.opened
-    assert opened is not None
-    zone = opened.occurred_at.tzinfo or UTC
-    row = copy.deepcopy(stats_row)
+    """Every number of the report, JSON-ready, in a fixed order.
+
+    `stats_rows` are the stats view's rows of the operations reported, in the order
+    asked for; totals over several operations are the sums of their rows' fields.
+    """
+    rows = copy.deepcopy(stats_rows)
+    listed = list(rows.values())
+    zone = story.opened[next(iter(rows))].occurred_at.tzinfo or UTC
+    operations = []
+    for operation_id in rows:
+        opened, closed = story.opened[operation_id], story.closed_at.get(operation_id)
+        operations.append(
+            {
+                "id": operation_id,
+                "name": opened.name,
+                "kind": opened.kind,
+                "opened_at": _iso(opened.occurred_at, zone),
+                "closed_at": None if closed is None else _iso(closed, zone),
+            }
+        )
     return {
-        "operation": {
-            "id": story.operation_id,
-            "name": opened.name,
-            "kind": opened.kind,
-            "opened_at": _iso(opened.occurred_at, zone),
-            "closed_at": None
-            if story.closed_at is None
-            else _iso(story.closed_at, zone),
-        },
+        "operations": operations,
         "position": position,
         "as_of": None if as_of is None else _iso(as_of, zone),
-        "totals": {key: row[source] for key, source, _, _ in TOTALS},
+        "totals": {key: _total(listed, source) for key, source, _, _ in TOTALS},
         "labels": {key: {"en": en, "zh": zh} for key, _, en, zh in TOTALS},
-        "incidents_by_kind": row["incidents_by_kind"],
-        "activities_by_kind": row["activities_by_kind"],
+        "by_operation": {
+            operation_id: {key: row[source] for key, source, _, _ in TOTALS}
+            for operation_id, row in rows.items()
+        },
+        "incidents_by_kind": _merged(listed, "incidents_by_kind"),
+        "activities_by_kind": _merged(listed, "activities_by_kind"),
         "incidents_over_time": incidents_over_time(story.reported, zone),
         "people": cumulative(story.people, ("evacuated", "rescued"), zone),
         "response_times": {
             "report_to_dispatch_s": response_times(
-                "report_to_dispatch_s", story.report_to_dispatch, row
+                "report_to_dispatch_s", story.report_to_dispatch, rows
             ),
             "dispatch_to_arrival_s": response_times(
-                "dispatch_to_arrival_s", story.dispatch_to_arrival, row
+                "dispatch_to_arrival_s", story.dispatch_to_arrival, rows
             ),
         },
         "refusals": refusals(story),
         "service_hours": service_hours(story),
         "hazards": {
-            "found": row["hazards_found"],
-            "rectified": row["hazards_rectified"],
-            "overdue": row["hazards_overdue"],
+            "found": _total(listed, "hazards_found"),
+            "rectified": _total(listed, "hazards_rectified"),
+            "overdue": _total(listed, "hazards_overdue"),
             "over_time": cumulative(story.hazard_steps, ("found", "rectified"), zone),
             "ledger": hazard_rows(hazards, as_of),
         },
-        "stats": row,
+        "stats": rows,
     }

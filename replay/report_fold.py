@@ -1,4 +1,4 @@
-"""The after-action report's own fold: one operation's story, event by event.
+"""The after-action report's own fold: some operations' story, event by event.
 
 A view like the others (pure, field time, no clock), folded in the same pass as
 the stats view and the hazard ledger, so its counts and theirs come from one
@@ -38,16 +38,17 @@ class Hours:
 
 
 class OperationStory(View):
-    """What one operation's events say, in recorded order (time: field time)."""
+    """What the events of some operations say, in recorded order (field time)."""
 
     name = "report"
 
-    def __init__(self, operation_id: str) -> None:
+    def __init__(self, operation_ids: Iterable[str]) -> None:
         super().__init__()
-        self.operation_id = operation_id
-        self.opened: Operation.Opened | None = None
-        self.closed_at: datetime | None = None
-        # Incident id -> kind, reported_at, dispatched_at by volunteer, dispatched.
+        self.operation_ids = frozenset(operation_ids)
+        self.opened: dict[str, Operation.Opened] = {}
+        self.closed_at: dict[str, datetime] = {}
+        # Incident id -> operation, kind, reported_at, dispatched_at by volunteer,
+        # dispatched.
         self.incidents: dict[str, dict[str, Any]] = {}
         # (field time, kind) of every incident, in recorded order.
         self.reported: list[tuple[datetime, str]] = []
@@ -76,14 +77,14 @@ class OperationStory(View):
 
     @handles(Operation.Opened)
     def _opened(self, e: Operation.Opened) -> Iterable[str]:
-        if str(e.originator_id) == self.operation_id:
-            self.opened = e
+        if (key := str(e.originator_id)) in self.operation_ids:
+            self.opened[key] = e
         return ()
 
     @handles(Operation.Closed)
     def _closed(self, e: Operation.Closed) -> Iterable[str]:
-        if str(e.originator_id) == self.operation_id:
-            self.closed_at = e.occurred_at
+        if (key := str(e.originator_id)) in self.operation_ids:
+            self.closed_at[key] = e.occurred_at
         return ()
 
     @handles(Volunteer.Registered)
@@ -94,7 +95,7 @@ class OperationStory(View):
     @handles(Volunteer.ShiftStarted)
     def _shift_started(self, e: Volunteer.ShiftStarted) -> Iterable[str]:
         key = str(e.originator_id)
-        if str(e.operation_id) == self.operation_id:
+        if str(e.operation_id) in self.operation_ids:
             self._on_shift[key] = e.occurred_at
             self._hours(key).shifts += 1
         else:
@@ -113,7 +114,7 @@ class OperationStory(View):
 
     @handles(ServiceActivity.Logged)
     def _activity(self, e: ServiceActivity.Logged) -> Iterable[str]:
-        if str(e.operation_id) == self.operation_id:
+        if str(e.operation_id) in self.operation_ids:
             for volunteer_id in e.participants:
                 hours = self._hours(str(volunteer_id))
                 hours.activity_hours += e.hours
@@ -122,8 +123,9 @@ class OperationStory(View):
 
     @handles(Incident.Reported)
     def _reported(self, e: Incident.Reported) -> Iterable[str]:
-        if str(e.operation_id) == self.operation_id:
+        if (operation_id := str(e.operation_id)) in self.operation_ids:
             self.incidents[str(e.originator_id)] = {
+                "operation_id": operation_id,
                 "kind": e.kind,
                 "reported_at": e.occurred_at,
                 "dispatched_at": {},
@@ -147,6 +149,7 @@ class OperationStory(View):
             waited = (e.occurred_at - incident["reported_at"]).total_seconds()
             self.report_to_dispatch.append(
                 {
+                    "operation_id": incident["operation_id"],
                     "incident_id": str(e.originator_id),
                     "kind": incident["kind"],
                     "volunteer_id": volunteer_id,
@@ -166,6 +169,7 @@ class OperationStory(View):
             took = (e.occurred_at - dispatched_at).total_seconds()
             self.dispatch_to_arrival.append(
                 {
+                    "operation_id": incident["operation_id"],
                     "incident_id": str(e.originator_id),
                     "kind": incident["kind"],
                     "volunteer_id": volunteer_id,
@@ -194,7 +198,7 @@ class OperationStory(View):
 
     @handles(Premises.HazardFound)
     def _hazard_found(self, e: Premises.HazardFound) -> Iterable[str]:
-        if str(e.operation_id) == self.operation_id:
+        if str(e.operation_id) in self.operation_ids:
             self._hazards[str(e.hazard_id)] = False
             self.hazard_steps.append((e.occurred_at, 1, 0))
         return ()

@@ -177,31 +177,53 @@ def _sections(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _by_operation(data: dict[str, Any]) -> list[str]:
+    """Each operation's own totals, when several are reported together."""
+    if len(data["operations"]) < 2:
+        return []
+    keys = list(data["totals"])
+    names = {o["id"]: o["name"] for o in data["operations"]}
+    return [
+        "<h3>By operation 分行动</h3>",
+        _table(
+            ["operation", *(data["labels"][k]["en"] for k in keys)],
+            (
+                [names[operation_id], *(totals[k] for k in keys)]
+                for operation_id, totals in data["by_operation"].items()
+            ),
+        ),
+    ]
+
+
 def render_html(data: dict[str, Any], generated_at: datetime | None = None) -> str:
-    operation = data["operation"]
-    meta = (
-        f"Operation {escape(operation['id'])} ({escape(operation['kind'])}), "
-        f"opened {escape(operation['opened_at'])}"
-        + (f", closed {escape(closed)}" if (closed := operation["closed_at"]) else "")
-        + f". As of field time {escape(str(data['as_of']))}, "
-        f"log position {data['position']}."
-    )
+    operations = data["operations"]
+    title = " + ".join(o["name"] for o in operations)
+    meta = []
+    for o in operations:
+        closed = f", closed {o['closed_at']}" if o["closed_at"] else ""
+        meta.append(
+            f"Operation {o['name']} ({o['kind']}, {o['id']}): "
+            f"opened {o['opened_at']}{closed}."
+        )
+    meta.append(f"As of field time {data['as_of']}, log position {data['position']}.")
     footer = (
         "Every number is a fold of the event log up to the position above, under the "
         "same definitions as the live stats view; times are field times."
     )
     if generated_at is not None:
-        footer += f" Generated at {escape(generated_at.isoformat(timespec='seconds'))}."
+        footer += f" Generated at {generated_at.isoformat(timespec='seconds')}."
+    sections = _sections(data)
+    sections[2:2] = _by_operation(data)
     return "\n".join(
         [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
-            f"<title>After-action report: {escape(operation['name'])}</title>",
+            f"<title>After-action report: {escape(title)}</title>",
             f"<style>{STYLE}</style></head><body>",
-            f"<h1>After-action report 行动总结: {escape(operation['name'])}</h1>",
-            f'<p class="meta">{meta}</p>',
-            *_sections(data),
-            f"<footer>{footer}</footer>",
+            f"<h1>After-action report 行动总结: {escape(title)}</h1>",
+            *(f'<p class="meta">{escape(line)}</p>' for line in meta),
+            *sections,
+            f"<footer>{escape(footer)}</footer>",
             "</body></html>",
             "",
         ]
@@ -209,13 +231,17 @@ def render_html(data: dict[str, Any], generated_at: datetime | None = None) -> s
 
 
 def _csv_rows(data: dict[str, Any]) -> Iterable[tuple[str, str, str, Any]]:
-    operation = data["operation"]
-    for name in ("id", "name", "kind", "opened_at", "closed_at"):
-        yield "operation", name, "", operation[name]
-    yield "operation", "position", "", data["position"]
-    yield "operation", "as_of", "", data["as_of"]
+    for operation in data["operations"]:
+        for name in ("name", "kind", "opened_at", "closed_at"):
+            yield "operation", operation["id"], name, operation[name]
+    yield "report", "position", "", data["position"]
+    yield "report", "as_of", "", data["as_of"]
     for key, value in data["totals"].items():
         yield "totals", key, data["labels"][key]["en"], value
+    if len(data["operations"]) > 1:
+        for operation_id, totals in data["by_operation"].items():
+            for key, value in totals.items():
+                yield "operation_totals", operation_id, key, value
     for kind, count in data["incidents_by_kind"].items():
         yield "incidents_by_kind", kind, "", count
     for b in data["incidents_over_time"]["bins"]:

@@ -93,14 +93,22 @@ def test_the_operation_may_be_named(served: Api) -> None:
         f"/operations/{quote(NAME)}/report.json", headers=observer
     )
     assert by_name.status_code == 200
-    assert by_name.json()["operation"]["id"] == OPERATION
+    assert by_name.json()["operations"][0]["id"] == OPERATION
+    together = served.http.get(
+        "/reports.json",
+        params={"operation": [NAME, OPERATION]},  # one operation, named twice
+        headers=observer,
+    )
+    assert together.status_code == 200
+    assert [o["id"] for o in together.json()["operations"]] == [OPERATION]
 
 
 def test_no_token_no_report(served: Api) -> None:
     for suffix in ("", ".json", ".csv"):
-        response = served.http.get(f"/operations/{OPERATION}/report{suffix}")
-        assert response.status_code == 401
-        assert response.json()["code"] == "unauthenticated"
+        for path in (f"/operations/{OPERATION}/report", "/reports"):
+            response = served.http.get(path + suffix, params={"operation": OPERATION})
+            assert response.status_code == 401
+            assert response.json()["code"] == "unauthenticated"
 
 
 def test_an_unknown_operation_is_a_404_with_its_code(served: Api) -> None:
@@ -109,6 +117,13 @@ def test_an_unknown_operation_is_a_404_with_its_code(served: Api) -> None:
         response = served.http.get(f"/operations/{quote(ref)}/report", headers=observer)
         assert response.status_code == 404
         assert response.json()["code"] == "operation_not_found"
+    response = served.http.get(
+        "/reports.csv", params={"operation": [OPERATION, "Lekima"]}, headers=observer
+    )
+    assert (response.status_code, response.json()["code"]) == (
+        404,
+        "operation_not_found",
+    )
 
 
 def test_the_report_opens_in_a_browser_with_its_plots(served: Api) -> None:

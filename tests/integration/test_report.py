@@ -195,8 +195,8 @@ def told(story: Scenario) -> dict[str, UUID]:
 
 
 def test_the_totals_are_the_storys(told: dict[str, UUID], app: Brigade) -> None:
-    data = build_report(app, told["op"]).data
-    assert data["operation"]["name"] == NAME
+    data = build_report(app, [told["op"]]).data
+    assert data["operations"][0]["name"] == NAME
     assert data["totals"] == {
         "service_activities": 2,  # hornet nest and publicity; the patrol is elsewhere
         "premises_inspected": 2,  # Xiao Li noodles inspected twice counts once
@@ -226,7 +226,7 @@ def test_the_totals_are_the_storys(told: dict[str, UUID], app: Brigade) -> None:
 def test_response_times_are_worked_out_from_the_clock(
     told: dict[str, UUID], app: Brigade
 ) -> None:
-    times = build_report(app, told["op"]).data["response_times"]
+    times = build_report(app, [told["op"]]).data["response_times"]
     to_dispatch = times["report_to_dispatch_s"]
     # Reported 10:57, 11:05, 11:17; first dispatched 11:00, 11:06, 11:25.
     assert sorted(s["seconds"] for s in to_dispatch["samples"]) == [60, 180, 480]
@@ -246,7 +246,7 @@ def test_response_times_are_worked_out_from_the_clock(
 def test_series_over_time_follow_field_time(
     told: dict[str, UUID], app: Brigade
 ) -> None:
-    data = build_report(app, told["op"]).data
+    data = build_report(app, [told["op"]]).data
     series = data["incidents_over_time"]
     assert series["bin_minutes"] == 5  # 10:57 to 11:19 fits in 5-minute bins
     assert [b["start"][11:16] for b in series["bins"]] == [
@@ -277,7 +277,7 @@ def test_series_over_time_follow_field_time(
 
 
 def test_service_hours_are_this_operations(told: dict[str, UUID], app: Brigade) -> None:
-    rows = build_report(app, told["op"]).data["service_hours"]
+    rows = build_report(app, [told["op"]]).data["service_hours"]
     hours = {
         r["name"]: (r["hours"], r["shift_hours"], r["activity_hours"], r["dispatches"])
         for r in rows
@@ -298,7 +298,7 @@ def test_the_report_and_the_stats_view_agree(
     told: dict[str, UUID], app: Brigade
 ) -> None:
     live = rebuild(app)["stats"].rows[str(told["op"])]
-    assert build_report(app, told["op"]).data["stats"] == live
+    assert build_report(app, [told["op"]]).data["stats"] == {str(told["op"]): live}
 
 
 def test_a_report_up_to_a_position_sees_only_what_was_known(
@@ -312,14 +312,40 @@ def test_a_report_up_to_a_position_sees_only_what_was_known(
     views = all_views()
     events = app.recorder.select_notifications(start=1, limit=upto, stop=upto)
     fold(views, [(n.id, app.mapper.to_domain_event(n)) for n in events], emit=False)
-    report = build_report(app, told["op"], upto=upto)
+    report = build_report(app, [told["op"]], upto=upto)
     assert report.position == upto
-    assert report.data["stats"] == views["stats"].rows[str(told["op"])]
+    key = str(told["op"])
+    assert report.data["stats"] == {key: views["stats"].rows[key]}
     assert report.data["totals"]["people_evacuated"] < 33
 
 
+def test_operations_reported_together_add_up(
+    told: dict[str, UUID], app: Brigade
+) -> None:
+    data = build_report(app, [told["op"], told["other"]]).data
+    assert [o["name"] for o in data["operations"]] == [
+        NAME,
+        "Year-round programme 2023",
+    ]
+    # The programme adds one flood with 100 evacuated and a 3-hour patrol.
+    totals = data["totals"]
+    assert (totals["incidents"], totals["people_evacuated"]) == (5, 133)
+    assert (totals["service_activities"], totals["activity_hours"]) == (3, 8.0)
+    assert totals["rescue_turnouts"] == 3
+    assert data["incidents_by_kind"] == {
+        "flood": 3,
+        "hornet_nest": 1,
+        "trapped_persons": 1,
+    }
+    assert data["by_operation"][str(told["other"])]["people_evacuated"] == 100
+    assert data["by_operation"][str(told["op"])]["people_evacuated"] == 33
+    chen = next(r for r in data["service_hours"] if r["name"] == "Chen Wei")
+    assert (chen["hours"], chen["activity_hours"]) == (5.5, 4.5)
+    assert data["response_times"]["report_to_dispatch_s"]["median"] == 180
+
+
 def test_the_csv_carries_the_same_numbers(told: dict[str, UUID], app: Brigade) -> None:
-    report = build_report(app, told["op"])
+    report = build_report(app, [told["op"]])
     rows = list(csv.DictReader(io.StringIO(report.csv())))
     assert list(rows[0]) == ["section", "name", "detail", "value"]
     totals = {r["name"]: r["value"] for r in rows if r["section"] == "totals"}
@@ -352,7 +378,7 @@ def images(html: str) -> list[bytes]:
 def test_the_html_is_self_contained_with_its_plots(
     told: dict[str, UUID], app: Brigade
 ) -> None:
-    html = build_report(app, told["op"]).html()
+    html = build_report(app, [told["op"]]).html()
     plots = images(html)
     assert len(plots) == 6
     assert all(p.startswith(b"\x89PNG\r\n\x1a\n") and len(p) > 5_000 for p in plots)
@@ -373,7 +399,7 @@ def test_the_html_is_self_contained_with_its_plots(
 def test_the_same_events_give_the_same_report(
     told: dict[str, UUID], app: Brigade
 ) -> None:
-    first, second = build_report(app, told["op"]), build_report(app, told["op"])
+    first, second = build_report(app, [told["op"]]), build_report(app, [told["op"]])
     assert first.json() == second.json()
     assert first.csv() == second.csv()
     assert first.html() == second.html()
@@ -411,5 +437,9 @@ def test_brigade_report_writes_the_three_files(
     assert data["totals"]["people_evacuated"] == 33
     assert (out / "report.csv").read_text("utf-8").startswith("section,name,")
     assert len(images((out / "report.html").read_text("utf-8"))) == 6
+    both = tmp_path / "both"
+    assert cli.main(["report", NAME, str(told["other"]), "--out", str(both)]) == 0
+    together = json.loads((both / "report.json").read_text("utf-8"))
+    assert together["totals"]["people_evacuated"] == 133
     assert cli.main(["report", "no such operation", "--out", str(out)]) == 1
     assert "[operation_not_found]" in capsys.readouterr().err

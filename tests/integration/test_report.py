@@ -443,3 +443,19 @@ def test_brigade_report_writes_the_three_files(
     assert together["totals"]["people_evacuated"] == 133
     assert cli.main(["report", "no such operation", "--out", str(out)]) == 1
     assert "[operation_not_found]" in capsys.readouterr().err
+
+
+def test_names_the_fonts_cannot_draw_are_plotted_by_id() -> None:
+    from replay import report_plots
+
+    row = {
+        "volunteer_id": "5f0c3a9e-0000-4000-8000-000000000000",
+        "name": "陈伟",
+        "shift_hours": 8.0,
+        "activity_hours": 1.5,
+        "hours": 9.5,
+    }
+    # Under filterwarnings=error a missing glyph would fail this test.
+    png = report_plots.service_hours({"service_hours": [row]})
+    assert png.startswith(b"\x89PNG")
+    assert report_plots.label("Chen Wei", "5f0c3a9e") == "Chen Wei"

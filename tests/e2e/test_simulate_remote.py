@@ -1,0 +1,136 @@
+"""`brigade simulate doksuri --target URL`: a real server, HTTP and field sockets."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from domain.app import Brigade
+from domain.model.incident import Incident
+from domain.store.config import store_env
+from domain.types import Role
+from gateway import cli
+from replay.simulator import Params, Simulation
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+    from conftest import Api
+
+SMALL = [
+    "--seed",
+    "11",
+    "--volunteers",
+    "30",
+    "--activities",
+    "21",
+    "--storefronts",
+    "13",
+    "--turnouts",
+    "26",
+    "--hornet-nests",
+    "5",
+    "--rescued",
+    "6",
+    "--evacuated",
+    "17",
+    "--refusals",
+    "4",
+    "--moving-every",
+    "600",
+    "--still-every",
+    "3600",
+    "--no-progress",
+]
+PARAMS = Params(
+    seed=11,
+    volunteers=30,
+    activities=21,
+    storefronts=13,
+    turnouts=26,
+    hornet_nests=5,
+    rescued=6,
+    evacuated=17,
+    refusals=4,
+    moving_every=600.0,
+    still_every=3600.0,
+)
+
+
+def test_against_a_running_server_the_totals_are_exact_too(
+    api: Api,
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("BRIGADE_SECRET", "test")  # the server's: volunteers' tokens
+    monkeypatch.setenv("BRIGADE_DATA_DIR", str(tmp_path / "client"))
+
+    code = cli.main(["simulate", "doksuri", "--target", api.url, *SMALL])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    simulation = Simulation(PARAMS)
+    commander = api.token(Role.COMMANDER)
+    stats = {}
+    for operation in simulation.operations().values():
+        response = api.http.get(
+            "/views/stats", params={"operation_id": str(operation)}, headers=commander
+        )
+        stats.update(response.json()["rows"])
+    programme, doksuri = (
+        stats[str(simulation.programme)],
+        stats[str(simulation.doksuri)],
+    )
+    assert (
+        programme["activities"],
+        programme["premises_inspected"],
+        programme["hornet_nests"],
+    ) == (21, 13, 5)
+    assert (doksuri["dispatches"], doksuri["rescued"], doksuri["evacuated"]) == (
+        26,
+        6,
+        17,
+    )
+    assert doksuri["dispatches_refused"] == simulation.refusals == 4
+    # Field actions came from the volunteers' own sockets; photos are on the server.
+    app = Brigade(env=store_env(store_url, tmp_path / "reader"))
+    try:
+        arrivals, images = [], []
+        position = 0
+        while page := app.recorder.select_notifications(
+            start=position, limit=1000, inclusive_of_start=False
+        ):
+            for notification in page:
+                event = app.mapper.to_domain_event(notification)
+                if isinstance(event, Incident.VolunteerArrived):
+                    arrivals.append(event)
+                elif isinstance(event, Incident.ImageUploaded):
+                    images.append(event)
+            position = page[-1].id
+    finally:
+        app.close()
+    assert len(arrivals) == 26
+    assert all(e.actor == f"volunteer:{e.volunteer_id}" for e in arrivals)
+    assert images
+    for event in images[:3]:
+        photo = api.http.get(f"/images/{event.sha256}", headers=commander)
+        assert photo.status_code == 200
+        assert hashlib.sha256(photo.content).hexdigest() == event.sha256
+        assert photo.headers["content-type"] == "image/png"
+
+
+def test_without_a_token_or_a_key_it_says_what_to_give(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("BRIGADE_SECRET", raising=False)
+    monkeypatch.setenv("BRIGADE_DATA_DIR", str(tmp_path / "empty"))
+
+    code = cli.main(["simulate", "doksuri", "--target", "http://127.0.0.1:9", *SMALL])
+
+    assert code == 2
+    assert "give --token" in capsys.readouterr().err

@@ -25,7 +25,17 @@ if TYPE_CHECKING:
 
 DPI = 100
 TOP_VOLUNTEERS = 30
-COLOURS = ("#c0392b", "#2471a3", "#d68910", "#1e8449", "#7d3c98", "#566573")
+# One colour per incident kind (there are eight).
+COLOURS = (
+    "#c0392b",
+    "#2471a3",
+    "#d68910",
+    "#1e8449",
+    "#7d3c98",
+    "#566573",
+    "#17a589",
+    "#f1948a",
+)
 
 
 @functools.cache
@@ -59,7 +69,12 @@ def _empty(axes: Axes, what: str) -> None:
 def _time_axis(axes: Axes, moments: list[datetime]) -> None:
     zone = moments[0].tzinfo
     span = max(moments) - min(moments)
-    pattern = "%H:%M" if span <= timedelta(days=1) else "%m-%d %H:%M"
+    if span <= timedelta(days=1):
+        pattern = "%H:%M"
+    elif span <= timedelta(days=7):
+        pattern = "%m-%d %H:%M"
+    else:
+        pattern = "%Y-%m-%d"
     # matplotlib.dates has no type hints.
     formatter = dates.DateFormatter(pattern, tz=zone)  # type: ignore[no-untyped-call]
     locator = dates.AutoDateLocator(tz=zone, maxticks=8)  # type: ignore[no-untyped-call]
@@ -102,14 +117,9 @@ def incidents(data: dict[str, Any]) -> bytes:
     return _png(figure)
 
 
-def _steps(
-    axes: Axes, series: list[dict[str, Any]], names: tuple[str, ...], end: str | None
-) -> None:
-    """Running totals as steps, from zero before the first to `end` after the last."""
-    first = {"at": series[0]["at"], **dict.fromkeys(names, 0)}
-    series = [first, *series]
-    if end is not None and end > series[-1]["at"]:
-        series.append({**series[-1], "at": end})
+def _steps(axes: Axes, series: list[dict[str, Any]], names: tuple[str, ...]) -> None:
+    """Running totals as steps, from zero at the first."""
+    series = [{"at": series[0]["at"], **dict.fromkeys(names, 0)}, *series]
     moments = [datetime.fromisoformat(p["at"]) for p in series]
     for n, name in enumerate(names):
         axes.step(
@@ -131,7 +141,7 @@ def people(data: dict[str, Any]) -> bytes:
     if not data["people"]:
         _empty(axes, "evacuations or rescues")
     else:
-        _steps(axes, data["people"], ("evacuated", "rescued"), data["as_of"])
+        _steps(axes, data["people"], ("evacuated", "rescued"))
         axes.set_ylabel("people")
     return _png(figure)
 
@@ -225,7 +235,7 @@ def hazards(data: dict[str, Any]) -> bytes:
     line, counts = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])
     line.set_title("Hazards found and rectified (cumulative)")
     if found["over_time"]:
-        _steps(line, found["over_time"], ("found", "rectified"), data["as_of"])
+        _steps(line, found["over_time"], ("found", "rectified"))
         line.set_ylabel("hazards")
     else:
         _empty(line, "hazards")
@@ -234,7 +244,9 @@ def hazards(data: dict[str, Any]) -> bytes:
     counts.bar(names, values, color=[COLOURS[2], COLOURS[3], COLOURS[0]])
     for x, value in enumerate(values):
         counts.text(x, value, str(value), ha="center", va="bottom")
-    counts.set_title(f"as of {data['as_of'] or '-'}"[:30], fontsize="small")
+    as_of = data["as_of"]
+    when = "-" if as_of is None else f"{as_of[:10]} {as_of[11:16]}"
+    counts.set_title(f"as of {when}", fontsize="small")
     return _png(figure)
 
 

@@ -18,6 +18,7 @@ import pytest
 from support import LANDFALL, Scenario, volunteer
 
 from domain import commands as c
+from domain.app import Brigade
 from gateway import cli
 from projections.rebuild import rebuild
 from replay.report import (
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from pathlib import Path
     from uuid import UUID
 
-    from domain.app import Brigade
 
 NAME = "Typhoon Doksuri response"
 
@@ -459,3 +459,43 @@ def test_names_the_fonts_cannot_draw_are_plotted_by_id() -> None:
     png = report_plots.service_hours({"service_hours": [row]})
     assert png.startswith(b"\x89PNG")
     assert report_plots.label("Chen Wei", "5f0c3a9e") == "Chen Wei"
+
+
+def test_the_simulated_year_reports_the_published_figures(tmp_path: Path) -> None:
+    """`brigade simulate doksuri`, then the report of its two operations."""
+    import asyncio
+
+    from domain.store.config import store_env
+    from domain.writer import CommandWriter
+    from replay.sim_drive import WriterSink, play
+    from replay.simulator import Params, Simulation
+
+    # The published defaults; phones report rarely, to keep the test short.
+    simulation = Simulation(Params(moving_every=3600.0, still_every=7200.0))
+    app = Brigade(env=store_env(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path))
+    try:
+        writer = CommandWriter(app)
+        try:
+            tally = asyncio.run(play(simulation, WriterSink(writer)))
+        finally:
+            writer.close()
+        assert tally.ok, tally.examples
+        operations = [simulation.programme, simulation.doksuri]
+        data = build_report(app, operations).data
+        programme, doksuri = (build_report(app, [o]).data for o in operations)
+    finally:
+        app.close()
+    assert {k: data["totals"][k] for k in list(data["totals"])[:6]} == {
+        "service_activities": 820,
+        "premises_inspected": 595,
+        "rescue_turnouts": 767,
+        "hornet_nests": 145,
+        "people_rescued": 50,
+        "people_evacuated": 153,
+    }
+    assert data["refusals"]["total"] == simulation.refusals
+    # Each alone: the programme's year, the storm's response.
+    assert programme["totals"]["service_activities"] == 820
+    assert programme["totals"]["rescue_turnouts"] == 0
+    assert doksuri["totals"]["rescue_turnouts"] == 767
+    assert doksuri["totals"]["people_evacuated"] == 153

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.types import Role
@@ -55,6 +56,13 @@ def add_parser(commands: Any) -> None:
         help="field seconds per wall second (default: as fast as it goes)",
     )
     doksuri.add_argument(
+        "--from",
+        dest="paced_from",
+        metavar="ISO",
+        help="with --speed: play field time before this moment as fast as it goes "
+        "(default: the storm's opening, 2023-07-27T16:00+08:00)",
+    )
+    doksuri.add_argument(
         "--quick",
         action="store_true",
         help="the same totals, phones reporting once a minute (ten when still)",
@@ -96,7 +104,7 @@ def params_from(args: argparse.Namespace) -> Params:
 
 
 def run_doksuri(args: argparse.Namespace) -> int:
-    from replay.simulator import Infeasible, Simulation
+    from replay.simulator import STORM_OPENS, Infeasible, Simulation
 
     try:
         simulation = Simulation(params_from(args))
@@ -109,6 +117,15 @@ def run_doksuri(args: argparse.Namespace) -> int:
         "dispatches the rules must refuse)"
     )
     progress = None if args.no_progress else _progress
+    try:
+        args.paced_from = (
+            datetime.fromisoformat(args.paced_from) if args.paced_from else STORM_OPENS
+        )
+        if args.paced_from.tzinfo is None:
+            raise ValueError("--from needs a time zone, e.g. +08:00")
+    except ValueError as error:
+        print(f"brigade: {error}", file=sys.stderr)
+        return 2
     if args.target:
         return _remote(args, simulation, progress)
     return _here(args, simulation, progress)
@@ -136,6 +153,7 @@ def _here(
                 WriterSink(writer, blobs.put),
                 total=len(simulation),
                 speed=args.speed,
+                paced_from=args.paced_from,
                 progress=progress,
             )
         )
@@ -182,6 +200,7 @@ def _remote(
                 sink,
                 total=len(simulation),
                 speed=args.speed,
+                paced_from=args.paced_from,
                 progress=progress,
             )
             stats = {
@@ -246,7 +265,7 @@ def _totals(simulation: Simulation, stats: dict[str, Any], tally: Tally) -> int:
         print(f"{label:<36} {shown[key]:>11,} {wanted[key]:>10,}{mark}")
     ops = simulation.operations()
     print(
-        f"operations: programme {ops['programme']}, doksuri {ops['doksuri']} "
-        f"(brigade report {ops['doksuri']})"
+        f"operations: programme {ops['programme']}, doksuri {ops['doksuri']}; "
+        f"all six figures: brigade report {ops['programme']} {ops['doksuri']}"
     )
     return 0 if tally.ok and shown == wanted else 1

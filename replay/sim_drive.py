@@ -120,6 +120,7 @@ async def play(
     *,
     total: int = 0,
     speed: float | None = None,
+    paced_from: datetime | None = None,
     max_pause: float = 2.0,
     window: int = 2000,
     progress: Callable[[Tally], None] | None = None,
@@ -128,8 +129,9 @@ async def play(
     """Send every planned command to `sink`; returns the tally once all are answered.
 
     With `speed`, a command is sent when `speed` times the wall time elapsed has
-    passed in field time since the first one; quiet stretches longer than
-    `max_pause` wall seconds are cut short (a year of programme plays in minutes).
+    passed in field time since the first one paced; quiet stretches longer than
+    `max_pause` wall seconds are cut short. Commands before `paced_from` (field
+    time) go as fast as the sink takes them: the year's run-up, then the storm live.
     """
     tally = Tally(total=total)
     waiting: deque[tuple[Planned, Awaitable[Result]]] = deque()
@@ -138,7 +140,7 @@ async def play(
     skipped = 0.0
     for planned in stream:
         at = planned.command.occurred_at
-        if speed is not None:
+        if speed is not None and (paced_from is None or at >= paced_from):
             if origin is None:
                 origin, wall = at, time.monotonic()
             due = wall + ((at - origin).total_seconds() - skipped) / speed

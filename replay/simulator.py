@@ -31,7 +31,7 @@ from domain import commands as c
 from replay import sim_programme, sim_tracks
 from replay.sim_model import COMMANDER, CST, YEAR_END, Ids, Plan, Step
 from replay.sim_people import enrol
-from replay.sim_storm import Infeasible, Storm
+from replay.sim_storm import OPEN_AT, Infeasible, Storm
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 __all__ = ["Infeasible", "Params", "Planned", "Simulation", "published"]
 
 PROGRAMME_OPENS = datetime(2023, 1, 2, 9, 0, tzinfo=CST)
+# When the typhoon warning is raised and the storm's operation opens.
+STORM_OPENS = OPEN_AT
 
 
 @dataclass(frozen=True)

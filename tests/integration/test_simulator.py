@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
@@ -195,30 +195,46 @@ def test_at_a_time_scale_commands_keep_to_field_time_and_quiet_hours_are_cut(
     run(app, simulation)
     person = next(p for p in simulation.people if p.shifts)
     first = person.shifts[0][0]
-    # Five reports 10 field seconds apart, then one after a quiet hour.
-    moments = [first + timedelta(seconds=10 * n) for n in range(5)]
-    moments.append(moments[-1] + timedelta(hours=1))
-    stream = [
-        Planned(
-            c.ReportPosition(
-                command_id=uuid4(),
-                actor=person.actor,
-                occurred_at=at,
-                volunteer_id=person.id,
-                lat=24.95,
-                lon=118.66,
-            )
-        )
-        for at in moments
-    ]
 
+    def reports(*moments: datetime) -> Iterator[Planned]:
+        for at in moments:
+            yield Planned(
+                c.ReportPosition(
+                    command_id=uuid4(),
+                    actor=person.actor,
+                    occurred_at=at,
+                    volunteer_id=person.id,
+                    lat=24.95,
+                    lon=118.66,
+                )
+            )
+
+    # Five reports 10 field seconds apart, then one after a quiet hour.
+    paced = [first + timedelta(seconds=10 * n) for n in range(5)]
     began = time.monotonic()
-    tally = run(app, iter(stream), speed=100.0, max_pause=0.2)
+    tally = run(
+        app,
+        reports(*paced, paced[-1] + timedelta(hours=1)),
+        speed=100.0,
+        max_pause=0.2,
+    )
     took = time.monotonic() - began
+    # A report a day earlier, before the paced stretch: sent at once, no pause.
+    early = run(
+        app,
+        reports(first - timedelta(days=1), *paced),
+        speed=100.0,
+        paced_from=first,
+        max_pause=60.0,
+    )
+    took_early = time.monotonic() - began - took
 
     assert tally.ok and tally.accepted == 6
     # 40 field seconds at 100x is 0.4 s; the quiet hour (36 s at 100x) is cut to 0.2.
     assert 0.4 <= took < 10
+    # Paced from the start, the day's gap would be cut to 60 s; unpaced it is nothing.
+    assert early.ok and early.accepted == 6
+    assert 0.4 <= took_early < 30
 
 
 def test_more_turn_outs_than_the_crews_can_give_is_refused_up_front() -> None:

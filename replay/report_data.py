@@ -29,7 +29,7 @@ TOTALS = (
         "检查店铺",
     ),
     ("rescue_turnouts", "dispatches", "Rescue turn-outs (dispatches)", "救援出勤"),
-    ("hornet_nests", "hornet_nests", "Hornet nests removed", "摘除马蜂窝"),
+    ("hornet_nests", "hornet_nests", "Hornet nests", "马蜂窝"),
     ("people_rescued", "rescued", "People rescued", "救出群众"),
     ("people_evacuated", "evacuated", "People evacuated", "转移群众"),
     ("incidents", "incidents", "Incidents reported", "报告警情"),

@@ -181,15 +181,17 @@ def _by_operation(data: dict[str, Any]) -> list[str]:
     """Each operation's own totals, when several are reported together."""
     if len(data["operations"]) < 2:
         return []
-    keys = list(data["totals"])
-    names = {o["id"]: o["name"] for o in data["operations"]}
+    names = [o["name"] for o in data["operations"]]
     return [
         "<h3>By operation 分行动</h3>",
         _table(
-            ["operation", *(data["labels"][k]["en"] for k in keys)],
+            ["", *names],
             (
-                [names[operation_id], *(totals[k] for k in keys)]
-                for operation_id, totals in data["by_operation"].items()
+                [
+                    data["labels"][key]["en"],
+                    *(totals[key] for totals in data["by_operation"].values()),
+                ]
+                for key in data["totals"]
             ),
         ),
     ]

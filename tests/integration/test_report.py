@@ -389,7 +389,7 @@ def test_the_html_is_self_contained_with_its_plots(
         ("Service activities", 2),
         ("Storefronts / premises inspected", 2),
         ("Rescue turn-outs (dispatches)", 3),
-        ("Hornet nests removed", 2),
+        ("Hornet nests", 2),
         ("People rescued", 6),
         ("People evacuated", 33),
     ):

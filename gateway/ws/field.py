@@ -21,6 +21,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import threading
+import weakref
+from collections import deque
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -29,13 +32,15 @@ import msgpack
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from domain.writer import WriterClosed
 from gateway.errors import STATUS
 from gateway.routes.commands import MODELS, build
 from gateway.ws.common import accept
 from gateway.ws.upload import UPLOAD, Refused, Uploaded, problem, upload
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Coroutine, Mapping
+    from concurrent.futures import Future
 
     from domain.commands import Actor, Command
     from domain.outcome import Outcome
@@ -62,9 +67,10 @@ async def field(
 class Phone:
     """One volunteer's connection: commands in, answers out through one sender task.
 
-    An outcome does not wake a task of its own: it becomes an answer in the outbox,
-    and the sender writes everything the outbox holds when it next runs, so the
-    outcomes of one group commit leave together.
+    A command costs no task: the writer's outcome comes back through the loop's
+    Mailbox and becomes an answer in the outbox, and the sender writes everything
+    the outbox holds when it next runs, so the outcomes of one group commit leave
+    together.
     """
 
     def __init__(
@@ -83,7 +89,10 @@ class Phone:
         self.room.set()
         self.closing = False
         self.gone = False
-        self.waiting: set[asyncio.Future[Any]] = set()
+        self.mailbox = Mailbox.of(asyncio.get_running_loop())
+        self.running = 0  # commands with the writer (or uploads) not yet decided
+        self.idle = asyncio.Event()
+        self.uploads: set[asyncio.Future[Any]] = set()
         self.sender: asyncio.Task[None] | None = None
 
     async def serve(self) -> None:
@@ -93,8 +102,9 @@ class Phone:
         except WebSocketDisconnect:
             self.gone = True
         finally:
-            if self.waiting:  # commands already sent are stored even if it has gone
-                await asyncio.gather(*self.waiting, return_exceptions=True)
+            while self.running:  # commands already sent are stored even if it has gone
+                self.idle.clear()
+                await self.idle.wait()
             self.closing = True
             self.wake.set()
             await sender
@@ -131,7 +141,7 @@ class Phone:
             self._reject(frame_id, "invalid_value", "body must be an object", 422)
             return
         if name == UPLOAD:
-            self._wait_for(upload(self.service, self.actor, command_id, body), frame_id)
+            self._upload(upload(self.service, self.actor, command_id, body), frame_id)
             return
         found = MODELS.get(name) if isinstance(name, str) else None
         if found is None:
@@ -143,16 +153,31 @@ class Phone:
         except ValidationError as error:
             self._reject(frame_id, "invalid_value", problem(error), 422)
             return
-        command: Command = build(cls, checked, self.actor, command_id)
-        self._wait_for(self.service.writer.send(command), frame_id)
+        self._submit(build(cls, checked, self.actor, command_id), frame_id)
 
-    def _wait_for(self, outcome: Any, frame_id: str) -> None:
-        future = asyncio.ensure_future(outcome)
-        self.waiting.add(future)
-        future.add_done_callback(partial(self._settled, frame_id))
+    def _submit(self, command: Command, frame_id: str) -> None:
+        try:
+            future = self.service.writer.submit(command)
+        except WriterClosed:  # the server is stopping
+            self._reject(frame_id, "internal_error", "try again later", 500)
+            return
+        self.running += 1
+        future.add_done_callback(partial(self.mailbox.post, self._settled, frame_id))
 
-    def _settled(self, frame_id: str, future: asyncio.Future[Any]) -> None:
-        self.waiting.discard(future)
+    def _upload(self, upload: Coroutine[Any, Any, Any], frame_id: str) -> None:
+        self.running += 1
+        task = asyncio.ensure_future(upload)
+        self.uploads.add(task)  # held: the loop keeps only a weak reference
+        task.add_done_callback(partial(self._settled, frame_id))
+
+    def _settled(
+        self, frame_id: str, future: Future[Any] | asyncio.Future[Any]
+    ) -> None:
+        self.running -= 1
+        if not self.running:
+            self.idle.set()
+        if isinstance(future, asyncio.Future):
+            self.uploads.discard(future)
         if future.cancelled():
             return
         error = future.exception()
@@ -252,6 +277,51 @@ class Phone:
         self.gone = True
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await self.socket.close(code=MALFORMED)
+
+
+class Mailbox:
+    """Outcomes decided on the writer's thread, run on the event loop in one wake-up.
+
+    The writer completes a thread future per command; each one's callback drops
+    its answer here, and only the first since the last drain wakes the loop, so
+    a group commit costs the loop one wake-up instead of a task per command.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.items: deque[tuple[Callable[[str, Any], None], str, Any]] = deque()
+        self.lock = threading.Lock()
+        self.scheduled = False
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> Mailbox:
+        found = _MAILBOXES.get(loop)
+        if found is None:
+            found = _MAILBOXES[loop] = cls(loop)
+        return found
+
+    def post(self, callback: Callable[[str, Any], None], key: str, value: Any) -> None:
+        """Any thread: run `callback(key, value)` on the loop soon."""
+        self.items.append((callback, key, value))
+        with self.lock:
+            if self.scheduled:
+                return
+            self.scheduled = True
+        with contextlib.suppress(RuntimeError):  # the loop has closed
+            self.loop.call_soon_threadsafe(self.drain)
+
+    def drain(self) -> None:
+        with self.lock:
+            self.scheduled = False
+        items = self.items
+        while items:
+            callback, key, value = items.popleft()
+            callback(key, value)
+
+
+_MAILBOXES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Mailbox] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _read(message: Mapping[str, Any], binary: bool) -> dict[str, Any] | None:

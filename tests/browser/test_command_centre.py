@@ -10,9 +10,11 @@ tests fail (CI installs it); they do not skip.
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -23,6 +25,7 @@ from uuid import UUID
 
 import pytest
 from conftest import serving
+from PIL import Image
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -280,6 +283,37 @@ def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
         expect(refusal).to_have_attribute("data-code", "not_qualified")
         expect(page.locator('[data-stat="refused_dispatches"] strong')).to_have_text(
             "1"
+        )
+
+
+def test_an_incidents_popup_shows_its_images_fetched_with_the_token(
+    settings: Settings, window: Window
+) -> None:
+    image = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 90, 200)).save(image, format="PNG")
+    with serving(settings) as api:
+        operation = open_operation(api)
+        incident = report(api, operation, kind="flood", address="Jiangbin Road")
+        stored = api.http.post(
+            "/images", content=image.getvalue(), headers=api.token(Role.COMMANDER)
+        ).json()
+        api.commander(
+            "RecordImage",
+            incident_id=incident,
+            sha256=stored["sha256"],
+            media_type="image/png",
+            size=stored["size"],
+            caption="water at the door",
+        )
+        page = window.open(api, operation)
+        page.locator(f'#board tr[data-key="{incident}"]').click()
+
+        thumbnail = page.locator(f'.popup img[data-sha="{stored["sha256"]}"]')
+        expect(thumbnail).to_have_attribute("src", re.compile(r"^blob:"))
+        # A thumbnail, decoded: the server sent it only because the token went along.
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth === 320",
+            arg=thumbnail.element_handle(),
         )
 
 

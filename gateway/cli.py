@@ -149,11 +149,17 @@ def _serve(args: argparse.Namespace) -> int:
         f"store: {describe(settings)}; serving on http://{host}:{port} (docs at /docs)"
     )
     from gateway import logs
+    from gateway.ws.protocol import ReadAheadWebSockets
 
     logs.configure()
     # uvicorn's access log would write WebSocket URLs, tokens and all: ours doesn't.
     uvicorn.run(
-        create_app(settings), host=host, port=port, access_log=False, log_config=None
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        ws=ReadAheadWebSockets,  # not two epoll_ctl calls per frame received
     )
     return 0
 

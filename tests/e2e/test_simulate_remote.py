@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import TYPE_CHECKING
+
+from conftest import serving
 
 from domain.app import Brigade
 from domain.model.incident import Incident
 from domain.store.config import store_env
 from domain.types import Role
 from gateway import cli
+from gateway.settings import Settings
+from gateway.tokens import create_token
 from replay.simulator import Params, Simulation
 
 if TYPE_CHECKING:
@@ -134,3 +139,25 @@ def test_without_a_token_or_a_key_it_says_what_to_give(
 
     assert code == 2
     assert "give --token" in capsys.readouterr().err
+
+
+def test_with_only_a_commander_token_field_actions_go_as_the_commander(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    settings = Settings(database_url=store, data_dir=tmp_path / "data", secret="s")
+    monkeypatch.delenv("BRIGADE_SECRET", raising=False)
+    monkeypatch.setenv("BRIGADE_DATA_DIR", str(tmp_path / "client"))
+    with serving(settings) as api:
+        token = create_token(api.key, Role.COMMANDER, "duty-officer")
+        code = cli.main(
+            ["simulate", "doksuri", "--target", api.url, "--token", token, *SMALL]
+        )
+        out = capsys.readouterr().out
+
+    assert code == 0, out
+    assert "field actions over HTTP as commander" in out
+    assert re.search(r"rescue turn-outs\s+26\s+26\n", out), out
+    assert re.search(r"people evacuated during Doksuri\s+17\s+17\n", out), out

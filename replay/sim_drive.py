@@ -138,6 +138,7 @@ async def play(
     origin: datetime | None = None
     wall = time.monotonic()
     skipped = 0.0
+    shown = time.monotonic()
     for planned in stream:
         at = planned.command.occurred_at
         if speed is not None and (paced_from is None or at >= paced_from):
@@ -156,8 +157,11 @@ async def play(
         while len(waiting) > window or (waiting and _done(waiting[0][1])):
             done, answer = waiting.popleft()
             tally.record(done, await answer)
-        if progress is not None and tally.sent % every == 0:
+        if progress is not None and (
+            tally.sent % every == 0 or time.monotonic() - shown > 0.5
+        ):
             progress(tally)
+            shown = time.monotonic()
         if speed is None and tally.sent % 256 == 0:
             await asyncio.sleep(0)  # let answers in
     while waiting:

@@ -128,6 +128,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     field_bench.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
     field_bench.set_defaults(run=_bench_field)
+    fanout_bench = bench_commands.add_parser(
+        "fanout", help="live deltas to 1,000 subscribers beside a bare broadcast server"
+    )
+    fanout_bench.add_argument(
+        "--quick", action="store_true", help="200 subscribers, 4 s phases"
+    )
+    fanout_bench.add_argument("--subscribers", type=int, help="default 1,000 (200)")
+    fanout_bench.add_argument(
+        "--rate", type=float, default=50.0, help="incidents/s for the latency phases"
+    )
+    fanout_bench.set_defaults(run=_bench_fanout)
     seek_bench = bench_commands.add_parser(
         "seek", help="the views at 50 random moments beside a full rebuild"
     )
@@ -149,17 +160,17 @@ def _serve(args: argparse.Namespace) -> int:
         f"store: {describe(settings)}; serving on http://{host}:{port} (docs at /docs)"
     )
     from gateway import logs
-    from gateway.ws.protocol import ReadAheadWebSockets
 
     logs.configure()
     # uvicorn's access log would write WebSocket URLs, tokens and all: ours doesn't.
+    # Per-message compression off: it costs each connection its own zlib state.
     uvicorn.run(
         create_app(settings),
         host=host,
         port=port,
         access_log=False,
         log_config=None,
-        ws=ReadAheadWebSockets,  # not two epoll_ctl calls per frame received
+        ws_per_message_deflate=False,
     )
     return 0
 
@@ -327,6 +338,12 @@ def _bench_field(args: argparse.Namespace) -> int:
     from bench.field import run
 
     return run(quick=args.quick)
+
+
+def _bench_fanout(args: argparse.Namespace) -> int:
+    from bench.fanout import run
+
+    return run(quick=args.quick, subscribers=args.subscribers, rate=args.rate)
 
 
 def _bench_latency(args: argparse.Namespace) -> int:

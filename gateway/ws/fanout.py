@@ -5,8 +5,9 @@ published batch (one thread-safe wake-up for however many arrive meanwhile); on
 the event loop it builds one frame per audience (views, operation, format),
 encodes it once, and offers the same bytes to every connection of that audience.
 
-Each `Connection` has a bounded queue drained by its own sender task, so a client
-that reads slowly delays only itself. When its queue overflows it is dropped
+Each `Connection` writes a frame at once while its socket takes it; once a send
+has to wait (the peer reads slowly), later frames queue, bounded, behind it, so a
+slow client delays only itself. When its queue overflows it is dropped
 (`Connection.drop`): its sender is cancelled, a 4008 close is sent if the
 transport will still take it, and after a short grace the transport is aborted
 whatever the peer does, so a stalled socket and its buffers are really gone.
@@ -19,15 +20,16 @@ import contextlib
 import struct
 import threading
 from collections import deque
+from functools import partial
 from socket import SO_LINGER, SOL_SOCKET
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import WebSocketDisconnect
 
 from gateway.ws.common import encode, message, server_send, transport_of
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Coroutine
 
     from fastapi import WebSocket
     from starlette.types import Send
@@ -66,20 +68,20 @@ def delta(change: Change) -> dict[str, Any]:
 
 
 class Connection:
-    """One subscriber: a bounded queue of encoded frames, drained by its own task."""
+    """One subscriber: frames go out at once, or queue (bounded) behind a stuck send."""
 
     __slots__ = (
         "_send",
         "audience",
+        "backlog",
         "cut",
-        "frames",
+        "gone",
         "on_drop",
         "seen",
         "sender",
         "size",
         "socket",
         "too_slow",
-        "wake",
     )
 
     def __init__(
@@ -93,40 +95,75 @@ class Connection:
         self.audience = audience
         self.size = size
         self.on_drop = on_drop
-        self.frames: deque[dict[str, Any]] = deque()
-        self.wake = asyncio.Event()
+        self.backlog: deque[dict[str, Any]] = deque()
         self.seen = 0  # the last batch of the fanout this connection has (or skips)
         self.too_slow = False
+        self.gone = False
+        # The task finishing a send that had to wait, and the backlog behind it.
         self.sender: asyncio.Task[None] | None = None
         self.cut: asyncio.Task[None] | None = None
         self._send: Send = server_send(socket) or socket.send
 
     def offer(self, outgoing: dict[str, Any]) -> None:
-        """Queue an ASGI send message; a client this far behind is dropped."""
-        if self.too_slow:
+        """Send an ASGI message now or queue it; a client too far behind is dropped."""
+        if self.too_slow or self.gone:
             return
-        if len(self.frames) >= self.size:
+        if self.sender is None:
+            self._send_now(outgoing)
+        elif len(self.backlog) >= self.size:
             self.drop()
+        else:
+            self.backlog.append(outgoing)
+
+    def _send_now(self, outgoing: dict[str, Any]) -> None:
+        """Run the send until it first has to wait; only then hand it to a task.
+
+        A send to a socket whose buffer has room never waits (the server writes to
+        the transport and returns), so most frames cost no task at all: what
+        Python 3.12's eager tasks do, by hand.
+        """
+        step = cast("Coroutine[Any, Any, None]", self._send(outgoing))
+        try:
+            waiting = step.send(None)
+        except StopIteration:
             return
-        self.frames.append(outgoing)
-        self.wake.set()
+        except (OSError, RuntimeError, WebSocketDisconnect):
+            self.gone = True  # the handler's receive notices the disconnect
+            return
+        self.sender = asyncio.create_task(self._finish(step, waiting))
 
-    def start(self) -> None:
-        self.sender = asyncio.create_task(self._send_all())
-
-    async def _send_all(self) -> None:
-        frames, wake, send = self.frames, self.wake, self._send
-        with contextlib.suppress(OSError, WebSocketDisconnect, RuntimeError):
+    async def _finish(self, step: Coroutine[Any, Any, None], waiting: Any) -> None:
+        loop = asyncio.get_running_loop()
+        try:
             while True:
-                while frames:
-                    await send(frames.popleft())
-                wake.clear()
-                await wake.wait()
+                # Wait for what the send is waiting for, then step it on. (Not by
+                # awaiting that future here: it was yielded to us, not to a task.)
+                resume = loop.create_future()
+                if waiting is None:  # a bare yield: give way once
+                    loop.call_soon(_settle, resume, None)
+                else:
+                    waiting.add_done_callback(partial(_settle, resume))
+                try:
+                    await resume
+                except BaseException:
+                    step.close()
+                    raise
+                try:
+                    waiting = step.send(None)
+                except StopIteration:
+                    break
+            backlog, send = self.backlog, self._send
+            while backlog:
+                await send(backlog.popleft())
+        except (OSError, RuntimeError, WebSocketDisconnect):
+            self.gone = True
+        finally:
+            self.sender = None
 
     def drop(self) -> None:
         """Too slow: stop sending, free the queue, close (4008) or cut the socket."""
         self.too_slow = True
-        self.frames.clear()
+        self.backlog.clear()
         if self.sender is not None:
             self.sender.cancel()
         self.cut = asyncio.create_task(self._close_or_cut())
@@ -146,6 +183,11 @@ class Connection:
         await asyncio.sleep(max(0.0, deadline - loop.time()))
         if transport is not None and transport.get_write_buffer_size():
             cut(transport)
+
+
+def _settle(resume: asyncio.Future[None], _done: object) -> None:
+    if not resume.done():
+        resume.set_result(None)
 
 
 def cut(transport: asyncio.Transport) -> None:

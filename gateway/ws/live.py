@@ -115,7 +115,6 @@ async def live(socket: WebSocket, token: str = "", format: str = "json") -> None
             first.append({"type": "deltas", "changes": missed, "resumed": True})
         for frame in first:
             connection.offer(message(encode(frame, binary)))
-        connection.start()
         await _until_gone(socket)
     finally:
         fanout.leave(connection)

@@ -1,0 +1,229 @@
+"""`brigade bench fanout`: live deltas to 1,000 subscribers, beside a bare broadcast.
+
+A real server (embedded store, one process) and, in a separate process
+(`bench/fanout_client.py`), N live subscribers to the board of one operation and
+a driver reporting incidents on the field socket at a fixed rate. Measured:
+
+- idle server memory per subscriber: the server's RSS after N subscribers have
+  their snapshots, less its RSS before any, over N;
+- frames/s delivered to all subscribers and the latency of each change, from
+  the driver's send to the frame's arrival (every tenth subscriber is timed);
+- the same again with one more subscriber that stops reading (a raw socket with
+  a tiny receive buffer): the healthy subscribers' p99 should not move;
+- the ceiling: a bare `websockets.broadcast` server (`bench/fanout_raw.py`)
+  sending the payloads brigade's subscribers received, as fast as the same
+  client process takes them, to the same number of subscribers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from bench.field import _free_port, _wait
+from domain.types import Role
+from gateway.settings import Settings
+from gateway.tokens import create_token, signing_key
+
+RATE = 50.0
+# Incidents a second in the flood phase: more deltas than the live path can send
+# one frame each, so it shows the frames it can deliver (and merges the rest).
+FLOOD = 200.0
+
+
+def run(*, quick: bool, subscribers: int | None = None, rate: float = RATE) -> int:
+    count = subscribers or (200 if quick else 1000)
+    seconds = 3.0 if quick else 8.0
+    flood = FLOOD
+    with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
+        capture = str(Path(tmp) / "payloads.jsonl")
+        steps = [("steady", rate), ("stalled", rate), ("flood", flood)]
+        served = _brigade(Path(tmp), count, steps, seconds, capture)
+        raw = _raw(count, seconds, capture)
+    steady, slow, full = served["steady"], served["stalled"], served["flood"]
+    kb = (served["rss_after"] - served["rss_before"]) / count
+    ratio = full["frames_per_s"] / raw["frames_per_s"]
+    print(
+        f"{count} live subscribers; each phase {seconds:g} s; incidents reported "
+        f"at {rate:g}/s, then {flood:g}/s (flood)"
+    )
+    print(
+        f"brigade at {rate:g}/s: change to subscriber p50 {steady['p50_ms']:.1f} ms, "
+        f"p99 {steady['p99_ms']:.1f} ms ({steady['samples']} timed)"
+    )
+    print(
+        f"brigade flooded: {full['frames_per_s']:,.0f} frames/s delivered "
+        f"({full['changes'] / max(full['frames'] / count, 1):.1f} changes a frame)"
+    )
+    print(
+        f"bare websockets.broadcast, same payloads: {raw['frames_per_s']:,.0f} "
+        f"frames/s; ratio {ratio:.2f} (target >= 0.6)"
+    )
+    print(
+        f"idle memory: {kb:.1f} KB per subscriber "
+        f"(RSS {served['rss_before'] / 1024:.0f} -> "
+        f"{served['rss_after'] / 1024:.0f} MB; target <= 40)"
+    )
+    print(
+        f"with one subscriber that stopped reading: healthy p99 "
+        f"{slow['p99_ms']:.1f} ms vs {steady['p99_ms']:.1f} ms without "
+        f"(target <= 2x); stalled subscriber dropped: {served['dropped']}"
+    )
+    print(
+        json.dumps(
+            {
+                "frames_per_s": round(full["frames_per_s"]),
+                "raw_frames_per_s": round(raw["frames_per_s"]),
+                "ratio": round(ratio, 3),
+                "p50_ms": round(steady["p50_ms"], 2),
+                "p99_ms": round(steady["p99_ms"], 2),
+                "kb_per_subscriber": round(kb, 1),
+                "healthy_p99_ms_with_slow": round(slow["p99_ms"], 2),
+                "stalled_dropped": served["dropped"],
+                "subscribers": count,
+                "rate": rate,
+                "quick": quick,
+            }
+        )
+    )
+    return 0
+
+
+def _brigade(
+    tmp: Path,
+    count: int,
+    steps: list[tuple[str, float]],
+    seconds: float,
+    capture: str,
+) -> dict[str, Any]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BRIGADE_DATA_DIR": str(tmp),
+        "BRIGADE_SECRET": "bench",
+        "BRIGADE_DATABASE_URL": "",
+        "BRIGADE_REDIS_URL": "",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(base)
+        key = signing_key(Settings(secret="bench", data_dir=tmp))
+        commander = create_token(key, Role.COMMANDER, "bench")
+        observer = create_token(key, Role.OBSERVER, "wall")
+        opened = httpx.post(
+            f"{base}/commands/OpenOperation",
+            json={"name": "fanout", "kind": "drill"},
+            headers={"Authorization": f"Bearer {commander}"},
+        )
+        operation_id = opened.json()["result"]["operation_id"]
+        ws = base.replace("http", "ws")
+        time.sleep(0.5)
+        rss_before = _rss(server.pid)
+        client = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.fanout_client",
+                "brigade",
+                f"{ws}/ws/live?token={observer}",
+                f"{ws}/ws/field?token={commander}",
+                operation_id,
+                str(count),
+                str(seconds),
+                capture,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stdin is not None and client.stdout is not None
+        _expect(client.stdout, "connected")
+        time.sleep(1.0)
+        rss_after = _rss(server.pid)
+        results: dict[str, Any] = {"rss_before": rss_before, "rss_after": rss_after}
+        for step, rate in steps:
+            client.stdin.write(f"{step} {rate}\n")
+            client.stdin.flush()
+            results[step] = _expect(client.stdout, step)
+        drops = _metric(base, "brigade_send_queue_drops_total")
+        results["dropped"] = drops >= 1
+        client.stdin.close()
+        client.wait(timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
+def _raw(count: int, seconds: float, capture: str) -> dict[str, Any]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.fanout_raw", str(port), capture, str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == "listening"
+        client = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.fanout_client",
+                "raw",
+                f"ws://127.0.0.1:{port}/",
+                str(count),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stdin is not None and client.stdout is not None
+        _expect(client.stdout, "connected")
+        client.stdin.write("go\n")
+        client.stdin.flush()
+        result = _expect(client.stdout, "raw")
+        client.wait(timeout=30)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return result
+
+
+def _expect(stream: IO[str], event: str) -> dict[str, Any]:
+    line = stream.readline()
+    if not line:
+        raise RuntimeError(f"the client process ended before '{event}'")
+    found: dict[str, Any] = json.loads(line)
+    if found.get("event") != event:
+        raise RuntimeError(f"expected '{event}' from the client, got {line!r}")
+    return found
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of a process, in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def _metric(base: str, name: str) -> float:
+    for line in httpx.get(f"{base}/metrics").text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return 0.0

@@ -1,116 +1,52 @@
-"""Typhoon Doksuri in Luojiang: shifts, calls, turn-outs, field work and refusals.
+"""Typhoon Doksuri in Luojiang: shifts, turn-outs and refusals (calls: sim_calls).
 
 The storm is one operation of kind `typhoon`. Its stats row carries three
 published figures exactly: `dispatches` (rescue turn-outs: each volunteer sent to a
 call and accepted), `rescued` and `evacuated`. Refused dispatches are extra
 attempts on top of those, so they never change the turn-out count.
 
-Calls come in with the storm's intensity (a peak a few hours after landfall),
-each needs a team of volunteers qualified for its kind, on shift, insured and
+Each call needs a team of volunteers qualified for its kind, on shift, insured and
 not busy; a call waits when nobody fitting is free, as it would in the field.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from domain import commands as c
 from domain.errors import Code
-from domain.training import DOMAIN_FOR_KIND
-from domain.types import IncidentKind, Vetting
-from replay import sim_images
-from replay.sim_model import (
-    COMMANDER,
-    COMMUNITIES,
-    CST,
-    LANDFALL,
-    LUOJIANG,
-    STATION,
-    STREETS,
-    LonLat,
-    between,
-    metres,
-    rounded,
+from domain.types import Vetting
+from replay.sim_calls import (
+    EVACUATE_AT,
+    FIRST_CALL,
+    KINDS,
+    LAST_CALL,
+    MINUTE,
+    OPEN_AT,
+    RESCUE_AT,
+    SHIFTS_FROM,
+    SHIFTS_TO,
+    Call,
+    Leg,
+    field_work,
+    moment,
+    split,
+    travel,
 )
+from replay.sim_model import COMMANDER, COMMUNITIES, LUOJIANG, STREETS, metres
 from replay.sim_people import BASIC
 
 if TYPE_CHECKING:
     import random
     from uuid import UUID
 
-    from domain.types import ServiceDomain
+    from domain.types import IncidentKind
     from replay.sim_model import Ids, Plan
     from replay.sim_people import Person
 
-OPEN_AT = datetime(2023, 7, 27, 16, 0, tzinfo=CST)  # the typhoon warning is raised
-FIRST_CALL = datetime(2023, 7, 27, 20, 0, tzinfo=CST)
-LAST_CALL = datetime(2023, 7, 29, 20, 0, tzinfo=CST)
-SHIFTS_FROM = datetime(2023, 7, 27, 18, 0, tzinfo=CST)
-SHIFTS_TO = datetime(2023, 7, 30, 8, 0, tzinfo=CST)
-PEAK = LANDFALL + timedelta(hours=4)
-SPEED = 25_000 / 3600  # metres per second through flooded streets
-MINUTE = timedelta(minutes=1)
+__all__ = ["OPEN_AT", "Infeasible", "Storm"]
 
-# kind: weight, team size, minutes of work on scene, what the caller says
-KINDS: dict[IncidentKind, tuple[int, tuple[int, int], tuple[int, int], list[str]]] = {
-    IncidentKind.FLOOD: (
-        20,
-        (1, 2),
-        (20, 60),
-        ["ground floors flooding", "water knee-deep in the street"],
-    ),
-    IncidentKind.ROAD_BLOCKED: (
-        24,
-        (1, 2),
-        (15, 50),
-        ["fallen tree across the road", "landslide debris on the road"],
-    ),
-    IncidentKind.TRAPPED_PERSONS: (
-        9,
-        (2, 3),
-        (25, 70),
-        ["family trapped upstairs", "car stalled in floodwater, driver inside"],
-    ),
-    IncidentKind.WATER_RESCUE: (
-        5,
-        (2, 3),
-        (25, 60),
-        ["residents cut off by the river", "person swept into a drainage channel"],
-    ),
-    IncidentKind.FIRE: (
-        4,
-        (2, 3),
-        (15, 40),
-        ["short-circuit fire in a flooded shop", "electrical fire in a house"],
-    ),
-    IncidentKind.MEDICAL: (
-        12,
-        (1, 2),
-        (15, 35),
-        ["injured by falling debris", "elderly resident needs oxygen"],
-    ),
-    IncidentKind.OTHER: (
-        26,
-        (1, 2),
-        (15, 45),
-        ["power line down", "loose roof sheets", "low-lying homes to be cleared"],
-    ),
-}
-EVACUATE_AT = {
-    IncidentKind.FLOOD,
-    IncidentKind.OTHER,
-    IncidentKind.TRAPPED_PERSONS,
-    IncidentKind.WATER_RESCUE,
-}
-RESCUE_AT = {
-    IncidentKind.TRAPPED_PERSONS,
-    IncidentKind.WATER_RESCUE,
-    IncidentKind.FLOOD,
-}
-SHELTERS = ["Luojiang Central School", "Shuangyang community centre", "Heshi town hall"]
 # The refusals tried, in turn (each attempt is one DispatchRefused).
 REFUSALS = [
     Code.NOT_QUALIFIED,
@@ -127,55 +63,6 @@ class Infeasible(ValueError):
     """The parameters ask for more turn-outs than the volunteers on shift can give."""
 
 
-@dataclass
-class Leg:
-    """A trip: from wherever the volunteer is at `start` to `to`, by `end`."""
-
-    start: datetime
-    end: datetime
-    to: LonLat
-
-
-@dataclass
-class Call:
-    id: UUID
-    kind: IncidentKind
-    size: int
-    at: datetime
-    point: LonLat = (0.0, 0.0)
-    address: str = ""
-    evacuations: list[int] = field(default_factory=list)
-    rescues: list[int] = field(default_factory=list)
-    refusals: int = 0
-
-    @property
-    def needs(self) -> ServiceDomain | None:
-        return DOMAIN_FOR_KIND[self.kind]
-
-
-def _intensity(at: datetime) -> float:
-    hours = (at - PEAK).total_seconds() / 3600
-    return 0.5 + 4.0 * math.exp(-((hours / 10) ** 2))
-
-
-def _moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    """A moment drawn with the storm's intensity (rejection sampling)."""
-    span = (end - start).total_seconds()
-    while True:
-        at = start + timedelta(seconds=round(rng.uniform(0, span)))
-        if rng.uniform(0, 4.5) < _intensity(at):
-            return at
-
-
-def _split(rng: random.Random, total: int, low: int, high: int) -> list[int]:
-    parts: list[int] = []
-    while total > 0:
-        part = min(total, rng.randint(low, high))
-        parts.append(part)
-        total -= part
-    return parts
-
-
 def _steady(person: Person, call: Call, at: datetime) -> Code | None:
     """The refusal code at `at`, if it is the same a minute either side.
 
@@ -187,10 +74,6 @@ def _steady(person: Person, call: Call, at: datetime) -> Code | None:
         for r in (person.refusal(call.needs, at + d * MINUTE) for d in (-1, 0, 1))
     }
     return codes.pop() if len(codes) == 1 else None
-
-
-def _travel(a: LonLat, b: LonLat) -> timedelta:
-    return timedelta(seconds=round(metres(a, b) / SPEED) + 180)
 
 
 class Storm:
@@ -228,10 +111,10 @@ class Storm:
         self._shifts(timedelta(hours=hours))
         calls = self._calls(turnouts)
         eligible = [k for k in calls if k.kind in RESCUE_AT] or calls
-        for part in _split(self.rng, rescued, 1, 4):
+        for part in split(self.rng, rescued, 1, 4):
             self.rng.choice(eligible).rescues.append(part)
         eligible = [k for k in calls if k.kind in EVACUATE_AT] or calls
-        for part in _split(self.rng, evacuated, 2, 14):
+        for part in split(self.rng, evacuated, 2, 14):
             self.rng.choice(eligible).evacuations.append(part)
         for _ in range(refusals):
             # At most three per call, all tried before any later call's dispatch.
@@ -262,10 +145,10 @@ class Storm:
         rest = timedelta(hours=8)
         earliest, latest = SHIFTS_FROM + length / 2, SHIFTS_TO - length / 2
         for person in self.crew:
-            first = _moment(self.rng, earliest, latest) - length / 2
+            first = moment(self.rng, earliest, latest) - length / 2
             person.shifts = [(first, first + length)]
             for _ in range(20):
-                second = _moment(self.rng, earliest, latest) - length / 2
+                second = moment(self.rng, earliest, latest) - length / 2
                 if second >= first + length + rest or second + length + rest <= first:
                     person.shifts.append((second, second + length))
                     person.shifts.sort()
@@ -280,7 +163,7 @@ class Storm:
             size = min(turnouts, self.rng.randint(*KINDS[kind][1]))
             sizes.append((kind, size))
             turnouts -= size
-        moments = sorted(_moment(self.rng, FIRST_CALL, LAST_CALL) for _ in sizes)
+        moments = sorted(moment(self.rng, FIRST_CALL, LAST_CALL) for _ in sizes)
         calls = []
         for n, ((kind, size), at) in enumerate(zip(sizes, moments, strict=True)):
             community, lon, lat, spread = self.rng.choices(
@@ -317,7 +200,7 @@ class Storm:
                     s + 5 * MINUTE < at and until + 10 * MINUTE < e for s, e in p.shifts
                 )
                 and p.free(at, until)
-                and _travel(p.post, call.point) <= timedelta(minutes=50)
+                and travel(p.post, call.point) <= timedelta(minutes=50)
             ]
             if len(able) >= call.size:
                 able.sort(key=lambda p: (metres(p.post, call.point), p.index))
@@ -365,7 +248,7 @@ class Storm:
                 volunteer_id=person.id,
                 note="",
             )
-            arrivals.append((dispatched + _travel(person.post, call.point), person))
+            arrivals.append((dispatched + travel(person.post, call.point), person))
         first, lead = min(arrivals, key=lambda a: a[0])
         last = max(a for a, _ in arrivals)
         resolved = last + work
@@ -381,116 +264,12 @@ class Storm:
                 incident_id=call.id,
                 volunteer_id=person.id,
             )
-            back = resolved + _travel(call.point, person.post)
+            back = resolved + travel(call.point, person.post)
             self.legs[person.id].append(Leg(resolved, back, person.post))
-        self._field_work(call, lead, [p for _, p in arrivals], first, last, resolved)
-
-    def _field_work(
-        self,
-        call: Call,
-        lead: Person,
-        team: list[Person],
-        first: datetime,
-        last: datetime,
-        resolved: datetime,
-    ) -> None:
-        rng, add = self.rng, self.plan.add
-        at_risk = sum(call.evacuations) + sum(call.rescues)
-        add(
-            first + 2 * MINUTE,
-            c.AssessIncident,
-            lead.actor,
-            incident_id=call.id,
-            summary=f"{call.kind.value.replace('_', ' ')} confirmed",
-            severity=None,
-            people_at_risk=at_risk or None,
+        closed = field_work(
+            rng, self.plan, call, lead, [p for _, p in arrivals], first, last, resolved
         )
-        if call.kind is IncidentKind.ROAD_BLOCKED:
-            ends = [call.point, (call.point[0] + 0.0008, call.point[1] + 0.0005)]
-            add(
-                first + (resolved - first) * 0.6,
-                c.ClearRoad,
-                lead.actor,
-                incident_id=call.id,
-                path=[rounded(p) for p in ends],
-                note="debris cut and moved to the verge",
-            )
-        elif rng.random() < 0.4:
-            path = [STATION, between(STATION, call.point, 0.5), call.point]
-            add(
-                first + 4 * MINUTE,
-                c.GuideRoute,
-                lead.actor,
-                incident_id=call.id,
-                path=[rounded(p) for p in path],
-                note="main road passable; avoid the underpass",
-            )
-        for n in range(rng.choice([0, 0, 1, 1, 2])):
-            image = sim_images.photo(rng)
-            add(
-                first + timedelta(minutes=6 + 5 * n),
-                c.RecordImage,
-                lead.actor,
-                blob=image,
-                incident_id=call.id,
-                sha256=sim_images.sha256(image),
-                media_type=sim_images.MEDIA_TYPE,
-                size=len(image),
-                lat=call.point[1],
-                lon=call.point[0],
-                caption=f"{call.address}, {call.kind.value.replace('_', ' ')}",
-            )
-        if rng.random() < 0.2:
-            add(
-                first + 8 * MINUTE,
-                c.PostMessage,
-                lead.actor,
-                incident_id=call.id,
-                text="water still rising; keep the second team on standby",
-            )
-        span = (resolved - last - 6 * MINUTE) / (
-            len(call.evacuations) + len(call.rescues) + 1
-        )
-        at = last + 3 * MINUTE
-        for count in call.rescues:
-            at += span
-            add(
-                at,
-                c.RecordRescue,
-                rng.choice(team).actor,
-                incident_id=call.id,
-                count=count,
-            )
-        for count in call.evacuations:
-            at += span
-            add(
-                at,
-                c.RecordEvacuation,
-                rng.choice(team).actor,
-                incident_id=call.id,
-                count=count,
-                destination=rng.choice(SHELTERS),
-            )
-        outcome = "handled"
-        if call.rescues or call.evacuations:
-            outcome = f"{sum(call.rescues)} rescued, {sum(call.evacuations)} evacuated"
-        add(
-            resolved, c.ResolveIncident, COMMANDER, incident_id=call.id, outcome=outcome
-        )
-        closed = resolved + timedelta(minutes=rng.randint(20, 90))
-        add(closed, c.CloseIncident, COMMANDER, incident_id=call.id)
         self.last = max(self.last, closed)
-        for person in team:
-            if rng.random() < 0.25:
-                add(
-                    resolved + timedelta(hours=3),
-                    c.RateSatisfaction,
-                    COMMANDER,
-                    volunteer_id=person.id,
-                    rating=rng.choice([3, 4, 4, 5, 5, 5]),
-                    incident_id=call.id,
-                    comment="",
-                )
 
     def _refuse(self, call: Call, at: datetime) -> None:
         """Try someone the rules turn away; the expected code is the rule's own."""

@@ -18,7 +18,7 @@ from replay.sim_model import LonLat, between, metres
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from replay.sim_storm import Leg
+    from replay.sim_calls import Leg
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,16 +39,27 @@ QUEUE = 20
 DESCRIPTION = "water rising past the second step; " * 110
 
 
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
+def server(tmp_path: Path, queue: int) -> Iterator[Api]:
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'brigade.sqlite3'}",
         data_dir=tmp_path / "data",
         secret="test",
-        live_queue_frames=QUEUE,
+        live_queue_frames=queue,
     )
     with serving(settings) as client:
         yield client
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    """A server whose live subscribers may fall behind by QUEUE frames."""
+    yield from server(tmp_path, QUEUE)
+
+
+@pytest.fixture
+def roomy_api(tmp_path: Path) -> Iterator[Api]:
+    """A server whose live subscribers may fall far behind."""
+    yield from server(tmp_path, 100_000)
 
 
 def live_url(api: Api) -> str:
@@ -98,21 +109,26 @@ def read_to_the_end(raw: socket.socket) -> tuple[bytes, bool]:
     return bytes(received), False
 
 
-def close_code(stream: bytes) -> int | None:
-    """The code of the close frame in a server's byte stream, if it got that far."""
+def frames(stream: bytes) -> Iterator[tuple[int, bytes, int]]:
+    """The opcode, payload and end of each whole frame in a server's byte stream."""
     at = 0
     while at + 2 <= len(stream):
-        opcode, size = stream[at] & 0x0F, stream[at + 1] & 0x7F
-        at += 2
+        opcode, size, start = stream[at] & 0x0F, stream[at + 1] & 0x7F, at + 2
         if size == 126:
-            (size,) = struct.unpack("!H", stream[at : at + 2])
-            at += 2
+            (size,), start = struct.unpack("!H", stream[at + 2 : at + 4]), at + 4
         elif size == 127:
-            (size,) = struct.unpack("!Q", stream[at : at + 8])
-            at += 8
-        if opcode == 0x8 and at + 2 <= len(stream):
-            return int(struct.unpack("!H", stream[at : at + 2])[0])
-        at += size
+            (size,), start = struct.unpack("!Q", stream[at + 2 : at + 10]), at + 10
+        if start + size > len(stream):
+            return
+        at = start + size
+        yield opcode, stream[start:at], at
+
+
+def close_code(stream: bytes) -> int | None:
+    """The code of the close frame in a server's byte stream, if it got that far."""
+    for opcode, payload, _ in frames(stream):
+        if opcode == 0x8:
+            return int(struct.unpack("!H", payload[:2])[0])
     return None
 
 
@@ -180,3 +196,32 @@ def test_a_client_that_stops_reading_is_dropped_and_the_others_get_every_delta(
         reported.append(report(api, operation_id, description="and now a fire"))
         eventually(lambda: len(seen) >= len(reported))
         assert seen == sorted(reported)
+
+
+def test_a_client_that_pauses_gets_every_delta_in_order_once_it_reads_again(
+    roomy_api: Api,
+) -> None:
+    api = roomy_api
+    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    operation_id = operation["result"]["operation_id"]
+    subscribe = {"type": "subscribe", "views": ["board"], "operation_id": operation_id}
+    with stalled_subscriber(api, subscribe) as paused:
+        eventually(lambda: metric(api, "brigade_live_subscribers") == 1)
+        # More than the socket's buffers hold: the server has to wait for it.
+        with ThreadPoolExecutor(8) as pool:
+            reported = list(pool.map(lambda _: report(api, operation_id), range(800)))
+
+        stream = bytearray()
+        positions: list[int] = []
+        while len(positions) < len(reported):
+            chunk = paused.recv(1 << 20)
+            assert chunk, "the server closed a client that was only paused"
+            stream += chunk
+            read = 0
+            for opcode, payload, read in frames(bytes(stream)):  # noqa: B007
+                frame = json.loads(payload) if opcode == 0x1 else {}
+                if frame.get("type") == "deltas":
+                    positions += [change["position"] for change in frame["changes"]]
+            del stream[:read]
+    assert positions == sorted(reported)
+    assert metric(api, "brigade_send_queue_drops_total") == 0

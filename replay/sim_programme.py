@@ -82,8 +82,10 @@ def _who(
     course = None if domain is None else DOMAIN_COURSES[domain]
     moments = [p.passed_at.get(course) if course else p.approved_at for p in people]
     known = [m for m in moments if m is not None]
-    if not known:  # nobody ever trained in it: anyone vetted goes
+    if not known and domain is not None:  # nobody trained in it: anyone vetted goes
         return _who(people, at, None)
+    if not known:
+        raise ValueError("nobody is vetted: no service activity or inspection")
     later = max(at, min(known) + timedelta(hours=2))
     return later, [p for p in people if p.can_serve(later, domain)]
 

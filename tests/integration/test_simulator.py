@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from domain.app import Brigade
 from domain.model.incident import Incident
 from domain.store.config import store_env
 from domain.writer import CommandWriter
+from gateway import cli
 from projections.rebuild import rebuild
 from replay.sim_drive import WriterSink, play
 from replay.simulator import (
@@ -242,3 +244,38 @@ def test_more_turn_outs_than_the_crews_can_give_is_refused_up_front() -> None:
         Simulation(Params(volunteers=12, turnouts=3000))
     with pytest.raises(ValueError, match="hornet nests"):
         Simulation(Params(activities=10, hornet_nests=11))
+
+
+def test_the_command_line_plays_it_here_and_keeps_the_photos(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("BRIGADE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("BRIGADE_DATABASE_URL", raising=False)
+    options = {
+        "--seed": "7",
+        "--volunteers": "40",
+        "--activities": "37",
+        "--storefronts": "23",
+        "--turnouts": "41",
+        "--hornet-nests": "9",
+        "--rescued": "7",
+        "--evacuated": "19",
+        "--refusals": "6",
+        "--moving-every": "300",
+        "--still-every": "1800",
+    }
+    argv = [item for pair in options.items() for item in pair]
+
+    code = cli.main(["simulate", "doksuri", *argv])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert re.search(r"rescue turn-outs\s+41\s+41\n", out), out
+    assert re.search(r"storefronts inspected\s+23\s+23\n", out), out
+    photos = {
+        s.fields["sha256"] for s in Simulation(SMALL).steps if s.kind is c.RecordImage
+    }
+    stored = {p.name for p in (tmp_path / "data" / "blobs").glob("*/*")}
+    assert photos and photos <= stored

@@ -1,0 +1,1 @@
+"""Browser tests of the command centre (Playwright driving Debian's chromium)."""

@@ -1,0 +1,174 @@
+"""The live page in a real headless Chromium against a real server: what the duty
+officer sees, an incident appearing, a dispatch and a refusal, images, and that
+nothing is fetched from anywhere else."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING
+
+from conftest import serving
+from PIL import Image
+from playwright.sync_api import expect
+
+from browser.scenes import SOON, open_operation, play_morning, report, volunteer
+from domain.types import Role
+
+if TYPE_CHECKING:
+    from browser.conftest import Window
+    from gateway.settings import Settings
+
+
+def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
+    settings: Settings, window: Window
+) -> None:
+    operation, _ = play_morning(settings)
+    with serving(settings) as api:
+        page = window.open(api)  # one operation in the store: the page picks it
+
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        board = page.locator("#board tbody tr")
+        expect(board).to_have_count(3)
+        # Newest first: the road blocked at Anji Road was reported last.
+        expect(board.first).to_contain_text("road blocked")
+        expect(page.locator(".incident-icon [data-kind]")).to_have_count(3)
+        expect(page.locator('[data-stat="evacuated"] strong')).to_have_text("23")
+        expect(page.locator('[data-stat="rescued"] strong')).to_have_text("4")
+        expect(page.locator("#roster li", has_text="Wu Min")).to_contain_text(
+            "no training, no duty: basic fire safety course not passed"
+        )
+        assert page.evaluate("window.brigade.operationId") == operation
+
+        page.locator("#language").click()
+        expect(page.locator("#stats-h")).to_have_text("行动统计")
+        expect(board.first).to_contain_text("道路阻断")
+        page.locator("#language").click()
+
+
+def test_an_incident_reported_over_http_is_on_the_map_and_board_within_a_second(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        page = window.open(api, operation)
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        expect(page.locator("#board tbody tr")).to_have_count(0)
+
+        incident = report(api, operation, kind="fire", address="Wanan Road")
+
+        row = page.locator(f'#board tr[data-key="{incident}"]')
+        expect(row).to_contain_text("fire", timeout=SOON)
+        expect(row).to_contain_text("Wanan Road", timeout=SOON)
+        marker = page.locator(f'[data-key="incident:{incident}"] [data-kind="fire"]')
+        expect(marker).to_be_visible(timeout=SOON)
+
+
+def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        near = volunteer(
+            api,
+            operation,
+            "Chen Wei",
+            ["basic-fire-safety", "water-rescue"],
+            24.951,
+            118.611,
+        )
+        far = volunteer(
+            api,
+            operation,
+            "Lin Hua",
+            ["basic-fire-safety", "water-rescue"],
+            24.99,
+            118.70,
+        )
+        unqualified = volunteer(
+            api,
+            operation,
+            "Zhao Lei",
+            ["basic-fire-safety", "first-aid"],
+            24.95,
+            118.61,
+        )
+        flood = report(api, operation, kind="flood", address="Shuangyang Street")
+        page = window.open(api, operation)
+
+        page.locator(f'#board tr[data-key="{flood}"]').click()
+        page.locator('.popup [data-action="dispatch"]').click()
+        ranked = page.locator(".candidates.ranked li")
+        # Qualified and available, nearest first; the unqualified one is not offered.
+        expect(ranked).to_have_count(2)
+        expect(ranked.nth(0)).to_have_attribute("data-volunteer", near)
+        expect(ranked.nth(1)).to_have_attribute("data-volunteer", far)
+        ranked.nth(0).locator("button").click()
+
+        row = page.locator(f'#board tr[data-key="{flood}"]')
+        expect(row).to_have_attribute("data-status", "dispatched")
+        expect(page.locator(f'#roster li[data-key="{near}"]')).to_have_attribute(
+            "data-status", "dispatched"
+        )
+
+        # The commander tries the volunteer without the course: the domain says no.
+        page.locator(f'#board tr[data-key="{flood}"]').click()
+        page.locator('.popup [data-action="dispatch"]').click()
+        page.locator(".others summary").click()
+        page.locator(f'.others li[data-volunteer="{unqualified}"] button').click()
+        refusal = page.locator("#action .refusal")
+        expect(refusal).to_contain_text("not qualified: water rescue course missing")
+        expect(refusal).to_have_attribute("data-code", "not_qualified")
+        expect(page.locator('[data-stat="refused_dispatches"] strong')).to_have_text(
+            "1"
+        )
+
+
+def test_an_incidents_popup_shows_its_images_fetched_with_the_token(
+    settings: Settings, window: Window
+) -> None:
+    image = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 90, 200)).save(image, format="PNG")
+    with serving(settings) as api:
+        operation = open_operation(api)
+        incident = report(api, operation, kind="flood", address="Jiangbin Road")
+        stored = api.http.post(
+            "/images", content=image.getvalue(), headers=api.token(Role.COMMANDER)
+        ).json()
+        api.commander(
+            "RecordImage",
+            incident_id=incident,
+            sha256=stored["sha256"],
+            media_type="image/png",
+            size=stored["size"],
+            caption="water at the door",
+        )
+        page = window.open(api, operation)
+        page.locator(f'#board tr[data-key="{incident}"]').click()
+
+        thumbnail = page.locator(f'.popup img[data-sha="{stored["sha256"]}"]')
+        expect(thumbnail).to_have_attribute("src", re.compile(r"^blob:"))
+        # A thumbnail, decoded: the server sent it only because the token went along.
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth === 320",
+            arg=thumbnail.element_handle(),
+        )
+
+
+def test_no_request_leaves_the_servers_origin(
+    settings: Settings, window: Window
+) -> None:
+    play_morning(settings)
+    with serving(settings) as api:
+        page = window.open(api)
+        expect(page.locator(".incident-icon [data-kind]")).to_have_count(3)
+        page.locator(".incident-icon [data-kind]").first.click()
+        expect(page.locator(".popup")).to_be_visible()
+        for _ in range(2):
+            page.locator(".leaflet-control-zoom-in").click()
+        page.locator(".leaflet-control-zoom-out").click()
+        page.locator("#language").click()
+
+        assert any(url.startswith(api.url) for url in window.requests)
+        assert any(url.startswith("ws://") for url in window.requests)
+        assert window.elsewhere(api.url) == []

@@ -1,0 +1,76 @@
+"""The page rides out a server restart: it resumes from its last position without a
+reload or a gap, and meets a reset by taking the snapshots again."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from conftest import serving
+from playwright.sync_api import expect
+
+from browser.scenes import open_operation, report, written_while_down
+
+if TYPE_CHECKING:
+    from browser.conftest import Window
+    from gateway.settings import Settings
+
+
+def test_after_a_server_restart_the_page_resumes_without_a_reload_or_a_gap(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        port = int(api.url.rsplit(":", 1)[1])
+        operation = open_operation(api)
+        before = report(api, operation, address="before the restart")
+        page = window.open(api, operation)
+        expect(page.locator(f'#board tr[data-key="{before}"]')).to_be_visible()
+        page.evaluate("window.loadedOnce = true")
+        last = api.position()
+        expect(page.locator("body")).to_have_attribute("data-position", str(last))
+
+    expect(page.locator("#connection")).not_to_have_attribute("data-state", "connected")
+    meanwhile = written_while_down(settings, operation, 2)
+    with serving(settings, port=port) as api:
+        # Sent at once, most likely before the page is back.
+        meanwhile.append(report(api, operation, address="just after the restart"))
+        for incident in meanwhile:
+            expect(page.locator(f'#board tr[data-key="{incident}"]')).to_be_visible(
+                timeout=5_000
+            )
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        expect(page.locator("#board tbody tr")).to_have_count(4)
+        assert page.evaluate("window.loadedOnce") is True  # no reload
+
+    subscribes = [json.loads(f) for f in window.sent if '"subscribe"' in f]
+    assert subscribes[0]["after"] is None
+    # It came back asking for what it missed after its last position, not afresh,
+    # and was given it: no reset, no second snapshot.
+    assert subscribes[-1]["after"] == last
+    assert [f for f in window.received if '"resumed":true' in f]
+    assert not [f for f in window.received if '"type":"reset"' in f]
+
+
+def test_a_reset_is_met_by_taking_the_snapshots_again(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        port = int(api.url.rsplit(":", 1)[1])
+        operation = open_operation(api)
+        before = report(api, operation, address="before the restart")
+        page = window.open(api, operation)
+        expect(page.locator(f'#board tr[data-key="{before}"]')).to_be_visible()
+        page.evaluate("window.loadedOnce = true")
+
+    # The restarted server starts from views saved after these: it cannot resume.
+    missed = written_while_down(settings, operation, 2, checkpoint=True)
+    with serving(settings, port=port) as api:
+        for incident in [before, *missed]:
+            expect(page.locator(f'#board tr[data-key="{incident}"]')).to_be_visible(
+                timeout=5_000
+            )
+        expect(page.locator("#board tbody tr")).to_have_count(3)
+        assert page.evaluate("window.loadedOnce") is True
+
+    resets = [json.loads(f) for f in window.received if '"type":"reset"' in f]
+    assert len(resets) == 1

@@ -112,8 +112,9 @@ def _sections(data: dict[str, Any]) -> list[str]:
         ),
         _plot(data, "response_times"),
         "<h2>Dispatches refused 拒绝派遣</h2>",
-        f"<p>{refused['total']} dispatches refused by the rules "
-        "(no training, no duty).</p>",
+        f"<p>{refused['total']} dispatches refused by the rules that decide who "
+        "may go (vetting, training, qualification, insurance, shift, busy); each "
+        "refusal is recorded with its reason.</p>",
         _table(["code", "refusals"], refused["by_code"].items()),
         _table(
             ["code", "reason", "refusals"],

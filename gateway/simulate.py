@@ -82,7 +82,7 @@ def add_parser(commands: Any) -> None:
     ):
         doksuri.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name)
     doksuri.add_argument("--moving-every", type=float, help="seconds (default 5)")
-    doksuri.add_argument("--still-every", type=float, help="seconds (default 60)")
+    doksuri.add_argument("--still-every", type=float, help="seconds (default 10)")
     doksuri.add_argument("--no-progress", action="store_true")
     doksuri.set_defaults(run=run_doksuri)
 

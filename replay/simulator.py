@@ -61,7 +61,7 @@ class Params:
     refusals: int = 48
     # Seconds between a phone's position reports while moving, and while still.
     moving_every: float = 5.0
-    still_every: float = 60.0
+    still_every: float = 10.0
     shift_hours: float = 8.0
 
     def check(self) -> None:

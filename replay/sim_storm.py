@@ -77,7 +77,7 @@ def _steady(person: Person, call: Call, at: datetime) -> Code | None:
 
 
 class Storm:
-    """Plans the operation; `tracks` says where each volunteer is while on shift."""
+    """Plans the operation; `legs` are each volunteer's trips to calls and back."""
 
     def __init__(
         self,
@@ -110,6 +110,9 @@ class Storm:
         )
         self._shifts(timedelta(hours=hours))
         calls = self._calls(turnouts)
+        if not calls and rescued + evacuated + refusals:
+            msg = "rescues, evacuations and refusals happen on calls: no turn-outs"
+            raise Infeasible(msg)
         eligible = [k for k in calls if k.kind in RESCUE_AT] or calls
         for part in split(self.rng, rescued, 1, 4):
             self.rng.choice(eligible).rescues.append(part)

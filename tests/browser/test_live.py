@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from browser.scenes import SOON, open_operation, play_morning, report, volunteer
 from domain.types import Role
+from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     from browser.conftest import Window
@@ -39,6 +40,7 @@ def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
             "no training, no duty: basic fire safety course not passed"
         )
         assert page.evaluate("window.brigade.operationId") == operation
+        assert "token=" not in page.url  # kept in sessionStorage, not the address bar
 
         page.locator("#language").click()
         expect(page.locator("#stats-h")).to_have_text("行动统计")
@@ -172,3 +174,35 @@ def test_no_request_leaves_the_servers_origin(
         assert any(url.startswith(api.url) for url in window.requests)
         assert any(url.startswith("ws://") for url in window.requests)
         assert window.elsewhere(api.url) == []
+
+
+def test_without_a_token_the_page_asks_for_one_and_says_when_it_is_refused(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        page = window.page
+        page.goto(f"{api.url}/#operation={operation}")
+        login = page.locator("#login")
+        expect(login).to_be_visible()
+
+        login.locator("input").fill("not-a-token")
+        login.locator("button").click()
+        expect(page.locator("#connection")).to_have_attribute(
+            "data-state", "unauthorized"
+        )
+        expect(login.locator(".error")).to_have_text(
+            "The server did not accept this token."
+        )
+
+        token = create_token(api.key, Role.OBSERVER, "wall-screen")
+        login.locator("input").fill(token)
+        login.locator("button").click()
+        expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
+        expect(login).to_be_hidden()
+        assert page.evaluate("sessionStorage.getItem('brigade.token')") == token
+        # An observer sees the operation but is offered no commands.
+        report(api, operation, address="Wanan Road")
+        page.locator("#board tbody tr").first.click()
+        expect(page.locator(".popup")).to_contain_text("Wanan Road")
+        expect(page.locator('.popup [data-action="dispatch"]')).to_have_count(0)

@@ -205,6 +205,24 @@ async def drive(
     return sent
 
 
+async def fill(field_url: str, operation_id: str, count: int = 600) -> None:
+    """Report `count` incidents with long descriptions (about 2.4 MB of deltas)."""
+    async with connect(field_url, compression=None, max_size=2**22) as ws:
+        for _ in range(count):
+            body = {
+                "operation_id": operation_id,
+                "kind": "fire",
+                "lat": 24.95,
+                "lon": 118.62,
+                "severity": 2,
+                "description": "smoke from the third floor; " * 140,
+            }
+            command = {"id": str(uuid7()), "command": "ReportIncident", "body": body}
+            await ws.send(json.dumps(command))
+        for _ in range(count):
+            await ws.recv()
+
+
 def latencies(subscribers: list[Subscriber], sent: dict[str, float]) -> list[float]:
     found = []
     for subscriber in subscribers:
@@ -242,8 +260,8 @@ def summary(subscribers: list[Subscriber], lat: list[float]) -> dict[str, Any]:
 
 
 async def brigade(args: list[str]) -> None:
-    url, field_url, operation_id = args[0], args[1], args[2]
-    count, seconds, capture = int(args[3]), float(args[4]), args[5]
+    url, field_url, operation_id, elsewhere = args[0], args[1], args[2], args[3]
+    count, seconds, capture = int(args[4]), float(args[5]), args[6]
     request = {"type": "subscribe", "views": ["board"], "operation_id": operation_id}
     subscribers = await open_subscribers(url, count, request)
     say({"event": "connected", "subscribers": len(subscribers)})
@@ -252,8 +270,10 @@ async def brigade(args: list[str]) -> None:
     while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
         step, rate = line.split()
         if step == "stalled":
-            stalled_socket = stalled(url, request)
-            await asyncio.sleep(0.5)
+            # Every operation: then a burst elsewhere fills its buffers alone.
+            stalled_socket = stalled(url, {"type": "subscribe", "views": ["board"]})
+            await fill(field_url, elsewhere)
+            await asyncio.sleep(1.0)
         for subscriber in subscribers:
             subscriber.reset()
         sent = await drive(field_url, operation_id, float(rate), seconds)

@@ -206,3 +206,39 @@ def test_without_a_token_the_page_asks_for_one_and_says_when_it_is_refused(
         page.locator("#board tbody tr").first.click()
         expect(page.locator(".popup")).to_contain_text("Wanan Road")
         expect(page.locator('.popup [data-action="dispatch"]')).to_have_count(0)
+
+
+def test_a_commander_reports_an_incident_by_clicking_the_map(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        report(api, operation, kind="medical", severity=2, address="Anji Road")
+        page = window.open(api, operation)
+        expect(page.locator("#board tbody tr")).to_have_count(1)
+
+        page.locator("#map").click(position={"x": 300, "y": 300})
+        form = page.locator("#action form.report")
+        form.locator('select[name="kind"]').select_option("fire")
+        form.locator('select[name="severity"]').select_option("5")
+        form.locator('input[name="address"]').fill("Xiao Li noodles, 12 Wanan Road")
+        lat, lon = (float(x) for x in form.locator(".where").inner_text().split(","))
+        form.locator('button[type="submit"]').click()
+
+        rows = page.locator("#board tbody tr")
+        expect(rows).to_have_count(2)
+        expect(page.locator("#toast")).to_have_text("Incident reported")
+        # Sorted by severity, highest first: the new fire leads.
+        page.locator('#board th[data-sort="severity"]').click()
+        expect(rows.first).to_contain_text("Xiao Li noodles")
+        expect(rows.first.locator(".sev-chip")).to_have_text("5")
+        incident = rows.first.get_attribute("data-key")
+        assert incident is not None
+        stored = api.http.get(
+            "/views/board",
+            params={"operation_id": operation},
+            headers=api.token(Role.OBSERVER),
+        ).json()["rows"][incident]
+        # Reported where the commander clicked (the form shows it to 5 decimals).
+        assert (stored["kind"], stored["severity"]) == ("fire", 5)
+        assert (round(stored["lat"], 5), round(stored["lon"], 5)) == (lat, lon)

@@ -126,6 +126,7 @@ def test_an_unknown_operation_is_a_404_with_its_code(served: Api) -> None:
     )
 
 
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_the_report_opens_in_a_browser_with_its_plots(served: Api) -> None:
     from playwright.sync_api import sync_playwright
 

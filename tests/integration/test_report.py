@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 
 NAME = "Typhoon Doksuri response"
+# Drawing the plots takes seconds and depends only on the numbers, which the other
+# tests check on every store: the tests that draw run on SQLite only.
+DRAWN_ON_SQLITE = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 
 
 def t(minutes: int) -> datetime:
@@ -375,6 +378,7 @@ def images(html: str) -> list[bytes]:
     return [base64.b64decode(data, validate=True) for data in found]
 
 
+@DRAWN_ON_SQLITE
 def test_the_html_is_self_contained_with_its_plots(
     told: dict[str, UUID], app: Brigade
 ) -> None:
@@ -396,6 +400,7 @@ def test_the_html_is_self_contained_with_its_plots(
         assert f'<div class="value">{value}</div><div>{label}</div>' in html
 
 
+@DRAWN_ON_SQLITE
 def test_the_same_events_give_the_same_report(
     told: dict[str, UUID], app: Brigade
 ) -> None:
@@ -421,6 +426,7 @@ def test_operations_are_found_by_id_or_unique_name(
     assert find_operation(app, str(twin)) == twin
 
 
+@DRAWN_ON_SQLITE
 def test_brigade_report_writes_the_three_files(
     told: dict[str, UUID],
     store_url: str,

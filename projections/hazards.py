@@ -13,11 +13,13 @@ from projections.base import Row, View, handles, iso
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-OPEN = {
+# Overdue means the owner has not fixed it by the deadline. Once rectified, the
+# hazard waits on the brigade's re-inspection, not on the owner; a failed
+# re-inspection puts it back with the owner. The statistics view counts the same.
+AWAITING_OWNER = {
     HazardState.FOUND,
     HazardState.ORDERED,
     HazardState.SELF_CHECKED,
-    HazardState.RECTIFIED,
     HazardState.REINSPECTION_FAILED,
 }
 
@@ -105,7 +107,7 @@ class HazardLedger(View):
 
     def _overdue(self, row: Row) -> bool:
         deadline = row["deadline"]
-        return bool(deadline) and row["state"] in OPEN and self._past(deadline)
+        return bool(deadline) and row["state"] in AWAITING_OWNER and self._past(deadline)
 
     def _past(self, deadline: str) -> bool:
         return self.as_of is not None and datetime.fromisoformat(deadline) < self.as_of

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
+from domain import commands as c
 from projections.catalog import all_views, fold
 from replay.morning import morning, uid
 
 if TYPE_CHECKING:
+    from support import Scenario
+
     from domain.app import Brigade
     from domain.writer import CommandWriter
 
@@ -59,3 +64,62 @@ def test_the_morning_as_the_command_centre_sees_it(
     assert {"route", "road", "volunteer"} <= set(layers)
     assert all(f["type"] == "Feature" for f in collection["features"])
     assert views["map"].position == app.recorder.max_notification_id()
+
+
+def test_a_rectified_hazard_waits_on_the_brigade_not_the_owner(
+    story: Scenario, app: Brigade
+) -> None:
+    # Given a hazard ordered fixed within ten minutes, and fixed in time
+    operation = story.operation("Year-round programme")
+    premises = UUID(
+        story.ok(
+            c.RegisterPremises,
+            name="Xiao Li noodles",
+            address="12 Wanan Road",
+            lat=24.95,
+            lon=118.62,
+        ).result["premises_id"]
+    )
+    hazard = UUID(
+        story.ok(
+            c.RecordHazard,
+            premises_id=premises,
+            operation_id=operation,
+            kind="extinguisher expired",
+            severity=3,
+        ).result["hazard_id"]
+    )
+    story.ok(
+        c.OrderRectification,
+        premises_id=premises,
+        hazard_id=hazard,
+        deadline=story.field_time + timedelta(minutes=10),
+    )
+    story.ok(
+        c.RecordRectification,
+        premises_id=premises,
+        hazard_id=hazard,
+        evidence="new extinguisher",
+    )
+
+    def overdue() -> tuple[bool, int]:
+        # When the field clock passes the deadline (any later event moves it)
+        story.field_time += timedelta(minutes=30)
+        story.ok(c.OpenOperation, name="clock", kind="programme")
+        views = all_views()
+        fold(
+            views,
+            [
+                (n.id, app.mapper.to_domain_event(n))
+                for n in app.recorder.select_notifications(None, limit=10_000)
+            ],
+        )
+        row = views["hazards"].rows[str(hazard)]
+        return row["overdue"], views["stats"].rows[str(operation)]["hazards_overdue"]
+
+    # Then it is not overdue in the ledger nor in the statistics: it waits on us
+    assert overdue() == (False, 0)
+
+    # And once a re-inspection fails it is the owner's again, and overdue in both
+    story.ok(c.ReinspectHazard, premises_id=premises, hazard_id=hazard, passed=False)
+    assert overdue() == (True, 1)

@@ -95,7 +95,7 @@ class Connection:
         self.audience = audience
         self.size = size
         self.on_drop = on_drop
-        self.backlog: deque[dict[str, Any]] = deque()
+        self.backlog: deque[dict[str, Any]] | None = None  # made when first needed
         self.seen = 0  # the last batch of the fanout this connection has (or skips)
         self.too_slow = False
         self.gone = False
@@ -110,6 +110,8 @@ class Connection:
             return
         if self.sender is None:
             self._send_now(outgoing)
+        elif self.backlog is None:
+            self.backlog = deque((outgoing,))
         elif len(self.backlog) >= self.size:
             self.drop()
         else:
@@ -152,9 +154,9 @@ class Connection:
                     waiting = step.send(None)
                 except StopIteration:
                     break
-            backlog, send = self.backlog, self._send
-            while backlog:
-                await send(backlog.popleft())
+            while self.backlog:
+                await self._send(self.backlog.popleft())
+            self.backlog = None
         except (OSError, RuntimeError, WebSocketDisconnect):
             self.gone = True
         finally:
@@ -163,7 +165,7 @@ class Connection:
     def drop(self) -> None:
         """Too slow: stop sending, free the queue, close (4008) or cut the socket."""
         self.too_slow = True
-        self.backlog.clear()
+        self.backlog = None
         if self.sender is not None:
             self.sender.cancel()
         self.cut = asyncio.create_task(self._close_or_cut())
@@ -215,7 +217,12 @@ class Fanout:
     def join(self, connection: Connection, batch: int) -> None:
         """Send this connection every batch after `batch` (it has the rest)."""
         connection.seen = batch
-        self.audiences.setdefault(connection.audience, set()).add(connection)
+        members = self.audiences.get(connection.audience)
+        if members is None:
+            members = self.audiences[connection.audience] = set()
+        else:  # share one key among the audience's connections
+            connection.audience = next(iter(members)).audience
+        members.add(connection)
         if self._heartbeat is None:
             self._heartbeat = self.loop.call_later(HEARTBEAT, self._beat)
 

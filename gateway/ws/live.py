@@ -19,6 +19,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from gateway.ws.common import accept, encode, message
 from gateway.ws.fanout import Connection, Fanout, delta, operation_of, visible
 from projections.catalog import VIEW_NAMES
+from projections.deltas import Subscription
 
 router = APIRouter()
 
@@ -90,31 +91,8 @@ async def live(socket: WebSocket, token: str = "", format: str = "json") -> None
         fanout.join(connection, fanout.batch)
     metrics.subscribers.inc()
     try:
-        first: list[dict[str, Any]] = []
-        if start.reset is not None:
-            reset = start.reset
-            first.append(
-                {"type": "reset", "position": reset.position, "oldest": reset.oldest}
-            )
-        for snapshot in start.snapshots:
-            rows = {
-                k: r
-                for k, r in snapshot.rows.items()
-                if operation_id is None or operation_of(r) in (operation_id, None)
-            }
-            first.append(
-                {
-                    "type": "snapshot",
-                    "view": snapshot.view,
-                    "position": snapshot.position,
-                    "rows": rows,
-                }
-            )
-        if not start.snapshots:
-            missed = [delta(c) for c in start.missed if visible(c, operation_id)]
-            first.append({"type": "deltas", "changes": missed, "resumed": True})
-        for frame in first:
-            connection.offer(message(encode(frame, binary)))
+        _send_start(connection, start, operation_id)
+        del start  # a snapshot may be large: hold none of it while connected
         await _until_gone(socket)
     finally:
         fanout.leave(connection)
@@ -123,6 +101,38 @@ async def live(socket: WebSocket, token: str = "", format: str = "json") -> None
         metrics.subscribers.dec()
         if connection.cut is not None:
             await connection.cut
+
+
+def _send_start(
+    connection: Connection, start: Subscription, operation_id: str | None
+) -> None:
+    """A reset and snapshots, or the changes missed since the client's position."""
+    binary = connection.audience[2]
+    first: list[dict[str, Any]] = []
+    if start.reset is not None:
+        reset = start.reset
+        first.append(
+            {"type": "reset", "position": reset.position, "oldest": reset.oldest}
+        )
+    for snapshot in start.snapshots:
+        rows = {
+            k: r
+            for k, r in snapshot.rows.items()
+            if operation_id is None or operation_of(r) in (operation_id, None)
+        }
+        first.append(
+            {
+                "type": "snapshot",
+                "view": snapshot.view,
+                "position": snapshot.position,
+                "rows": rows,
+            }
+        )
+    if not start.snapshots:
+        missed = [delta(c) for c in start.missed if visible(c, operation_id)]
+        first.append({"type": "deltas", "changes": missed, "resumed": True})
+    for frame in first:
+        connection.offer(message(encode(frame, binary)))
 
 
 async def _until_gone(socket: WebSocket) -> None:

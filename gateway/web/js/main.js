@@ -49,6 +49,7 @@ function changed(views) {
 }
 
 function render(views) {
+  const started = performance.now();
   const live = page.mode === "live";
   if (views.has("map")) mapView.render(page.views.rows.map);
   if (views.has("board")) board.render(page.views, live);
@@ -58,6 +59,7 @@ function render(views) {
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
+  page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it
 }
 
 function showClock() {

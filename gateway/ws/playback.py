@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 BAD_REQUEST = 4400
+HEARTBEAT = 20.0
+# What the reader hands on when the client has gone (compared by identity).
+CLOSED: dict[str, Any] = {"type": "closed"}
 # Frames go out at most this often; events due in between share a frame.
 TICK = 0.02
 # A player this far behind its pace (a slow client) slows down rather than bursts.
@@ -115,13 +118,12 @@ async def playback(socket: WebSocket, token: str = "", format: str = "json") -> 
     if await accept(socket, token) is None:
         return
     binary = format == "msgpack"
-    try:
-        message = await socket.receive_text()
-    except (WebSocketDisconnect, KeyError):
+    message = await socket.receive()
+    if message["type"] == "websocket.disconnect":
         return
     try:
         try:
-            request = json.loads(message)
+            request = json.loads(message.get("text") or "")
         except ValueError:
             raise BadFrame("frames are JSON text") from None
         views, operation_id, moment, speed = _subscription(request)
@@ -150,7 +152,7 @@ class Session:
         self.pace = pace
         self.playing = True
         self.ended = False
-        self.controls: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self.controls: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     async def run(self) -> None:
         reader = asyncio.create_task(self._read())
@@ -158,11 +160,14 @@ class Session:
             await self._anchor()
             await self._status()
             while True:
+                control: dict[str, Any] | None
                 if not self.playing or self.ended:
-                    control = await self.controls.get()
-                elif (control := await self._play_until_control()) is None:
+                    control = await self._wait_for_control()
+                else:
+                    control = await self._play_until_control()
+                if control is None:  # nothing came while playing: play on
                     continue
-                if control is None or not await self._handle(control):
+                if control is CLOSED or not await self._handle(control):
                     return
         except WebSocketDisconnect:
             return
@@ -171,8 +176,17 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
 
+    async def _wait_for_control(self) -> dict[str, Any]:
+        """The next control frame; a heartbeat every 20 s while there is none."""
+        while True:
+            try:
+                return await asyncio.wait_for(self.controls.get(), HEARTBEAT)
+            except TimeoutError:
+                frame = {"type": "heartbeat", "position": self.player.position}
+                await send(self.socket, frame, self.binary)
+
     async def _read(self) -> None:
-        """Hand each control frame to the player's loop; None when the client left."""
+        """Hand each control frame to the player's loop; CLOSED when the client left."""
         try:
             while True:
                 message = await self.socket.receive()
@@ -187,10 +201,10 @@ class Session:
                     frame if isinstance(frame, dict) else {"type": None}
                 )
         finally:
-            await self.controls.put(None)
+            await self.controls.put(CLOSED)
 
     async def _play_until_control(self) -> dict[str, Any] | None:
-        """Send the frames that are due; return a control frame if one arrives."""
+        """Send the frames that are due; return a control frame if one arrived."""
         due = await asyncio.to_thread(self.player.next_due)
         if due is None:
             self.ended = True

@@ -230,14 +230,15 @@ def test_pause_stops_the_frames_and_resume_starts_them_again(
         {"type": "subscribe", "views": ["board"], "field_time": "2023-07-28T10:42"},
         {"type": "subscribe", "views": ["board"], "position": 10**9},
         {"type": "dance"},
+        "not json",
+        b"\x93\x01\x02\x03",
     ],
 )
 def test_a_bad_subscription_gets_the_live_sockets_error(
-    recorded: tuple[Api, Brigade], request_: dict[str, Any]
+    api: Api, request_: dict[str, Any] | str | bytes
 ) -> None:
-    api, _ = recorded
     with playback(api) as ws:
-        ws.send(json.dumps(request_))
+        ws.send(request_ if isinstance(request_, str | bytes) else json.dumps(request_))
         error = frame(ws)
         assert error["type"] == "error" and error["code"] == "bad_subscribe"
         with pytest.raises(ConnectionClosed) as closed:
@@ -255,9 +256,8 @@ def test_a_bad_subscription_gets_the_live_sockets_error(
     ],
 )
 def test_a_bad_control_frame_gets_an_error_and_a_close(
-    recorded: tuple[Api, Brigade], control: dict[str, Any]
+    api: Api, control: dict[str, Any]
 ) -> None:
-    api, _ = recorded
     with playback(api) as ws:
         ws.send(json.dumps({"type": "subscribe", "views": ["board"], "paused": True}))
         until(ws, "playback", "paused")
@@ -270,10 +270,7 @@ def test_a_bad_control_frame_gets_an_error_and_a_close(
 
 
 @pytest.mark.parametrize("token", ["", "forged"])
-def test_without_a_good_token_the_socket_is_closed(
-    recorded: tuple[Api, Brigade], token: str
-) -> None:
-    api, _ = recorded
+def test_without_a_good_token_the_socket_is_closed(api: Api, token: str) -> None:
     with playback(api, token=token) as ws, pytest.raises(ConnectionClosed) as closed:
         ws.recv(timeout=10)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001

@@ -242,3 +242,19 @@ def test_a_commander_reports_an_incident_by_clicking_the_map(
         # Reported where the commander clicked (the form shows it to 5 decimals).
         assert (stored["kind"], stored["severity"]) == ("fire", 5)
         assert (round(stored["lat"], 5), round(stored["lon"], 5)) == (lat, lon)
+
+
+def test_names_from_the_field_are_shown_as_text_never_as_markup(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        report(api, operation)
+        name = '<b id="injected">Chen</b> Wei'
+        vid = volunteer(api, operation, name, ["basic-fire-safety"], 24.96, 118.63)
+        page = window.open(api, operation)
+
+        expect(page.locator(f'#roster li[data-key="{vid}"] .name')).to_have_text(name)
+        page.locator(f'path[data-key="volunteer:{vid}"]').hover()
+        expect(page.locator(".leaflet-tooltip")).to_contain_text(name)
+        expect(page.locator("#injected")).to_have_count(0)

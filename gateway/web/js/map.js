@@ -34,7 +34,7 @@ function incidentIcon(props) {
   const colour = SEVERITY[props.severity] ?? SEVERITY[3];
   return L.divIcon({
     className: `incident-icon${ended ? " ended" : ""}`,
-    html: `<span style="background:${colour}" data-kind="${props.kind}" data-status="${props.status}">${glyph(props.kind)}</span>`,
+    html: `<span style="background:${colour}" data-kind="${escape(props.kind)}" data-status="${escape(props.status)}">${glyph(props.kind)}</span>`,
     iconSize: [34, 34],
     iconAnchor: [17, 17],
   });
@@ -51,6 +51,16 @@ function hazardIcon(props) {
 }
 
 const latLng = ([lon, lat]) => [lat, lon];
+
+/** Text from the field (names, notes, captions) as a node, never parsed as HTML. */
+function plain(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span;
+}
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 /** Lines of latitude and longitude at a spacing that suits the zoom, with labels. */
 class Graticule {
@@ -185,7 +195,10 @@ export class MapView {
         layer = L.circleMarker(latLng(row.geometry.coordinates), {
           pane: "people", radius: 8, weight: 2, color: "#0b0f14", fillOpacity: 1,
           fillColor: STATUS[props.status] ?? STATUS.off_duty,
-        }).bindTooltip(() => `${this.layers.get(key).row.properties.name} · ${term(this.layers.get(key).row.properties.status)}`);
+        }).bindTooltip(() => {
+          const now = this.layers.get(key).row.properties;
+          return plain(`${now.name} · ${term(now.status)}`);
+        });
         break;
       case "track":
         layer = L.polyline(row.geometry.coordinates.map(latLng), {
@@ -195,12 +208,12 @@ export class MapView {
       case "route":
         layer = L.polyline(row.geometry.coordinates.map(latLng), {
           pane: "lines", color: "#4fb3ff", weight: 5, opacity: 0.9, dashArray: "10 8",
-        }).bindTooltip(props.note || t("dispatch"));
+        }).bindTooltip(plain(props.note || t("route")));
         break;
       case "road":
         layer = L.polyline(row.geometry.coordinates.map(latLng), {
           pane: "lines", color: "#3ecf6a", weight: 7, opacity: 0.8,
-        }).bindTooltip(props.note || "");
+        }).bindTooltip(plain(props.note || t("road")));
         break;
       case "hazard":
         layer = L.marker(latLng(row.geometry.coordinates), {
@@ -210,7 +223,7 @@ export class MapView {
       case "image":
         layer = L.circleMarker(latLng(row.geometry.coordinates), {
           pane: "people", radius: 4, color: "#fff", weight: 1, fillColor: "#b084ff", fillOpacity: 1,
-        }).bindTooltip(props.caption || t("images"));
+        }).bindTooltip(plain(props.caption || t("images")));
         break;
       default:
         return;

@@ -52,6 +52,14 @@ function hazardIcon(props) {
 
 const latLng = ([lon, lat]) => [lat, lon];
 
+/** Volunteers off duty (on no operation's shift) stay off the map; the roster lists them. */
+function shown(row) {
+  const props = row.properties;
+  if (props.layer === "volunteer") return props.status !== "off_duty";
+  if (props.layer === "track") return props.operation_id != null;
+  return true;
+}
+
 /** Text from the field (names, notes, captions) as a node, never parsed as HTML. */
 function plain(text) {
   const span = document.createElement("span");
@@ -144,12 +152,14 @@ export class MapView {
   /** Bring the layers in line with the map view's rows. */
   render(rows) {
     for (const [key, entry] of this.layers) {
-      if (!rows.has(key)) {
+      const row = rows.get(key);
+      if (!row || !shown(row)) {
         entry.layer.remove();
         this.layers.delete(key);
       }
     }
     for (const [key, row] of rows) {
+      if (!shown(row)) continue;
       const entry = this.layers.get(key);
       if (entry?.row === row) continue;
       if (entry) this.update(key, entry, row);

@@ -11,6 +11,10 @@ from playwright.sync_api import expect
 
 from browser.scenes import open_operation, report, written_while_down
 
+# Back after a restart: the backoff's waits (0.5 s, 1 s, 2 s, ... with jitter) and a
+# busy machine's slower start come first.
+BACK = 15_000
+
 if TYPE_CHECKING:
     from browser.conftest import Window
     from gateway.settings import Settings
@@ -36,7 +40,7 @@ def test_after_a_server_restart_the_page_resumes_without_a_reload_or_a_gap(
         meanwhile.append(report(api, operation, address="just after the restart"))
         for incident in meanwhile:
             expect(page.locator(f'#board tr[data-key="{incident}"]')).to_be_visible(
-                timeout=5_000
+                timeout=BACK
             )
         expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
         expect(page.locator("#board tbody tr")).to_have_count(4)
@@ -67,7 +71,7 @@ def test_a_reset_is_met_by_taking_the_snapshots_again(
     with serving(settings, port=port) as api:
         for incident in [before, *missed]:
             expect(page.locator(f'#board tr[data-key="{incident}"]')).to_be_visible(
-                timeout=5_000
+                timeout=BACK
             )
         expect(page.locator("#board tbody tr")).to_have_count(3)
         assert page.evaluate("window.loadedOnce") is True

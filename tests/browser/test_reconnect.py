@@ -78,3 +78,22 @@ def test_a_reset_is_met_by_taking_the_snapshots_again(
 
     resets = [json.loads(f) for f in window.received if '"type":"reset"' in f]
     assert len(resets) == 1
+
+
+def test_the_reconnect_waits_are_the_documented_capped_backoff_with_jitter(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        page = window.open(api, open_operation(api))
+        waits = page.evaluate(
+            """async () => {
+              const { backoff } = await import("/web/js/feed.js");
+              const at = (attempt, r) => backoff(attempt, () => r);
+              return [0, 1, 2, 5, 6, 20].map((n) => [at(n, 0), at(n, 0.999999)]);
+            }"""
+        )
+    # min(30 s, 0.5 s x 2^attempt) times a factor from 0.5 to 1 (docs/protocol.md).
+    expected = [min(30_000, 500 * 2**n) for n in (0, 1, 2, 5, 6, 20)]
+    for (low, high), cap in zip(waits, expected, strict=True):
+        assert low == cap / 2
+        assert cap * 0.999 < high <= cap

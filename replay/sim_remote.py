@@ -144,7 +144,7 @@ class RemoteSink:
         commander_token: str,
         volunteer_token: Callable[[str], str] | None = None,
         *,
-        connections: int = 32,
+        connections: int = 16,
     ) -> None:
         self.url = url.rstrip("/")
         self.commander = {"Authorization": f"Bearer {commander_token}"}
@@ -154,6 +154,9 @@ class RemoteSink:
             timeout=60,
             limits=httpx.Limits(max_connections=connections),
         )
+        # httpx's pool scans every queued request on each hand-out: keep the queue
+        # as short as the pool, or thousands of waiting requests cost seconds of CPU.
+        self.slots = asyncio.Semaphore(connections)
         self.sockets: dict[str, FieldSocket] = {}
         self.last: dict[UUID, asyncio.Future[Result]] = {}
         # Who was sent to each incident: resolving it releases them all.
@@ -213,7 +216,8 @@ class RemoteSink:
         headers = {**self.commander, **request.pop("headers", {})}
         for attempt in range(RETRIES):
             try:
-                response = await self.http.post(path, headers=headers, **request)
+                async with self.slots:
+                    response = await self.http.post(path, headers=headers, **request)
             except httpx.TransportError:
                 await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
                 continue

@@ -149,7 +149,10 @@ class SeekIndex:
         return all_views()
 
     def extend(self, head: int | None = None) -> int:
-        """Save a point every `every` positions up to the head; returns how many."""
+        """Save a point every `every` positions up to `head` (default: the log's).
+
+        Returns how many were made.
+        """
         with self._lock:
             self.refresh()
             if head is None:

@@ -302,6 +302,9 @@ def test_seek_points_are_kept_in_the_store_and_remade_when_stale(
     stale = TimeTravel(reopened, every=7)
     assert stale.index.points == []
     assert stale.at(position=middle.position).snapshot() == middle.views
+    # Made again up to the moment asked for, and no further.
+    assert stale.index.points == [p for p in points if p.position <= middle.position]
+    stale.index.extend()
     assert stale.index.points == points
 
 

@@ -32,7 +32,7 @@ class Fix:
 
 
 @dataclass
-class _Trip:
+class Trip:
     """A trip in seconds since the epoch (cheaper to compare than datetimes)."""
 
     start: float
@@ -48,9 +48,9 @@ class _Trip:
         )
 
 
-def trips(post: LonLat, legs: list[Leg]) -> list[_Trip]:
+def trips(post: LonLat, legs: list[Leg]) -> list[Trip]:
     """Legs in time order, each starting where the last one had got to."""
-    done: list[_Trip] = []
+    done: list[Trip] = []
     here = post
     for leg in sorted(legs, key=lambda leg: leg.start):
         start = leg.start.timestamp()
@@ -59,7 +59,7 @@ def trips(post: LonLat, legs: list[Leg]) -> list[_Trip]:
             here = last.where(start)
             if start < last.end:  # sent elsewhere on the way back
                 last.end, last.to = start, here
-        done.append(_Trip(start, leg.end.timestamp(), here, leg.to))
+        done.append(Trip(start, leg.end.timestamp(), here, leg.to))
     return done
 
 
@@ -71,11 +71,11 @@ def _bearing(a: LonLat, b: LonLat) -> float:
 
 def moments(
     seed: str,
-    route: list[_Trip],
+    route: list[Trip],
     shift: tuple[datetime, datetime],
     moving_every: float,
     still_every: float,
-) -> Iterator[tuple[float, _Trip | None, bool]]:
+) -> Iterator[tuple[float, Trip | None, bool]]:
     """When the phone reports during a shift, on which trip, and whether moving."""
     rng = random.Random(seed)
     start, end = shift[0].timestamp(), shift[1].timestamp()
@@ -96,7 +96,7 @@ def moments(
 def fixes(
     seed: str,
     post: LonLat,
-    route: list[_Trip],
+    route: list[Trip],
     shift: tuple[datetime, datetime],
     moving_every: float,
     still_every: float,

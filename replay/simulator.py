@@ -101,6 +101,16 @@ class Planned:
     blob: bytes | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """One shift of one volunteer, with the seed of its phone's reports."""
+
+    seed: str
+    person: Person
+    route: list[sim_tracks.Trip]
+    span: tuple[datetime, datetime]
+
+
 class Simulation:
     """The operation planned for a seed: `len()` commands, iterated in field order."""
 
@@ -142,14 +152,15 @@ class Simulation:
             params.shift_hours,
         )
         plan.add(YEAR_END, c.CloseOperation, COMMANDER, operation_id=self.programme)
-        order = sorted(range(len(plan.steps)), key=lambda i: plan.steps[i].at)
-        self.steps = [plan.steps[i] for i in order]
+        # A stable sort: steps at one field time keep the order they were planned in.
+        self.steps = sorted(plan.steps, key=lambda step: step.at)
         self.routes = {
             p.id: sim_tracks.trips(p.post, storm.legs[p.id]) for p in self.people
         }
+        every = (params.moving_every, params.still_every)
         self.positions = sum(
-            sum(1 for _ in sim_tracks.moments(seed, route, shift, *every))
-            for seed, _, route, shift, every in self._shifts()
+            sum(1 for _ in sim_tracks.moments(s.seed, s.route, s.span, *every))
+            for s in self._shifts()
         )
         self.refusals = sum(1 for s in self.steps if s.expect is not None)
 
@@ -159,19 +170,20 @@ class Simulation:
     def operations(self) -> dict[str, UUID]:
         return {"programme": self.programme, "doksuri": self.doksuri}
 
-    def _shifts(
-        self,
-    ) -> Iterator[tuple[str, Person, list[Any], tuple[datetime, datetime], Any]]:
-        every = (self.params.moving_every, self.params.still_every)
+    def _shifts(self) -> Iterator[Shift]:
         for person in self.people:
-            for n, shift in enumerate(person.shifts):
+            for n, span in enumerate(person.shifts):
                 seed = f"{self.params.seed}:{person.index}:{n}"
-                yield seed, person, self.routes[person.id], shift, every
+                yield Shift(seed, person, self.routes[person.id], span)
 
     def _positions(self) -> Iterator[tuple[datetime, int, Step]]:
+        every = (self.params.moving_every, self.params.still_every)
         streams = [
-            _reports(person, sim_tracks.fixes(seed, person.post, route, shift, *every))
-            for seed, person, route, shift, every in self._shifts()
+            _reports(
+                s.person,
+                sim_tracks.fixes(s.seed, s.person.post, s.route, s.span, *every),
+            )
+            for s in self._shifts()
         ]
         return heapq.merge(*streams, key=_order)
 

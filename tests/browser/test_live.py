@@ -33,6 +33,9 @@ def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
         expect(board).to_have_count(3)
         # Newest first: the road blocked at Anji Road was reported last.
         expect(board.first).to_contain_text("road blocked")
+        # Only the road, cleared in the morning's last minute, is marked as changed.
+        expect(page.locator("#board tbody tr.fresh")).to_have_count(1)
+        expect(board.first).to_have_class(re.compile(r"\bfresh\b"))
         expect(page.locator(".incident-icon [data-kind]")).to_have_count(3)
         expect(page.locator('[data-stat="evacuated"] strong')).to_have_text("23")
         expect(page.locator('[data-stat="rescued"] strong')).to_have_text("4")

@@ -3,6 +3,8 @@
 import { since, t, term } from "./i18n.js";
 import { glyph, SEVERITY, STATUS } from "./map.js";
 
+// A row changed within the last field minute is marked: what just happened stands out.
+const FRESH_MS = 60_000;
 const STATUS_ORDER = { reported: 0, dispatched: 1, on_scene: 2, resolved: 3, closed: 4 };
 
 function element(tag, props = {}, ...children) {
@@ -96,7 +98,7 @@ export class Board {
           row.on_scene.length ? t("on_scene_n", { n: row.on_scene.length }) : null,
           row.evacuated || row.rescued ? t("evac_rescued", { e: row.evacuated, r: row.rescued }) : null,
         ].filter(Boolean).join(" · ");
-        const tr = element("tr", { class: ended ? "ended" : "", dataset: { key: row.id, status: row.status } },
+        const tr = element("tr", { class: ended ? "ended" : "", dataset: { key: row.id, status: row.status, updated: row.last_update } },
           element("td", { class: "age", dataset: { reported: row.reported_at } }, ended ? "—" : since((now - Date.parse(row.reported_at)) / 1000)),
           element("td", { class: "kind" }, element("span", { class: "badge" }), term(row.kind)),
           element("td", { class: "sev" }, element("span", { class: "sev-chip" }, String(row.severity))),
@@ -106,6 +108,7 @@ export class Board {
         tr.querySelector(".badge").innerHTML = glyph(row.kind, 16);
         tr.querySelector(".badge").style.background = SEVERITY[row.severity] ?? SEVERITY[3];
         tr.querySelector(".sev-chip").style.background = SEVERITY[row.severity] ?? SEVERITY[3];
+        tr.classList.toggle("fresh", now - Date.parse(row.last_update) < FRESH_MS);
         tr.addEventListener("click", () => this.onPick(row.id));
         return tr;
       }),
@@ -116,7 +119,9 @@ export class Board {
   tick(views, live) {
     const now = views.now(live);
     for (const cell of this.section.querySelectorAll("td.age[data-reported]")) {
-      if (cell.parentElement.classList.contains("ended")) continue;
+      const tr = cell.parentElement;
+      tr.classList.toggle("fresh", now - Date.parse(tr.dataset.updated) < FRESH_MS);
+      if (tr.classList.contains("ended")) continue;
       cell.textContent = since((now - Date.parse(cell.dataset.reported)) / 1000);
     }
   }

@@ -107,7 +107,9 @@ class HazardLedger(View):
 
     def _overdue(self, row: Row) -> bool:
         deadline = row["deadline"]
-        return bool(deadline) and row["state"] in AWAITING_OWNER and self._past(deadline)
+        return (
+            bool(deadline) and row["state"] in AWAITING_OWNER and self._past(deadline)
+        )
 
     def _past(self, deadline: str) -> bool:
         return self.as_of is not None and datetime.fromisoformat(deadline) < self.as_of

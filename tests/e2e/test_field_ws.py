@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 import pytest
+from support import eventually
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -132,3 +133,16 @@ def test_a_frame_over_16_mib_is_unreadable_and_closes_the_connection(api: Api) -
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+def test_commands_sent_before_the_phone_hangs_up_are_still_stored(api: Api) -> None:
+    me = volunteer(api)
+    before = api.position()
+    with phone(api, me) as ws:
+        for n in range(50):
+            send(ws, "ReportPosition", volunteer_id=me, lat=24.9, lon=118.6 + n / 1000)
+    # Gone without reading an answer: every command it sent still counts, once.
+    eventually(lambda: api.position() == before + 50)
+    with phone(api, me) as ws:  # and the server still serves the next connection
+        send(ws, "ReportPosition", volunteer_id=me, lat=24.9, lon=118.6)
+        assert answer(ws)["type"] == "ack"

@@ -242,3 +242,19 @@ def test_data_that_is_not_base64_is_refused(api: Api, tmp_path: Path) -> None:
         refused = json.loads(ws.recv(timeout=10))
     assert (refused["type"], refused["code"]) == ("rejected", "invalid_value")
     assert blobs(tmp_path) == []
+
+
+def test_a_volunteer_not_sent_to_the_incident_cannot_record_an_image_there(
+    api: Api,
+) -> None:
+    _, incident = dispatched(api)
+    stranger = api.commander("RegisterVolunteer", name="Lin Hua", contact="+86")
+    before = api.position()
+    with phone(api, stranger["result"]["volunteer_id"]) as ws:
+        refused = upload(ws, incident, png((20, 20)))
+    assert (refused["type"], refused["code"], refused["status"]) == (
+        "rejected",
+        "not_assigned",
+        403,
+    )
+    assert api.position() == before

@@ -1,16 +1,19 @@
 """Live deltas to every subscriber of a process: each frame encoded once, sent by each.
 
 One `Fanout` per process listens to the views' deltas. The follower hands it each
-published batch (one thread-safe wake-up for however many arrive meanwhile); on
-the event loop it builds one frame per audience (views, operation, format),
-encodes it once, and offers the same bytes to every connection of that audience.
+published batch (one thread-safe wake-up for however many arrive meanwhile); its
+task on the event loop builds one frame per audience (views, operation, format)
+from everything published since its last round, encodes it once, and offers the
+same bytes to every connection of that audience, letting the loop turn every 256
+connections so commands keep flowing in while a frame goes out.
 
 Each `Connection` writes a frame at once while its socket takes it; once a send
 has to wait (the peer reads slowly), later frames queue, bounded, behind it, so a
 slow client delays only itself. When its queue overflows it is dropped
-(`Connection.drop`): its sender is cancelled, a 4008 close is sent if the
-transport will still take it, and after a short grace the transport is aborted
-whatever the peer does, so a stalled socket and its buffers are really gone.
+(`Connection.drop`): its sender is cancelled and its queue freed, a 4008 close
+is sent if the transport will still take it, and if after a short grace anything
+is still waiting to go out, the transport is aborted with a reset, so a stalled
+socket and its buffers are really gone.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ TOO_SLOW = 4008
 # How long a dropped client gets to read the close frame before the transport goes.
 CLOSE_GRACE = 2.0
 LINGER_ZERO = struct.pack("ii", 1, 0)
+# Connections sent to between two turns of the event loop.
+YIELD_EVERY = 256
 
 Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
 
@@ -211,6 +216,8 @@ class Fanout:
         self.batch = 0  # batches received; written under deltas.lock
         self._pending: list[tuple[int, list[Change]]] = []
         self._lock = threading.Lock()
+        self._wake = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.TimerHandle | None = None
         deltas.listen(self._receive)
 
@@ -223,6 +230,8 @@ class Fanout:
         else:  # share one key among the audience's connections
             connection.audience = next(iter(members)).audience
         members.add(connection)
+        if self._sender is None:  # runs from the first subscriber until shutdown
+            self._sender = self.loop.create_task(self._send_batches())
         if self._heartbeat is None:
             self._heartbeat = self.loop.call_later(HEARTBEAT, self._beat)
 
@@ -243,15 +252,22 @@ class Fanout:
             self._pending.append((self.batch, changes))
             wake = len(self._pending) == 1
         if wake:
-            self.loop.call_soon_threadsafe(self._fan_out)
+            self.loop.call_soon_threadsafe(self._wake.set)
 
-    def _fan_out(self) -> None:
-        with self._lock:
-            batches, self._pending = self._pending, []
-        if not batches:
-            return
+    async def _send_batches(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                batches, self._pending = self._pending, []
+            if batches:
+                await self._fan_out(batches)
+
+    async def _fan_out(self, batches: list[tuple[int, list[Change]]]) -> None:
+        """Everything published since the last round, one frame per audience."""
         first, last = batches[0][0], batches[-1][0]
-        for audience, members in self.audiences.items():
+        offered = 0
+        for audience, members in list(self.audiences.items()):
             shared: dict[str, Any] | None = None
             for connection in list(members):
                 if connection.seen >= last:
@@ -266,6 +282,11 @@ class Fanout:
                 connection.seen = last
                 if outgoing:
                     connection.offer(outgoing)
+                offered += 1
+                if offered % YIELD_EVERY == 0:
+                    # Let the loop read commands meanwhile: the next batch is then
+                    # decided and folded while this one is still going out.
+                    await asyncio.sleep(0)
 
     @staticmethod
     def _frame(

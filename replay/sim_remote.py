@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 ENVELOPE = {"command_id", "actor", "occurred_at"}
 RETRIES = 8
+# Close codes that reconnecting cannot cure: a bad token, an unreadable frame.
+REFUSED = {4001, 4400}
 
 
 class RemoteError(RuntimeError):
@@ -107,23 +109,33 @@ class FieldSocket:
         return await future
 
     async def _run(self) -> None:
-        for attempt in range(RETRIES):
+        failures = 0
+        why = "keeps failing"
+        while failures < RETRIES:
             try:
                 async with connect(self.url, open_timeout=20) as socket:
                     self.socket = socket  # from now on, send() sends its own
                     for text, _ in list(self.unanswered.values()):
                         await socket.send(text)
                     async for message in socket:
+                        failures = 0  # it works: a later drop starts counting again
                         answer = json.loads(message)
                         pending = self.unanswered.pop(str(answer.get("id")), None)
                         if pending is not None and not pending[1].done():
                             pending[1].set_result(answer)
-                    return
-            except (OSError, ConnectionClosed, InvalidHandshake):
-                self.socket = None
-                await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
-        error = RemoteError(f"the field socket {self.url.split('?')[0]} keeps failing")
-        for _, future in self.unanswered.values():
+            except ConnectionClosed as closed:
+                if closed.rcvd is not None and closed.rcvd.code in REFUSED:
+                    why = f"was closed by the server: {closed.rcvd.code} "
+                    why += closed.rcvd.reason
+                    break
+            except (OSError, InvalidHandshake):
+                pass
+            # Closed, cleanly or not: open it again and resend what is unanswered.
+            self.socket = None
+            failures += 1
+            await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+        error = RemoteError(f"the field socket {self.url.split('?')[0]} {why}")
+        for _, future in list(self.unanswered.values()):
             if not future.done():
                 future.set_exception(error)
 
@@ -178,8 +190,14 @@ class RemoteSink:
         for key in writes:
             self.last[key] = task
         self.pending.add(task)
-        task.add_done_callback(self.pending.discard)
+        task.add_done_callback(self._finished)
         return task
+
+    def _finished(self, task: asyncio.Future[Result]) -> None:
+        self.pending.discard(task)
+        if not task.cancelled():
+            # Seen here: once play stops at a first error, the rest are not awaited.
+            task.exception()
 
     async def _send(
         self, planned: Planned, after: list[asyncio.Future[Result]]
@@ -205,7 +223,10 @@ class RemoteSink:
             json=body(command),
             headers={"Idempotency-Key": str(command.command_id)},
         )
-        answer = response.json()
+        try:
+            answer = response.json()
+        except ValueError:
+            raise RemoteError(f"{response.status_code} {response.text[:200]}") from None
         if response.status_code == 200:
             return Result(None, "", answer["position"], answer["replayed"])
         if response.status_code >= 500 or "code" not in answer:
@@ -263,6 +284,11 @@ class RemoteSink:
         return rows
 
     async def close(self) -> None:
-        for socket in self.sockets.values():
+        """Stop: commands still waiting are cancelled (after an error, say)."""
+        for task in list(self.pending):
+            task.cancel()
+        # Collected, so that no task's error is left unretrieved.
+        await asyncio.gather(*self.pending, return_exceptions=True)
+        for socket in list(self.sockets.values()):
             await socket.close()
         await self.http.aclose()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from typing import TYPE_CHECKING
 
+import pytest
 from conftest import serving
 
 from domain.app import Brigade
@@ -15,12 +17,13 @@ from domain.types import Role
 from gateway import cli
 from gateway.settings import Settings
 from gateway.tokens import create_token
+from replay.sim_drive import play
+from replay.sim_remote import RemoteError, RemoteSink
 from replay.simulator import Params, Simulation
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import pytest
     from conftest import Api
 
 SMALL = [
@@ -161,3 +164,17 @@ def test_with_only_a_commander_token_field_actions_go_as_the_commander(
     assert "field actions over HTTP as commander" in out
     assert re.search(r"rescue turn-outs\s+26\s+26\n", out), out
     assert re.search(r"people evacuated during Doksuri\s+17\s+17\n", out), out
+
+
+def test_a_field_socket_the_server_refuses_is_an_error_not_a_hang(api: Api) -> None:
+    commander = create_token(api.key, Role.COMMANDER, "duty-officer")
+
+    async def drive() -> None:
+        sink = RemoteSink(api.url, commander, lambda volunteer: "not-a-token")
+        try:
+            await play(Simulation(PARAMS), sink)
+        finally:
+            await sink.close()
+
+    with pytest.raises(RemoteError, match="closed by the server: 4001"):
+        asyncio.run(drive())

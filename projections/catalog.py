@@ -8,6 +8,7 @@ from projections.base import apply_all
 from projections.board import IncidentBoard
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
+from projections.operations import Operations
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     from projections.base import Change, View
 
-VIEW_NAMES = ("board", "map", "stats", "roster", "hazards")
+VIEW_NAMES = ("board", "map", "stats", "roster", "hazards", "operations")
 
 
 def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
@@ -27,6 +28,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Statistics(),
         Roster(rule),
         HazardLedger(),
+        Operations(),
     ]
     return {view.name: view for view in views}
 

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+# 2: the operations view joined the others.
+FORMAT = 2
 NAME = "views"
 
 

@@ -33,6 +33,8 @@ INCIDENTS = [uuid5(NS, f"i{i}") for i in range(3)]
 PREMISES = [uuid5(NS, f"p{i}") for i in range(2)]
 HAZARDS = [uuid5(NS, f"h{i}") for i in range(3)]
 OPERATION = uuid5(NS, "operation")
+# Opened (with or without an area) and closed during a story: the operations view.
+OTHERS = [uuid5(NS, f"o{i}") for i in range(2)]
 COMMANDER = c.Actor(Role.COMMANDER, "duty")
 COURSES = ["basic-fire-safety", "water-rescue", "first-aid", "search-and-rescue"]
 KINDS = ["flood", "medical", "trapped_persons", "hornet_nest", "other"]
@@ -40,7 +42,16 @@ KINDS = ["flood", "medical", "trapped_persons", "hornet_nest", "other"]
 v, i, p, h = (
     st.integers(0, len(x) - 1) for x in (VOLUNTEERS, INCIDENTS, PREMISES, HAZARDS)
 )
+o = st.integers(0, len(OTHERS) - 1)
+areas = st.one_of(
+    st.none(),
+    st.tuples(st.floats(118.5, 118.6), st.floats(24.8, 24.9), st.floats(0, 0.1)).map(
+        lambda a: [a[0], a[1], a[0] + a[2], a[1] + a[2]]
+    ),
+)
 intent = st.one_of(
+    st.tuples(st.just("open_other"), o, areas),
+    st.tuples(st.just("close_other"), o),
     st.tuples(st.just("register"), v),
     st.tuples(st.just("vet"), v, st.booleans()),
     st.tuples(st.just("course"), v, st.sampled_from(COURSES), st.booleans()),
@@ -117,6 +128,16 @@ def command(step: tuple[Any, ...], at: Any) -> c.Command | None:
             return c.ReportPosition(
                 **base, volunteer_id=VOLUNTEERS[args[0]], lat=args[1], lon=args[2]
             )
+        case "open_other":
+            return c.OpenOperation(
+                **base,
+                operation_id=OTHERS[args[0]],
+                name=f"O{args[0]}",
+                kind="drill",
+                area=args[1],
+            )
+        case "close_other":
+            return c.CloseOperation(**base, operation_id=OTHERS[args[0]])
         case "rate":
             return c.RateSatisfaction(
                 **base, volunteer_id=VOLUNTEERS[args[0]], rating=args[1]
@@ -369,6 +390,8 @@ def test_live_equals_rebuilt_equals_prefix_then_caught_up(
     rebuilt = all_views()
     fold(rebuilt, events)
     assert rows(live) == rows(rebuilt)
+    assert set(rebuilt) >= {"operations"}  # every view, the operations too
+    assert str(OPERATION) in rebuilt["operations"].rows
     assert {v.position for v in live.values()} <= {events[-1][0] if events else 0}
 
     # Rebuilt from any prefix, then caught up, is the same again; and a client that

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import threading
 import weakref
 from collections import deque
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from gateway.metrics import Metrics
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 IN_FLIGHT = 256
 MALFORMED = 4400
@@ -288,7 +290,7 @@ class Mailbox:
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+        self.loop = weakref.ref(loop)  # the mailboxes are kept by loop, weakly
         self.items: deque[tuple[Callable[[str, Any], None], str, Any]] = deque()
         self.lock = threading.Lock()
         self.scheduled = False
@@ -307,8 +309,10 @@ class Mailbox:
             if self.scheduled:
                 return
             self.scheduled = True
-        with contextlib.suppress(RuntimeError):  # the loop has closed
-            self.loop.call_soon_threadsafe(self.drain)
+        loop = self.loop()
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                loop.call_soon_threadsafe(self.drain)
 
     def drain(self) -> None:
         with self.lock:
@@ -316,7 +320,10 @@ class Mailbox:
         items = self.items
         while items:
             callback, key, value = items.popleft()
-            callback(key, value)
+            try:
+                callback(key, value)
+            except Exception:  # one bad answer must not strand the others
+                log.exception("answering %s failed", key)
 
 
 _MAILBOXES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Mailbox] = (

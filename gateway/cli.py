@@ -43,10 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    demo = commands.add_parser(
-        "demo", help="play a scripted Typhoon Doksuri morning into the store"
+    from gateway import demo
+
+    demo.add_parser(commands)
+    morning = commands.add_parser(
+        "morning", help="play a scripted Typhoon Doksuri morning into the store"
     )
-    demo.set_defaults(run=_demo)
+    morning.set_defaults(run=_morning)
 
     serve = commands.add_parser("serve", help="run the HTTP API (FastAPI, uvicorn)")
     serve.add_argument("--host", help="default BRIGADE_HOST or 127.0.0.1")
@@ -193,7 +196,7 @@ def _token_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(_: argparse.Namespace) -> int:
+def _morning(_: argparse.Namespace) -> int:
     from replay.morning import morning
 
     settings = Settings.from_env()

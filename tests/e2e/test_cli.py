@@ -35,14 +35,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = brigade("--help", env={"BRIGADE_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0
-    for command in ("demo", "events", "bench"):
+    for command in ("demo", "morning", "events", "bench"):
         assert command in result.stdout
 
 
-def test_the_demo_plays_the_morning_and_a_rerun_changes_nothing(
+def test_the_morning_plays_the_script_and_a_rerun_changes_nothing(
     store: dict[str, str],
 ) -> None:
-    first = brigade("demo", env=store)
+    first = brigade("morning", env=store)
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     assert any("not qualified: water rescue course missing" in line for line in lines)
@@ -56,7 +56,7 @@ def test_the_demo_plays_the_morning_and_a_rerun_changes_nothing(
         in lines
     )
 
-    again = brigade("demo", env=store)
+    again = brigade("morning", env=store)
     steps = [
         line
         for line in again.stdout.splitlines()
@@ -69,7 +69,7 @@ def test_the_demo_plays_the_morning_and_a_rerun_changes_nothing(
 def test_events_tail_prints_the_latest_events_with_positions(
     store: dict[str, str],
 ) -> None:
-    assert brigade("demo", env=store).returncode == 0
+    assert brigade("morning", env=store).returncode == 0
 
     tail = brigade("events", "tail", "-n", "3", env=store)
 
@@ -92,7 +92,7 @@ def test_a_bad_database_url_is_refused_plainly(tmp_path: Path) -> None:
 def test_views_rebuild_shows_progress_and_saves_the_views(
     store: dict[str, str],
 ) -> None:
-    assert brigade("demo", env=store).returncode == 0
+    assert brigade("morning", env=store).returncode == 0
     before = brigade("views", "status", env=store)
     assert "no saved views; the log has 57 events" in before.stdout
 

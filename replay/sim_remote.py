@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import random
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -130,10 +131,11 @@ class FieldSocket:
                     break
             except (OSError, InvalidHandshake):
                 pass
-            # Closed, cleanly or not: open it again and resend what is unanswered.
+            # Closed, cleanly or not: open it again and resend what is unanswered,
+            # after the pause docs/protocol.md asks of phones (backoff with jitter).
             self.socket = None
+            await asyncio.sleep(min(30.0, 0.5 * 2**failures) * random.uniform(0.5, 1))
             failures += 1
-            await asyncio.sleep(min(30.0, 0.5 * 2**failures))
         error = RemoteError(f"the field socket {self.url.split('?')[0]} {why}")
         for _, future in list(self.unanswered.values()):
             if not future.done():

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from conftest import Api
 
+    from replay.sim_drive import Tally
+
 SMALL = [
     "--seed",
     "11",
@@ -178,3 +180,52 @@ def test_a_field_socket_the_server_refuses_is_an_error_not_a_hang(api: Api) -> N
 
     with pytest.raises(RemoteError, match="closed by the server: 4001"):
         asyncio.run(drive())
+
+
+def test_field_sockets_dropped_mid_run_are_reopened_and_nothing_is_lost(
+    api: Api,
+) -> None:
+    commander = create_token(api.key, Role.COMMANDER, "duty-officer")
+    simulation = Simulation(PARAMS)
+    dropped: list[asyncio.Future[None]] = []
+
+    async def drive() -> Tally:
+        sink = RemoteSink(
+            api.url,
+            commander,
+            lambda volunteer: create_token(api.key, Role.VOLUNTEER, volunteer),
+        )
+
+        def drop_every_socket(tally: Tally) -> None:
+            if tally.accepted < tally.total // 3 or dropped:
+                return
+            for phone in sink.sockets.values():
+                if phone.socket is not None:
+                    dropped.append(asyncio.ensure_future(phone.socket.close()))
+
+        try:
+            return await play(
+                simulation,
+                sink,
+                total=len(simulation),
+                progress=drop_every_socket,
+                every=50,
+                window=64,  # answers come in during the run, not all at its end
+            )
+        finally:
+            await sink.close()
+
+    # A phone that waited forever for lost answers would fail here, not hang.
+    tally = asyncio.run(asyncio.wait_for(drive(), timeout=120))
+
+    assert len(dropped) > 5
+    # Frames in flight when their socket closed were sent again, and answered once.
+    assert tally.replayed > 0
+    assert tally.ok, tally.examples
+    assert tally.sent == len(simulation)
+    stats = api.http.get(
+        "/views/stats",
+        params={"operation_id": str(simulation.doksuri)},
+        headers=api.token(Role.COMMANDER),
+    ).json()["rows"][str(simulation.doksuri)]
+    assert (stats["dispatches"], stats["rescued"], stats["evacuated"]) == (26, 6, 17)

@@ -81,7 +81,7 @@ def test_the_readme_examples_work_as_written(tmp_path: Path) -> None:
     port = free_port()
     env = clean_env(port)
     demo = subprocess.run(
-        [".venv/bin/brigade", "demo"], cwd=tmp_path, env=env, capture_output=True
+        [".venv/bin/brigade", "morning"], cwd=tmp_path, env=env, capture_output=True
     )
     assert demo.returncode == 0, demo.stderr
 

@@ -6,16 +6,19 @@ a driver reporting incidents on the field socket at a fixed rate. Measured:
 
 - idle server memory per subscriber: the server's RSS after N subscribers have
   their snapshots, less its RSS before any, over N;
-- frames/s delivered to all subscribers and the latency of each change, from
-  the driver's send to the frame's arrival (every tenth subscriber is timed);
+- at a steady 50 incidents/s, the latency of each change from the driver's send
+  to the frame's arrival at a subscriber (every tenth subscriber is timed);
 - the same again with one more subscriber that stops reading (a raw socket with
   a tiny receive buffer), subscribed to every operation and first sent 2.4 MB of
   another operation's incidents, so the server is already waiting on it and its
   queue (BRIGADE_LIVE_QUEUE_FRAMES=64 here) overflows during the phase: the
   healthy subscribers' p99 should not move, and it should be dropped;
+- flooded (200 incidents/s, more than one frame a change can go out to all of
+  them, so changes share frames), the frames/s delivered to all subscribers;
 - the ceiling: a bare `websockets.broadcast` server (`bench/fanout_raw.py`)
-  sending the payloads brigade's subscribers received, as fast as the same
-  client process takes them, to the same number of subscribers.
+  sending the payloads brigade's subscribers received in the flood, as fast as
+  the same client process takes them, to the same number of subscribers; run
+  twice, the better one counts.
 """
 
 from __future__ import annotations
@@ -51,10 +54,12 @@ def run(*, quick: bool, subscribers: int | None = None, rate: float = RATE) -> i
         capture = str(Path(tmp) / "payloads.jsonl")
         steps = [("steady", rate), ("stalled", rate), ("flood", flood)]
         served = _brigade(Path(tmp), count, steps, seconds, capture)
-        raw = _raw(count, seconds, capture)
+        # Twice, the better as the ceiling: this machine's noise only lowers it.
+        raws = [_raw(count, seconds, capture)["frames_per_s"] for _ in range(2)]
     steady, slow, full = served["steady"], served["stalled"], served["flood"]
     kb = (served["rss_after"] - served["rss_before"]) / count
-    ratio = full["frames_per_s"] / raw["frames_per_s"]
+    ceiling = max(raws)
+    ratio = full["frames_per_s"] / ceiling
     print(
         f"{count} live subscribers; each phase {seconds:g} s; incidents reported "
         f"at {rate:g}/s, then {flood:g}/s (flood)"
@@ -68,8 +73,9 @@ def run(*, quick: bool, subscribers: int | None = None, rate: float = RATE) -> i
         f"({full['changes'] / max(full['frames'] / count, 1):.1f} changes a frame)"
     )
     print(
-        f"bare websockets.broadcast, same payloads: {raw['frames_per_s']:,.0f} "
-        f"frames/s; ratio {ratio:.2f} (target >= 0.6)"
+        f"bare websockets.broadcast, same payloads: {ceiling:,.0f} frames/s "
+        f"(best of {', '.join(f'{r:,.0f}' for r in raws)}); ratio {ratio:.2f} "
+        "(target >= 0.6)"
     )
     print(
         f"idle memory: {kb:.1f} KB per subscriber "
@@ -86,7 +92,7 @@ def run(*, quick: bool, subscribers: int | None = None, rate: float = RATE) -> i
         json.dumps(
             {
                 "frames_per_s": round(full["frames_per_s"]),
-                "raw_frames_per_s": round(raw["frames_per_s"]),
+                "raw_frames_per_s": round(ceiling),
                 "ratio": round(ratio, 3),
                 "p50_ms": round(steady["p50_ms"], 2),
                 "p99_ms": round(steady["p99_ms"], 2),

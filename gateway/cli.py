@@ -163,6 +163,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"store: {describe(settings)}; serving on http://{host}:{port} (docs at /docs)"
     )
     from gateway import logs
+    from gateway.ws.protocol import ReadAheadWebSockets
 
     logs.configure()
     # uvicorn's access log would write WebSocket URLs, tokens and all: ours doesn't.
@@ -174,6 +175,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
         log_config=None,
         ws_per_message_deflate=False,
+        ws=ReadAheadWebSockets,  # not two epoll_ctl calls per frame received
     )
     return 0
 

@@ -61,6 +61,28 @@ def key(value: UUID) -> str:
         return text
 
 
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+
+def copy_row(value: Any) -> Any:
+    """A deep copy of a row: what a delta carries must not change under it.
+
+    Rows are JSON-shaped (dicts, lists, strings, numbers), so this walks them
+    directly; copy.deepcopy's generic machinery was a fifth of a busy server's
+    CPU (brigade bench field), about six times slower per row.
+    """
+    kind = type(value)
+    if kind in _IMMUTABLE:
+        return value
+    if kind is dict:
+        return {k: copy_row(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_row(v) for v in value]
+    if kind is tuple:
+        return tuple([copy_row(v) for v in value])
+    return copy.deepcopy(value)
+
+
 class View:
     """Rows by key, kept by handlers registered per event class."""
 
@@ -90,7 +112,7 @@ class View:
         return ()
 
     def snapshot(self) -> dict[str, Row]:
-        return copy.deepcopy(self.rows)
+        return {row_key: copy_row(row) for row_key, row in self.rows.items()}
 
 
 def handles(*event_classes: type) -> Callable[[Handler], Handler]:
@@ -154,9 +176,7 @@ def apply_all(
                         continue
                     seen.add((view.name, row_key))
                     row = view.rows.get(row_key)
-                    changes.append(
-                        Change(view.name, position, row_key, copy.deepcopy(row))
-                    )
+                    changes.append(Change(view.name, position, row_key, copy_row(row)))
         else:
             for _, keys in touched:  # handlers may be generators: run them
                 for _ in keys:

@@ -12,7 +12,6 @@ view's position at the moment it is published, which keeps positions in order.
 
 from __future__ import annotations
 
-import copy
 import logging
 import queue
 import threading
@@ -21,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from projections.base import Change
+from projections.base import Change, copy_row
 
 if TYPE_CHECKING:
     from projections.base import Row, View
@@ -120,7 +119,7 @@ class DeltaLog:
         current = []
         for name in sorted(wanted):
             for key, row in self.views[name].rows.items():
-                change = Change(name, position, key, copy.deepcopy(row))
+                change = Change(name, position, key, copy_row(row))
                 if coalesced(change):
                     current.append(change)
         return current

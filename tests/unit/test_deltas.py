@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from projections.base import Change, View
+from datetime import UTC, datetime
+
+from projections.base import Change, View, copy_row
 from projections.deltas import DeltaLog, Reset
 
 
@@ -63,3 +65,26 @@ def test_a_failing_listener_is_dropped_and_the_others_still_hear() -> None:
         view.position = n
         log.publish([change(n, f"incident:{n}", n)])
     assert [c.position for c in heard] == [1, 2]
+
+
+def test_a_copied_row_is_equal_and_shares_nothing_mutable() -> None:
+    when = datetime(2023, 7, 28, 9, 55, tzinfo=UTC)
+    row = {
+        "track": [[118.6, 24.9], [118.61, 24.91]],
+        "counts": {"flood": 2, "tags": ["a"]},
+        "pair": (1, [2]),
+        "when": when,  # not JSON-shaped: copied the generic way
+        "seen": {"x"},
+        "name": "Chen Wei",
+        "none": None,
+    }
+    copied = copy_row(row)
+    assert copied == row
+    row["track"][0][0] = 0.0
+    row["counts"]["tags"].append("b")
+    row["pair"][1].append(3)
+    row["seen"].add("y")
+    assert copied["track"][0] == [118.6, 24.9]
+    assert copied["counts"]["tags"] == ["a"]
+    assert copied["pair"] == (1, [2])
+    assert copied["seen"] == {"x"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from projections.base import Change, View, copy_row
 from projections.deltas import DeltaLog, Reset
@@ -69,7 +70,7 @@ def test_a_failing_listener_is_dropped_and_the_others_still_hear() -> None:
 
 def test_a_copied_row_is_equal_and_shares_nothing_mutable() -> None:
     when = datetime(2023, 7, 28, 9, 55, tzinfo=UTC)
-    row = {
+    row: dict[str, Any] = {
         "track": [[118.6, 24.9], [118.61, 24.91]],
         "counts": {"flood": 2, "tags": ["a"]},
         "pair": (1, [2]),

@@ -44,11 +44,59 @@ def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
         )
         assert page.evaluate("window.brigade.operationId") == operation
         assert "token=" not in page.url  # kept in sessionStorage, not the address bar
+        # Named and drawn from the operations view: the area given when it opened.
+        expect(page.locator("#operation")).to_have_text("Typhoon Doksuri response")
+        expect(page.locator("#map")).to_have_attribute(
+            "data-area", "118.52,24.88,118.66,24.98"
+        )
+        expect(page.locator("#map path.operation-area")).to_be_visible()
 
         page.locator("#language").click()
         expect(page.locator("#stats-h")).to_have_text("行动统计")
         expect(board.first).to_contain_text("道路阻断")
         page.locator("#language").click()
+
+
+def test_the_operation_picker_lists_operations_by_name_and_opens_the_one_chosen(
+    settings: Settings, window: Window
+) -> None:
+    morning, _ = play_morning(settings)
+    with serving(settings) as api:
+        drill = api.commander(
+            "OpenOperation",
+            name="Night drill",
+            kind="drill",
+            area=[118.6, 24.94, 118.62, 24.96],
+        )["result"]["operation_id"]
+        page = window.open(api)  # two operations: the page asks which
+
+        choices = page.locator("#picker button[data-operation]")
+        expect(choices).to_have_count(2)
+        # The newest opened first; each by its name, kind and incidents so far.
+        expect(choices.first).to_contain_text("Night drill")
+        expect(choices.first).to_contain_text("drill · open · 0 incidents")
+        expect(choices.nth(1)).to_contain_text("Typhoon Doksuri response")
+        expect(choices.nth(1)).to_contain_text("3 incidents")
+
+        choices.first.click()
+        expect(page.locator("#picker")).to_be_hidden()
+        expect(page.locator("#operation")).to_have_text("Night drill")
+        expect(page.locator("#map")).to_have_attribute(
+            "data-area", "118.6,24.94,118.62,24.96"
+        )
+        assert page.evaluate("window.brigade.operationId") == drill
+
+        # Closing it shows on the header live, without a reload.
+        api.commander("CloseOperation", operation_id=drill)
+        expect(page.locator("#operation")).to_have_text("Night drill · closed")
+
+        page.locator("#operation").click()
+        page.locator(f'#picker button[data-operation="{morning}"]').click()
+        expect(page.locator("#operation")).to_have_text("Typhoon Doksuri response")
+        expect(page.locator("#map")).to_have_attribute(
+            "data-area", "118.52,24.88,118.66,24.98"
+        )
+        expect(page.locator("#board tbody tr")).to_have_count(3)
 
 
 def test_an_incident_reported_over_http_is_on_the_map_and_board_within_a_second(

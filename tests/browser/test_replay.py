@@ -69,6 +69,13 @@ def test_the_simulated_doksuri_operation_live_and_replayed_to_noon(
         expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
         expect(board).to_have_count(len(reported))
         expect(page.locator(".incident-icon [data-kind]")).to_have_count(len(reported))
+        # Its name in the header, its area (Luojiang, as opened) drawn on the map.
+        expect(page.locator("#operation")).to_have_text(
+            "Typhoon Doksuri response, Luojiang"
+        )
+        expect(page.locator("#map")).to_have_attribute(
+            "data-area", "118.52,24.88,118.76,25.12"
+        )
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "live.png")
         page.locator("#language").click()

@@ -78,6 +78,7 @@ const TERMS = {
     road_clearance: "road clearance", publicity: "publicity",
     found: "found", ordered: "ordered", self_checked: "self-checked", rectified: "rectified",
     verified: "verified", reinspection_failed: "re-inspection failed",
+    typhoon: "typhoon", programme: "programme", drill: "drill", open: "open",
   },
   zh: {
     fire: "火灾", flood: "内涝", trapped_persons: "人员被困", water_rescue: "水域救援",
@@ -89,6 +90,7 @@ const TERMS = {
     road_clearance: "道路清障", publicity: "宣传",
     found: "发现", ordered: "责令整改", self_checked: "自查", rectified: "已整改",
     verified: "已复核", reinspection_failed: "复查未通过",
+    typhoon: "台风", programme: "年度工作", drill: "演练", open: "进行中",
   },
 };
 

@@ -5,7 +5,7 @@ import { Actions } from "./actions.js";
 import { claims, forgetToken, fragment, keepToken, takeToken } from "./auth.js";
 import { Commands } from "./commands.js";
 import { Feed } from "./feed.js";
-import { lang, onLanguage, setLanguage, t, translate } from "./i18n.js";
+import { lang, onLanguage, setLanguage, t, term, translate } from "./i18n.js";
 import { MapView } from "./map.js";
 import { Board, renderRoster, renderStats } from "./panels.js";
 import { Replay } from "./replay.js";
@@ -51,7 +51,11 @@ function changed(views) {
 function render(views) {
   const started = performance.now();
   const live = page.mode === "live";
-  if (views.has("map")) mapView.render(page.views.rows.map);
+  if (views.has("operations")) {
+    showOperation();
+    mapView.setArea(operationRow()?.area ?? null);
+  }
+  if (views.has("map") || views.has("operations")) mapView.render(page.views.rows.map);
   if (views.has("board")) board.render(page.views, live);
   if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) {
     renderStats($("stats"), page.views, page.operationId);
@@ -131,36 +135,55 @@ function chooseOperation(id) {
   setMode(page.mode === "replay" ? "replay" : "live");
 }
 
+/** The chosen operation's row of the operations view: its name, kind, area, status. */
+function operationRow() {
+  return page.operationId ? page.views.rows.operations.get(page.operationId) : undefined;
+}
+
 function showOperation() {
   const id = page.operationId;
-  $("operation").textContent = id ? `${t("operation")} ${id.slice(0, 8)}` : t("no_operation");
-  $("operation").title = id ?? "";
+  const row = operationRow();
+  const button = $("operation");
+  if (!id) button.textContent = t("no_operation");
+  else if (!row) button.textContent = `${t("operation")} ${id.slice(0, 8)}`;
+  else button.textContent = row.status === "closed" ? `${row.name} · ${term("closed")}` : row.name;
+  button.title = row ? `${row.name} · ${term(row.kind)} · ${id}` : id ?? "";
+  button.dataset.status = row?.status ?? "";
 }
 
 function pickOperation() {
-  // Which operations exist: the stats view has a row for each one with activity.
+  // Every operation, from the operations view: open ones first, the newest first.
   page.feed?.stop();
   const directory = new Views();
   const list = $("picker").querySelector("ul");
+  const opened = (row) => Date.parse(row.opened_at ?? "") || 0;
   const feed = new Feed({
     url: () => `${socketBase}/ws/live?token=${encodeURIComponent(page.token)}`,
-    subscribe: (after) => ({ type: "subscribe", views: ["stats"], after }),
+    subscribe: (after) => ({ type: "subscribe", views: ["operations", "stats"], after }),
     onFrame: (frame) => {
       directory.take(frame);
-      const rows = [...directory.rows.stats.values()];
-      if (rows.length === 1 && frame.type === "snapshot") {
+      const rows = [...directory.rows.operations.values()];
+      if (rows.length === 1 && frame.type === "snapshot" && frame.view === "operations") {
         feed.stop();
-        chooseOperation(rows[0].operation_id);
+        chooseOperation(rows[0].id);
         return;
       }
+      rows.sort((a, b) => Number(a.status !== "open") - Number(b.status !== "open") || opened(b) - opened(a));
       list.replaceChildren(...rows.map((row) => {
         const item = document.createElement("li");
         const button = document.createElement("button");
         button.type = "button";
-        button.textContent = `${row.operation_id.slice(0, 8)} · ${row.incidents} ${t("incidents")}`;
+        button.dataset.operation = row.id;
+        button.dataset.status = row.status;
+        const incidents = directory.rows.stats.get(row.id)?.incidents ?? 0;
+        const name = document.createElement("strong");
+        name.textContent = row.name;
+        const about = document.createElement("span");
+        about.textContent = ` · ${term(row.kind)} · ${term(row.status)} · ${incidents} ${t("incidents").toLowerCase()}`;
+        button.append(name, about);
         button.addEventListener("click", () => {
           feed.stop();
-          chooseOperation(row.operation_id);
+          chooseOperation(row.id);
         });
         item.append(button);
         return item;

@@ -123,7 +123,10 @@ export class MapView {
     this.drawLegend();
     this.area = L.rectangle(HOME, {
       color: "#9fb4cc", weight: 2, dashArray: "8 6", fill: true, fillOpacity: 0.06, interactive: false,
+      className: "operation-area",
     }).addTo(this.map);
+    this.given = null; // the area the operation was opened with, [west, south, east, north]
+    this.fittedGiven = false;
     this.panes();
     this.layers = new Map(); // key -> { row, layer }
     this.fitted = false;
@@ -168,8 +171,29 @@ export class MapView {
     this.frame(rows);
   }
 
-  /** The operation's area: drawn around what is on the map; the view fits it once. */
+  /** The area the operations view gives the operation (a GeoJSON bbox), or null. */
+  setArea(bbox) {
+    const given = Array.isArray(bbox) && bbox.length === 4 ? bbox : null;
+    this.given = given;
+  }
+
+  /** The operation's area: as given when it was opened, else drawn around what is on
+   * the map; the view fits it once. */
   frame(rows) {
+    const element = this.map.getContainer();
+    if (this.given) {
+      const [west, south, east, north] = this.given;
+      const area = L.latLngBounds([south, west], [north, east]);
+      this.area.setBounds(area);
+      element.dataset.area = this.given.join(",");
+      // Fitted once, or again if the first fit was only to what was on the map.
+      if (!this.fitted || !this.fittedGiven) {
+        this.fitted = this.fittedGiven = true;
+        this.map.fitBounds(area, { maxZoom: 15, animate: false });
+      }
+      return;
+    }
+    delete element.dataset.area;
     const bounds = L.latLngBounds([]);
     for (const row of rows.values()) {
       const layer = row.properties.layer;
@@ -186,7 +210,8 @@ export class MapView {
     this.area.setBounds(area);
     if (!this.fitted) {
       this.fitted = true;
-      this.map.fitBounds(area, { maxZoom: 15 });
+      this.fittedGiven = false;
+      this.map.fitBounds(area, { maxZoom: 15, animate: false });
     }
   }
 

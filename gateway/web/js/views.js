@@ -1,6 +1,6 @@
 // The client's copy of the views: rows by key per view, kept by snapshots and deltas.
 
-export const VIEWS = ["board", "map", "stats", "roster", "hazards"];
+export const VIEWS = ["board", "map", "stats", "roster", "hazards", "operations"];
 
 /** The latest field time a row mentions, in ms (NaN when none). */
 function fieldTime(row) {

@@ -70,7 +70,9 @@ def run(*, quick: bool, subscribers: int | None = None, rate: float = RATE) -> i
     )
     print(
         f"brigade flooded: {full['frames_per_s']:,.0f} frames/s delivered "
-        f"({full['changes'] / max(full['frames'] / count, 1):.1f} changes a frame)"
+        f"({full['changes'] / max(full['frames'] / count, 1):.1f} changes a frame; "
+        f"{full['changes']} of the {full['commands']} incidents reached the first "
+        "subscriber)"
     )
     print(
         f"bare websockets.broadcast, same payloads: {ceiling:,.0f} frames/s "

@@ -70,6 +70,37 @@ def test_a_snapshot_then_the_changes_as_they_happen(api: Api) -> None:
         assert change["row"]["kind"] == "medical"
 
 
+def test_the_operations_view_names_each_operation_and_its_area(api: Api) -> None:
+    storm = api.commander(
+        "OpenOperation",
+        name="Doksuri",
+        kind="typhoon",
+        area=[118.52, 24.88, 118.76, 25.12],
+    )["result"]["operation_id"]
+    drill = open_operation(api)
+    subscribe = {"type": "subscribe", "views": ["operations"]}
+    with live(api) as everyone, live(api) as one:
+        everyone.send(json.dumps(subscribe))
+        one.send(json.dumps({**subscribe, "operation_id": storm}))
+        every, only = frame(everyone), frame(one)
+        assert every["view"] == "operations" and set(every["rows"]) == {storm, drill}
+        assert list(only["rows"]) == [storm]  # a subscriber of one sees its own
+        row = only["rows"][storm]
+        assert [row[k] for k in ("name", "kind", "status")] == [
+            "Doksuri",
+            "typhoon",
+            "open",
+        ]
+        assert row["area"] == [118.52, 24.88, 118.76, 25.12]
+        assert every["rows"][drill]["area"] is None
+
+        closed = api.commander("CloseOperation", operation_id=storm)
+        change = frame(one)["changes"][0]
+        assert (change["key"], change["position"]) == (storm, closed["position"])
+        assert change["row"]["status"] == "closed" and change["row"]["closed_at"]
+        assert frame(everyone)["changes"][0]["row"]["status"] == "closed"
+
+
 def test_a_client_resumes_after_its_last_position_with_exactly_what_it_missed(
     api: Api,
 ) -> None:

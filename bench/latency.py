@@ -50,7 +50,7 @@ def run(
             relay = StreamRelay(follower, redis_url, stream=f"brigade:bench:{uuid7()}")
             relay.start()
         follower.start()
-        writer.on_commit(follower.wake)
+        writer.on_events(follower.offer)
         arrived: dict[int, float] = {}
         lock = threading.Lock()
 

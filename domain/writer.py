@@ -32,6 +32,8 @@ from domain.unit_of_work import WriteUnit
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from eventsourcing.domain import CanMutateAggregate
+
     from domain.app import Brigade
     from domain.commands import Command
     from domain.model.base import BrigadeAggregate
@@ -105,6 +107,9 @@ class CommandWriter:
         self._outboxes: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
         self._held: list[_Pending] = []  # taken from the queue, beyond max_batch
         self._listeners: list[Callable[[int], None]] = []
+        self._event_listeners: list[
+            Callable[[list[int], list[CanMutateAggregate[UUID]]], None]
+        ] = []
         self._settled: list[tuple[_Pending, Outcome | BaseException]] = []
         # The store position up to which the cache is known to be current.
         self._seen = 0
@@ -120,6 +125,16 @@ class CommandWriter:
     def on_commit(self, listener: Callable[[int], None]) -> None:
         """Call `listener(position)` after each commit with the highest new position."""
         self._listeners.append(listener)
+
+    def on_events(
+        self, listener: Callable[[list[int], list[CanMutateAggregate[UUID]]], None]
+    ) -> None:
+        """Call `listener(positions, events)` after each commit with what it stored.
+
+        In-process readers (the views) take the events from here rather than
+        reading back and decoding what was just written.
+        """
+        self._event_listeners.append(listener)
 
     def submit(self, command: Command) -> Future[Outcome]:
         future: Future[Outcome] = Future()
@@ -352,6 +367,8 @@ class CommandWriter:
                 rejection=d.rejection,
             )
         if positions:
+            for event_listener in self._event_listeners:
+                event_listener(positions, unit.events)
             for listener in self._listeners:
                 listener(max(positions))
         return outcomes

@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 follower, settings.redis_url, stream=settings.redis_stream
             ).start()
         follower.start()
-        writer.on_commit(follower.wake)
+        writer.on_events(follower.offer)
         blobs = DiskBlobs(settings.data_dir / "blobs")
         app.state.service = Service(
             brigade, writer, follower, signing_key(settings), blobs

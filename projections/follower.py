@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from projections import checkpoint
@@ -56,6 +57,8 @@ class Follower:
         # Volunteers' positions are published at most once per window.
         self.window = window
         self._woken = threading.Event()
+        # Events handed over by this process's writer, in commit order.
+        self._offered: deque[tuple[Sequence[int], Sequence[object]]] = deque()
         self._catching_up = threading.Lock()
         self._batch_listeners: list[BatchListener] = []
         self._stopping = threading.Event()
@@ -77,6 +80,16 @@ class Follower:
 
     def wake(self, _position: int | None = None) -> None:
         """Something was committed: look now rather than at the next poll."""
+        self._woken.set()
+
+    def offer(self, positions: Sequence[int], events: Sequence[object]) -> None:
+        """This process's writer stored `events` at `positions`: fold them as they are.
+
+        They are the very events the store now holds, so the views need not read
+        them back and decode them. Whatever does not follow on from the views'
+        position (another process wrote in between) is read from the store.
+        """
+        self._offered.append((positions, events))
         self._woken.set()
 
     def start(self) -> Follower:
@@ -102,7 +115,22 @@ class Follower:
     def catch_up(self) -> int:
         """Apply every event stored after the views' position; return the new one."""
         with self._catching_up:  # one reader at a time, or events would apply twice
+            self._take_offered()
             return self._catch_up()
+
+    def _take_offered(self) -> None:
+        while self._offered:
+            positions, events = self._offered.popleft()
+            pairs = [(p, e) for p, e in zip(positions, events, strict=True)]
+            pairs = [pair for pair in pairs if pair[0] > self.position]
+            if not pairs:
+                continue
+            first, last = pairs[0][0], pairs[-1][0]
+            if first != self.position + 1 or last - first + 1 != len(pairs):
+                # A gap: someone else's events come first. The store has them all.
+                self._offered.clear()
+                return
+            self._fold(pairs)
 
     def _catch_up(self) -> int:
         while True:
@@ -111,19 +139,21 @@ class Follower:
             )
             if not notifications:
                 return self.position
-            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-            with self.deltas.lock:
-                before = self.position
-                published = self.deltas.publish(fold(self.views, events))
-                for listener in self._batch_listeners:
-                    listener(before, [n.id for n in notifications], published)
-                if (
-                    self.checkpoints
-                    and self.position - self._saved >= self.checkpoint_every
-                ):
-                    self._saved = checkpoint.save(self.checkpoints, self.views)
+            self._fold(
+                [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+            )
             if len(notifications) < self.batch:
                 return self.position
+
+    def _fold(self, events: list[tuple[int, object]]) -> None:
+        with self.deltas.lock:
+            before = self.position
+            published = self.deltas.publish(fold(self.views, events))
+            for listener in self._batch_listeners:
+                listener(before, [position for position, _ in events], published)
+            due = self.position - self._saved >= self.checkpoint_every
+            if self.checkpoints and due:
+                self._saved = checkpoint.save(self.checkpoints, self.views)
 
     def _run(self) -> None:
         last_poll = time.monotonic()

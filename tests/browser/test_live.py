@@ -177,6 +177,58 @@ def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
         )
 
 
+def test_an_open_dispatch_list_follows_the_roster_without_reopening(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        chen = volunteer(
+            api,
+            operation,
+            "Chen Wei",
+            ["basic-fire-safety", "water-rescue"],
+            24.96,
+            118.62,
+        )
+        flood = report(api, operation, kind="flood", address="Shuangyang Street")
+        page = window.open(api, operation)
+        page.locator(f'#board tr[data-key="{flood}"]').click()
+        page.locator('.popup [data-action="dispatch"]').click()
+        ranked = page.locator("#action .candidates.ranked li")
+        expect(ranked).to_have_count(1)
+        first = ranked.first.element_handle()
+
+        # Lin Hua comes on shift nearer the flood while the list is open: she is
+        # ranked first; Chen Wei moves further off and his distance follows.
+        lin = volunteer(
+            api,
+            operation,
+            "Lin Hua",
+            ["basic-fire-safety", "water-rescue"],
+            24.951,
+            118.612,
+        )
+        expect(ranked).to_have_count(2, timeout=SOON)
+        expect(ranked.nth(0)).to_have_attribute("data-volunteer", lin)
+        chen_km = ranked.nth(1).locator(".km")
+        before = chen_km.inner_text()
+        me = api.token(Role.VOLUNTEER, chen)
+        moved = api.send("ReportPosition", me, volunteer_id=chen, lat=25.05, lon=118.62)
+        assert moved.status_code == 200, moved.text
+        expect(chen_km).not_to_have_text(before, timeout=SOON)
+        assert float(chen_km.inner_text().split()[0]) > float(before.split()[0]) + 5
+        # Chen Wei's row is the same element, moved and updated, not rebuilt.
+        assert first is not None and first.evaluate("li => li.isConnected")
+
+        # Sent elsewhere by another commander: off the ranked list, with the reason.
+        other = report(api, operation, kind="flood", address="Anji Road")
+        api.commander("DispatchVolunteer", incident_id=other, volunteer_id=lin)
+        expect(ranked).to_have_count(1, timeout=SOON)
+        expect(
+            page.locator(f'#action .others li[data-volunteer="{lin}"]')
+        ).to_contain_text("dispatched")
+
+
 def test_an_incidents_popup_shows_its_images_fetched_with_the_token(
     settings: Settings, window: Window
 ) -> None:

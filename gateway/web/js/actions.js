@@ -51,11 +51,15 @@ export class Actions {
   }
 
   close() {
+    this.following = null;
+    delete this.panel.dataset.incident;
     this.panel.hidden = true;
     this.panel.replaceChildren();
   }
 
   show(title, ...content) {
+    this.following = null;
+    delete this.panel.dataset.incident;
     const close = element("button", { type: "button", class: "close", "aria-label": t("close") }, "×");
     close.addEventListener("click", () => this.close());
     this.panel.replaceChildren(element("h2", {}, title), close, ...content);
@@ -95,43 +99,89 @@ export class Actions {
     return box;
   }
 
+  /** Who to send to an incident: kept in step with the roster and board while open. */
   dispatch(incidentId) {
     const incident = this.views.rows.board.get(incidentId);
     if (!incident) return;
     const needs = this.config.domain_for_kind[incident.kind] ?? null;
-    const { ranked, others } = candidates(incident, this.views.rows.roster, this.operationId, needs);
     const refusal = element("p", { class: "refusal", role: "alert", hidden: true });
-    const row = ({ volunteer, km, why }) => {
-      const button = element("button", { type: "button", dataset: { volunteer: volunteer.id } }, why ? t("try_anyway") : t("dispatch"));
-      button.addEventListener("click", async () => {
-        button.disabled = true;
-        refusal.hidden = true;
-        try {
-          await this.commands.send("DispatchVolunteer", { incident_id: incidentId, volunteer_id: volunteer.id });
-          this.notify(t("dispatched_ok", { name: volunteer.name }));
-          this.close();
-        } catch (error) {
-          refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message);
-          refusal.dataset.code = error.code ?? "";
-          refusal.hidden = false;
-          button.disabled = false;
-        }
-      });
-      return element("li", { dataset: { volunteer: volunteer.id } },
-        element("span", { class: "name" }, volunteer.name),
-        element("span", { class: "km" }, Number.isFinite(km) ? t("km", { d: km.toFixed(1) }) : t("no_position")),
-        why ? element("span", { class: "why" }, why) : null,
-        button);
+    const items = new Map(); // volunteer id -> { li, km, why, button }, reused across refreshes
+    const item = ({ volunteer, km, why }) => {
+      let entry = items.get(volunteer.id);
+      if (!entry) {
+        const button = element("button", { type: "button", dataset: { volunteer: volunteer.id } });
+        entry = {
+          button, name: element("span", { class: "name" }), km: element("span", { class: "km" }),
+          why: element("span", { class: "why" }),
+        };
+        entry.li = element("li", { dataset: { volunteer: volunteer.id } }, entry.name, entry.km, entry.why, button);
+        button.addEventListener("click", async () => {
+          button.disabled = true;
+          refusal.hidden = true;
+          try {
+            await this.commands.send("DispatchVolunteer", { incident_id: incidentId, volunteer_id: volunteer.id });
+            this.notify(t("dispatched_ok", { name: entry.name.textContent }));
+            this.close();
+          } catch (error) {
+            refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message);
+            refusal.dataset.code = error.code ?? "";
+            refusal.hidden = false;
+            button.disabled = false;
+          }
+        });
+        items.set(volunteer.id, entry);
+      }
+      entry.name.textContent = volunteer.name;
+      entry.km.textContent = Number.isFinite(km) ? t("km", { d: km.toFixed(1) }) : t("no_position");
+      entry.why.textContent = why ?? "";
+      entry.why.hidden = !why;
+      entry.button.textContent = why ? t("try_anyway") : t("dispatch");
+      return entry.li;
+    };
+    const ranked = element("ul", { class: "candidates ranked" });
+    const nobody = element("p", {}, t("nobody"));
+    const summary = element("summary", {});
+    const others = element("ul", { class: "candidates" });
+    const details = element("details", { class: "others" }, summary, others);
+    // Moved, not rebuilt: a button under the pointer stays the same element.
+    const place = (list, rows) => {
+      const wanted = rows.map(item);
+      if (wanted.length !== list.children.length || wanted.some((li, n) => list.children[n] !== li)) {
+        list.replaceChildren(...wanted);
+      }
+    };
+    const refresh = () => {
+      const current = this.views.rows.board.get(incidentId);
+      if (!current) {
+        this.close();
+        return;
+      }
+      const found = candidates(current, this.views.rows.roster, this.operationId, needs);
+      place(ranked, found.ranked);
+      place(others, found.others);
+      ranked.hidden = found.ranked.length === 0;
+      nobody.hidden = found.ranked.length > 0;
+      summary.textContent = `${t("others")} (${found.others.length})`;
+      const shown = new Set([...found.ranked, ...found.others].map(({ volunteer }) => volunteer.id));
+      for (const id of items.keys()) if (!shown.has(id)) items.delete(id);
+      return found;
     };
     this.show(
       t("dispatch_to", { what: `${term(incident.kind)} · ${incident.address || incident.id.slice(0, 8)}` }),
       refusal,
       element("h3", {}, t("qualified_nearby")),
-      ranked.length ? element("ul", { class: "candidates ranked" }, ...ranked.map(row)) : element("p", {}, t("nobody")),
-      element("details", { class: "others", open: ranked.length === 0 },
-        element("summary", {}, `${t("others")} (${others.length})`),
-        element("ul", { class: "candidates" }, ...others.map(row))),
+      nobody,
+      ranked,
+      details,
     );
+    details.open = refresh().ranked.length === 0;
+    this.panel.dataset.incident = incidentId;
+    this.following = refresh;
+  }
+
+  /** The roster or board changed: an open dispatch list follows. */
+  refresh() {
+    this.following?.();
   }
 
   /** A form to report an incident at a point the commander clicked. */

@@ -61,6 +61,7 @@ function render(views) {
     renderStats($("stats"), page.views, page.operationId);
   }
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
+  if (views.has("roster") || views.has("board")) actions.refresh();
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
   page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it

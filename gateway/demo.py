@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import shutil
 import signal
+import socket
 import sys
 import time
 from datetime import datetime
@@ -95,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError("--from needs a time zone, e.g. +08:00")
         if args.speed <= 0:
             raise ValueError("--speed must be positive")
+        _free(args.host, args.port)
         fresh(args.data_dir)
     except ValueError as error:
         print(f"brigade: {error}", file=sys.stderr)
@@ -142,6 +145,17 @@ def run(args: argparse.Namespace) -> int:
     asyncio.run(_serve_and_play(server, app, simulation, args, paced_from, intro))
     print("stopped.", flush=True)
     return 0
+
+
+def _free(host: str, port: int) -> None:
+    """Refuse, before anything is planned or emptied, a port something listens on."""
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as error:
+        raise ValueError(
+            f"cannot listen on {host}:{port} ({errno.errorcode.get(error.errno or 0)}):"
+            " is a brigade serve or demo running there? give --port"
+        ) from None
 
 
 def fresh(directory: Path) -> None:

@@ -12,6 +12,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -154,6 +155,24 @@ def test_the_demo_serves_the_page_with_the_storm_arriving_live(
     assert "#token=" in again.stdout
     assert not leftover.exists()
     assert (tmp_path / "brigade-demo" / "brigade.sqlite3").exists()
+
+
+def test_the_demo_refuses_a_port_in_use_before_touching_anything(
+    tmp_path: Path,
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        refused = subprocess.run(
+            [BRIGADE, "demo", "--port", str(port)],
+            cwd=tmp_path,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert refused.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port} (EADDRINUSE)" in refused.stderr
+    assert not (tmp_path / "brigade-demo").exists()
 
 
 def test_the_demo_refuses_a_directory_that_is_not_its_own(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def run(*, quick: bool) -> int:
     print(
         f"{'raw read and decode':<24}{raw_seconds:>8.2f} s {raw_eps:>12,.0f} events/s"
     )
-    name = "rebuild all five views"
+    name = "rebuild all six views"
     print(f"{name:<24}{rebuild_seconds:>8.2f} s {rebuild_eps:>12,.0f} events/s")
     ratio = rebuild_eps / raw_eps
     print(f"ratio {ratio:.2f} (target >= 0.5)")

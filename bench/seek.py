@@ -3,7 +3,7 @@
 Fills a fresh store with a realistic operation (bench/workload.py, as `bench
 rebuild` does), rebuilds every view from the whole log once (the baseline: what
 a moment would cost without seek points), makes the seek points, then times the
-reconstruction of all five views at 50 random positions, each from the nearest
+reconstruction of all six views at 50 random positions, each from the nearest
 earlier seek point. Two of the moments, and the head, are checked against folds
 from the start of the log, so a fast wrong answer cannot pass. Beside wall time it
 reports each one's thread CPU time, which other work on a shared machine does not

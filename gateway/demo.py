@@ -56,8 +56,8 @@ def add_parser(commands: Any) -> None:
         help="serve the command centre with the simulated Typhoon Doksuri playing "
         "live (Ctrl-C stops it)",
     )
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000, help="default 8000")
     demo.add_argument(
         "--speed",
         type=float,

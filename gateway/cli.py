@@ -289,6 +289,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _views_rebuild(_: argparse.Namespace) -> int:
     from projections.rebuild import rebuild
+    from replay.seekpoints import SeekIndex
 
     app = open_store(Settings.from_env())
     started = time.monotonic()
@@ -303,6 +304,9 @@ def _views_rebuild(_: argparse.Namespace) -> int:
         )
 
     try:
+        # Seek points are views too: a rebuild after a fix to a view must not
+        # leave replay showing the old view's moments. They are made again lazily.
+        SeekIndex(app).drop()
         views = rebuild(app, app.checkpoints, progress)
     finally:
         app.close()

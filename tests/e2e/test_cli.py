@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
-if TYPE_CHECKING:
-    from pathlib import Path
+from gateway.bootstrap import open_store
+from gateway.settings import Settings
+from replay.seekpoints import SeekIndex
 
 
 def brigade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -105,3 +106,27 @@ def test_views_rebuild_shows_progress_and_saves_the_views(
     assert (
         "roster         5 rows at position 57 (0 events behind the log)" in after.stdout
     )
+
+
+def test_views_rebuild_drops_the_seek_points_too(store: dict[str, str]) -> None:
+    # Given a replayable log with seek points made by the old views
+    assert brigade("morning", env=store).returncode == 0
+    settings = Settings(
+        data_dir=Path(store["BRIGADE_DATA_DIR"]),
+        database_url=store["BRIGADE_DATABASE_URL"] or None,
+    )
+    app = open_store(settings)
+    try:
+        assert SeekIndex(app, every=10).extend() == 5
+    finally:
+        app.close()
+
+    # When the views are rebuilt (say, after a fix to one of them)
+    assert brigade("views", "rebuild", env=store).returncode == 0
+
+    # Then replay makes its moments again from the fixed views, not the old ones
+    app = open_store(settings)
+    try:
+        assert SeekIndex(app, every=10).points == []
+    finally:
+        app.close()

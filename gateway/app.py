@@ -22,6 +22,8 @@ from gateway.ws.common import KeepServerSend
 from gateway.ws.playback import router as playback_router
 from projections.follower import Follower
 from projections.stream import StreamRelay
+from replay.seekpoints import SeekKeeper
+from replay.timetravel import TimeTravel
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -47,9 +49,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             brigade, writer, follower, signing_key(settings), blobs
         )
         app.state.metrics.watch(app.state.service)
+        # Replay's seek points are made as the log grows, not at the first look.
+        app.state.time_travel = TimeTravel(brigade)
+        seek_points = SeekKeeper(app.state.time_travel.index).start()
         try:
             yield
         finally:
+            seek_points.stop()
             writer.close()
             follower.stop()
             if relay is not None:

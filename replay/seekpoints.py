@@ -148,10 +148,12 @@ class SeekIndex:
                 log.warning("ignoring an unreadable seek point at %d", point.position)
         return all_views()
 
-    def extend(self, head: int | None = None) -> int:
+    def extend(
+        self, head: int | None = None, *, stop: threading.Event | None = None
+    ) -> int:
         """Save a point every `every` positions up to `head` (default: the log's).
 
-        Returns how many were made.
+        Returns how many were made; stops early, between points, once `stop` is set.
         """
         with self._lock:
             self.refresh()
@@ -165,7 +167,7 @@ class SeekIndex:
             made = 0
             target = (start // self.every + 1) * self.every
             with no_cyclic_gc():
-                while target <= head:
+                while target <= head and not (stop and stop.is_set()):
                     fold_to(self.app, views, target)
                     position = min(view.position for view in views.values())
                     if position > start:
@@ -187,3 +189,35 @@ class SeekIndex:
         with self._lock:
             self.store.drop_seek_points()
             self.points = []
+
+
+class SeekKeeper:
+    """Keeps the seek points made up to the head of the log, in the background.
+
+    Made only on demand, the first look at a late moment of a long log would wait
+    for all of them (about 43 s for a million events); a server makes them as
+    the log grows instead, a fold of `every` events at a time.
+    """
+
+    def __init__(self, index: SeekIndex, *, interval: float = 10.0) -> None:
+        self.index = index
+        self.interval = interval
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name="brigade-seek-points", daemon=True
+        )
+
+    def start(self) -> SeekKeeper:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.interval):
+            try:
+                self.index.extend(stop=self._stopping)
+            except Exception:  # the store is unreachable: try again later
+                log.exception("could not make seek points")

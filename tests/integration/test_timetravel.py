@@ -20,6 +20,8 @@ from domain import commands as c
 from projections import checkpoint
 from projections.catalog import VIEW_NAMES
 from projections.follower import Follower
+from replay.morning import morning
+from replay.seekpoints import SeekIndex, SeekKeeper
 from replay.timetravel import Moment, OutOfRange, TimeTravel
 
 if TYPE_CHECKING:
@@ -319,3 +321,21 @@ def test_a_moment_outside_the_log_is_refused(app: Brigade, story: Scenario) -> N
         travel.at(field_time=story.field_time.replace(tzinfo=None))
     with pytest.raises(ValueError, match="position or a field time"):
         travel.at()
+
+
+def test_a_server_makes_seek_points_as_the_log_grows(
+    app: Brigade, writer: CommandWriter
+) -> None:
+    # Given a keeper of seek points every ten positions, as a server runs one
+    index = SeekIndex(app, every=10)
+    keeper = SeekKeeper(index, interval=0.05).start()
+    try:
+        # When the morning's 57 events are recorded
+        for step in morning():
+            writer.execute(step.command)
+        # Then points for positions 10 to 50 are made without anyone asking
+        eventually(lambda: [p.position for p in index.points] == [10, 20, 30, 40, 50])
+    finally:
+        keeper.stop()
+    # and they are in the store for the next process
+    assert [p.position for p in SeekIndex(app, every=10).points] == [10, 20, 30, 40, 50]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import wait
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from domain.app import Brigade
+    from domain.outcome import Outcome
 
 
 def count_events(app: Brigade) -> int:
@@ -151,3 +153,52 @@ def test_a_create_without_an_id_gets_the_same_id_on_retry(story: Scenario) -> No
     first = story.writer.execute(command)
     again = story.writer.execute(command)
     assert UUID(first.result["volunteer_id"]) == UUID(again.result["volunteer_id"])
+
+
+def test_a_retry_sent_to_another_process_among_new_commands(
+    open_app: Callable[[], Brigade], app: Brigade
+) -> None:
+    # Given a report recorded through one process
+    first_writer = CommandWriter(app)
+    story = Scenario(first_writer)
+    vids = [story.registered(f"V{i}") for i in range(5)]
+    retried = story.command(
+        c.ReportPosition,
+        volunteer_id=vids[0],
+        lat=24.9,
+        lon=118.6,
+        actor=volunteer(vids[0]),
+    )
+    first = first_writer.execute(retried)
+    first_writer.close()
+
+    # When the phone's retry reaches another process in one batch with new reports
+    other = CommandWriter(open_app())
+    fresh = [
+        story.command(
+            c.ReportPosition,
+            volunteer_id=vid,
+            lat=24.91,
+            lon=118.6,
+            actor=volunteer(vid),
+        )
+        for vid in vids[1:]
+    ]
+
+    async def one_turn() -> list[Outcome]:
+        sent = [other.send(command) for command in [*fresh[:2], retried, *fresh[2:]]]
+        return list(await asyncio.gather(*sent))
+
+    try:
+        outcomes = asyncio.run(one_turn())
+    finally:
+        other.close()
+
+    # Then the retry gets its first outcome and appends nothing, the others are new
+    again = outcomes[2]
+    assert again.replayed and again.positions == first.positions
+    assert all(o.accepted and not o.replayed for i, o in enumerate(outcomes) if i != 2)
+    reports = [
+        e for e in app.events.get(vids[0]) if type(e).__name__ == "PositionReported"
+    ]
+    assert len(reports) == 1

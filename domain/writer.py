@@ -106,8 +106,7 @@ class CommandWriter:
         self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
         self._outboxes: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
         self._held: list[_Pending] = []  # taken from the queue, beyond max_batch
-        self._listeners: list[Callable[[int], None]] = []
-        self._event_listeners: list[
+        self._listeners: list[
             Callable[[list[int], list[CanMutateAggregate[UUID]]], None]
         ] = []
         self._settled: list[tuple[_Pending, Outcome | BaseException]] = []
@@ -124,7 +123,7 @@ class CommandWriter:
 
     def on_commit(self, listener: Callable[[int], None]) -> None:
         """Call `listener(position)` after each commit with the highest new position."""
-        self._listeners.append(listener)
+        self.on_events(lambda positions, _: listener(max(positions)))
 
     def on_events(
         self, listener: Callable[[list[int], list[CanMutateAggregate[UUID]]], None]
@@ -134,7 +133,7 @@ class CommandWriter:
         In-process readers (the views) take the events from here rather than
         reading back and decoding what was just written.
         """
-        self._event_listeners.append(listener)
+        self._listeners.append(listener)
 
     def submit(self, command: Command) -> Future[Outcome]:
         future: Future[Outcome] = Future()
@@ -367,10 +366,8 @@ class CommandWriter:
                 rejection=d.rejection,
             )
         if positions:
-            for event_listener in self._event_listeners:
-                event_listener(positions, unit.events)
             for listener in self._listeners:
-                listener(max(positions))
+                listener(positions, unit.events)
         return outcomes
 
     def _store(self, unit: WriteUnit, decisions: list[_Decision]) -> list[int]:

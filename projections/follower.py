@@ -121,8 +121,11 @@ class Follower:
     def _take_offered(self) -> None:
         while self._offered:
             positions, events = self._offered.popleft()
-            pairs = [(p, e) for p, e in zip(positions, events, strict=True)]
-            pairs = [pair for pair in pairs if pair[0] > self.position]
+            pairs = [
+                (p, e)
+                for p, e in zip(positions, events, strict=True)
+                if p > self.position
+            ]
             if not pairs:
                 continue
             first, last = pairs[0][0], pairs[-1][0]

@@ -4,13 +4,7 @@
 
 import { Feed } from "./feed.js";
 import { t } from "./i18n.js";
-import { fieldClock, VIEWS } from "./views.js";
-
-function offsetText(minutes) {
-  const abs = Math.abs(minutes);
-  const sign = minutes < 0 ? "-" : "+";
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-}
+import { fieldClock, offsetText, VIEWS } from "./views.js";
 
 export class Replay {
   constructor({ config, views, socketBase, page, showConnection, bar }) {

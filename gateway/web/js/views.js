@@ -21,12 +21,17 @@ function offsetOf(text) {
   return (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
 }
 
+/** A UTC offset as ISO writes it (480 -> "+08:00"). */
+export function offsetText(minutes) {
+  const abs = Math.abs(minutes);
+  const sign = minutes < 0 ? "-" : "+";
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
 /** A field time as the field wrote it: "2023-07-28 10:42:05 +08:00". */
 export function fieldClock(ms, offsetMinutes) {
   const local = new Date(ms + offsetMinutes * 60_000).toISOString().replace("T", " ").slice(0, 19);
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const abs = Math.abs(offsetMinutes);
-  return `${local} ${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${local} ${offsetText(offsetMinutes)}`;
 }
 
 export class Views {

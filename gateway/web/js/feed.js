@@ -17,7 +17,8 @@ export class Feed {
   /**
    * url(): the socket's address; subscribe(after): the first frame to send;
    * onFrame(frame): every snapshot, deltas and reset frame, in order;
-   * onState(state, detail): "connecting", "connected", "reconnecting", "unauthorized", "refused".
+   * onState(state, detail): "connecting", "connected", "reconnecting" ({ wait, attempt }),
+   * "unauthorized", "refused" ({ message }).
    */
   constructor({ url, subscribe, onFrame, onState }) {
     Object.assign(this, { url, subscribe, onFrame, onState });
@@ -85,7 +86,7 @@ export class Feed {
       this.socket = null;
       if (opened && Date.now() - opened >= STEADY_MS) this.attempt = 0;
       if (event.code === UNAUTHENTICATED) return this.onState("unauthorized");
-      if (event.code === BAD_REQUEST) return this.onState("refused", this.error);
+      if (event.code === BAD_REQUEST) return this.onState("refused", { message: this.error });
       if (this.stopped) return;
       const wait = backoff(this.attempt++);
       this.onState("reconnecting", { wait, attempt: this.attempt });

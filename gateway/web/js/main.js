@@ -86,15 +86,17 @@ function showConnection(state, detail = {}) {
   if (state === "unauthorized") signIn(t("token_rejected"));
 }
 
+const liveUrl = () => `${socketBase}/ws/live?token=${encodeURIComponent(page.token)}`;
+
 /** Subscribe to every view of the chosen operation, live. */
 function goLive() {
   page.feed?.stop();
   page.views.take({ type: "reset" });
   page.feed = new Feed({
-    url: () => `${socketBase}/ws/live?token=${encodeURIComponent(page.token)}`,
+    url: liveUrl,
     subscribe: (after) => ({ type: "subscribe", views: VIEWS, operation_id: page.operationId, after }),
     onFrame: (frame) => page.views.take(frame),
-    onState: (state, detail) => showConnection(state, typeof detail === "string" ? { message: detail } : detail),
+    onState: showConnection,
   });
   page.feed.start();
 }
@@ -159,7 +161,7 @@ function pickOperation() {
   const list = $("picker").querySelector("ul");
   const opened = (row) => Date.parse(row.opened_at ?? "") || 0;
   const feed = new Feed({
-    url: () => `${socketBase}/ws/live?token=${encodeURIComponent(page.token)}`,
+    url: liveUrl,
     subscribe: (after) => ({ type: "subscribe", views: ["operations", "stats"], after }),
     onFrame: (frame) => {
       directory.take(frame);
@@ -190,7 +192,7 @@ function pickOperation() {
         return item;
       }));
     },
-    onState: (state, detail) => showConnection(state, detail),
+    onState: showConnection,
   });
   page.feed = feed;
   feed.start();

@@ -70,7 +70,7 @@ export class Replay {
           this.views.take(frame);
         }
       },
-      onState: (state, detail) => this.showConnection(state, typeof detail === "string" ? { message: detail } : detail),
+      onState: this.showConnection,
     });
     this.feed.start();
   }

@@ -7,12 +7,9 @@ from fastapi import APIRouter
 from gateway.deps import ActorDep, ServiceDep
 from gateway.errors import ApiError
 from projections.catalog import VIEW_NAMES
+from replay.timetravel import belongs
 
 router = APIRouter(prefix="/views", tags=["views"])
-
-
-def _operation_of(row: dict[str, Any]) -> Any:
-    return row.get("operation_id", row.get("properties", {}).get("operation_id"))
 
 
 @router.get("/{name}")
@@ -25,9 +22,7 @@ def read_view(
     snapshot = service.follower.deltas.snapshot(name)
     rows = snapshot.rows
     if operation_id is not None:
-        rows = {
-            k: r for k, r in rows.items() if _operation_of(r) in (operation_id, None)
-        }
+        rows = {k: r for k, r in rows.items() if belongs(r, operation_id)}
     if name == "map":
         collection = {"type": "FeatureCollection", "features": list(rows.values())}
         return {"view": name, "position": snapshot.position, "map": collection}

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 from fastapi import WebSocketDisconnect
 
 from gateway.ws.common import encode, message, server_send, transport_of
+from replay.timetravel import belongs
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -49,18 +50,6 @@ LINGER_ZERO = struct.pack("ii", 1, 0)
 YIELD_EVERY = 256
 
 Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
-
-
-def operation_of(row: dict[str, Any] | None) -> Any:
-    if row is None:
-        return None
-    return row.get("operation_id", row.get("properties", {}).get("operation_id"))
-
-
-def visible(change: Change, operation_id: str | None) -> bool:
-    if operation_id is None or change.row is None:
-        return True
-    return operation_of(change.row) in (operation_id, None)
 
 
 def delta(change: Change) -> dict[str, Any]:
@@ -297,7 +286,7 @@ class Fanout:
             delta(c)
             for _, batch in batches
             for c in batch
-            if c.view in views and visible(c, operation_id)
+            if c.view in views and belongs(c.row, operation_id)
         ]
         if not changes:
             return None

@@ -17,9 +17,10 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from gateway.ws.common import accept, encode, message
-from gateway.ws.fanout import Connection, Fanout, delta, operation_of, visible
+from gateway.ws.fanout import Connection, Fanout, delta
 from projections.catalog import VIEW_NAMES
 from projections.deltas import Subscription
+from replay.timetravel import belongs
 
 router = APIRouter()
 
@@ -115,11 +116,7 @@ def _send_start(
             {"type": "reset", "position": reset.position, "oldest": reset.oldest}
         )
     for snapshot in start.snapshots:
-        rows = {
-            k: r
-            for k, r in snapshot.rows.items()
-            if operation_id is None or operation_of(r) in (operation_id, None)
-        }
+        rows = {k: r for k, r in snapshot.rows.items() if belongs(r, operation_id)}
         first.append(
             {
                 "type": "snapshot",
@@ -129,7 +126,7 @@ def _send_start(
             }
         )
     if not start.snapshots:
-        missed = [delta(c) for c in start.missed if visible(c, operation_id)]
+        missed = [delta(c) for c in start.missed if belongs(c.row, operation_id)]
         first.append({"type": "deltas", "changes": missed, "resumed": True})
     for frame in first:
         connection.offer(message(encode(frame, binary)))

@@ -37,7 +37,7 @@ async def accept(socket: WebSocket, token: str) -> Actor | None:
     return actor
 
 
-def encode(frame: dict[str, Any], binary: bool) -> str | bytes:
+def encode(frame: dict[str, Any] | list[dict[str, Any]], binary: bool) -> str | bytes:
     if binary:
         return bytes(msgpack.packb(frame))
     return json.dumps(frame, separators=(",", ":"))
@@ -50,7 +50,9 @@ def message(data: str | bytes) -> dict[str, Any]:
     return {"type": "websocket.send", "text": data}
 
 
-async def send(socket: WebSocket, frame: dict[str, Any], binary: bool) -> None:
+async def send(
+    socket: WebSocket, frame: dict[str, Any] | list[dict[str, Any]], binary: bool
+) -> None:
     data = encode(frame, binary)
     if isinstance(data, bytes):
         await socket.send_bytes(data)

@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from domain.writer import WriterClosed
 from gateway.errors import STATUS
 from gateway.routes.commands import MODELS, build
-from gateway.ws.common import accept
+from gateway.ws.common import accept, send
 from gateway.ws.upload import UPLOAD, Refused, Uploaded, problem, upload
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class Phone:
         """Check one command and hand it to the writer, or answer why not."""
         raw_id = frame.get("id")
         try:
-            command_id = UUID(raw_id) if isinstance(raw_id, str) else UUID(str(raw_id))
+            command_id = UUID(str(raw_id))
         except ValueError:
             self._reject(str(raw_id or ""), "invalid_value", "id must be a UUID", 422)
             return
@@ -211,13 +211,12 @@ class Phone:
                 }
             )
             return
-        positions = outcome.positions
         self._push(
             {
                 "type": "ack",
                 "id": frame_id,
-                "position": max(positions) if positions else None,
-                "positions": list(positions),
+                "position": outcome.position,
+                "positions": list(outcome.positions),
                 "result": {**outcome.result, **(image or {})},
                 "replayed": outcome.replayed,
             }
@@ -259,10 +258,7 @@ class Phone:
                 return
 
     async def _write(self, frame: dict[str, Any] | list[dict[str, Any]]) -> None:
-        if self.binary:
-            await self.socket.send_bytes(msgpack.packb(frame))
-        else:
-            await self.socket.send_text(json.dumps(frame, separators=(",", ":")))
+        await send(self.socket, frame, self.binary)
 
     async def _close_malformed(self) -> None:
         self._push(

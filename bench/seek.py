@@ -23,9 +23,9 @@ from bench.rebuild import fill
 from domain.app import Brigade
 from domain.store.config import store_env
 from projections.catalog import all_views
-from projections.rebuild import rebuild
+from projections.rebuild import fold_log, no_cyclic_gc, rebuild
 from projections.stats import percentile
-from replay.seekpoints import EVERY, fold_to, no_cyclic_gc
+from replay.seekpoints import EVERY
 from replay.timetravel import TimeTravel
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def measure(app: Brigade, *, every: int = EVERY, seed: int = 5) -> dict[str, obj
         if i < 2:  # the same moment folded from the start of the log
             expected = all_views()
             with no_cyclic_gc():
-                fold_to(app, expected, position)
+                fold_log(app, expected.values(), position)
             assert snapshot(moment.views) == snapshot(expected), position
             checked += 1
     assert snapshot(travel.at_position(events).views) == snapshot(full)

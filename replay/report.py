@@ -12,7 +12,6 @@ exactly as live.
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 import time
@@ -25,8 +24,8 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from domain.model.operation import Operation
-from projections.base import apply_all
 from projections.hazards import HazardLedger
+from projections.rebuild import fold_log, no_cyclic_gc
 from projections.stats import Statistics
 from replay.report_data import assemble
 from replay.report_fold import OperationStory
@@ -145,24 +144,8 @@ def build_report(
         last = min(last, upto)
     stats, ledger, story = Statistics(), HazardLedger(), OperationStory(keys)
     views: list[View] = [stats, ledger, story]
-    position = 0
-    collecting = gc.isenabled()
-    gc.disable()  # as in a rebuild: many small objects, almost none freed
-    try:
-        while position < last:
-            page = app.recorder.select_notifications(
-                start=position, limit=PAGE, stop=last, inclusive_of_start=False
-            )
-            if not page:
-                break
-            events = [(n.id, app.mapper.to_domain_event(n)) for n in page]
-            apply_all(views, events, emit=False)
-            position = page[-1].id
-            if progress is not None:
-                progress(position, last)
-    finally:
-        if collecting:
-            gc.enable()
+    with no_cyclic_gc():
+        position = fold_log(app, views, last, progress)
     missing = [key for key in keys if key not in story.opened]
     if missing:
         msg = f"no operation {', '.join(missing)} in the log up to position {last}"

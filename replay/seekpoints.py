@@ -10,21 +10,18 @@ last point to the head of the log and saves one every `every` positions.
 from __future__ import annotations
 
 import bisect
-import gc
 import logging
 import pickle
 import threading
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast
 
 from projections import checkpoint
-from projections.catalog import all_views, fold
+from projections.catalog import all_views
+from projections.rebuild import fold_log, no_cyclic_gc
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from domain.app import Brigade
     from projections.base import View
 
@@ -34,7 +31,6 @@ log = logging.getLogger(__name__)
 # decoding an event costs 20 to 60 µs on this shared 2-core machine, so the fold
 # stays within 40 to 120 ms; at 1,000,000 events the points take about 190 MB.
 EVERY = 2_048
-PAGE = 2_000
 
 
 class SeekPointStore(Protocol):
@@ -58,18 +54,6 @@ class SeekPoint:
     as_of: float
 
 
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Folding and unpickling allocate many objects and free none: skip the scans."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def encode(views: dict[str, View]) -> bytes:
     return zlib.compress(pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
@@ -77,20 +61,6 @@ def encode(views: dict[str, View]) -> bytes:
 def decode(state: bytes) -> dict[str, View]:
     views: dict[str, View] = pickle.loads(zlib.decompress(state))
     return views
-
-
-def fold_to(app: Brigade, views: dict[str, View], stop: int) -> None:
-    """Fold every event after the views' position up to `stop` (inclusive)."""
-    position = min(view.position for view in views.values())
-    while position < stop:
-        notifications = app.recorder.select_notifications(
-            start=position, limit=PAGE, stop=stop, inclusive_of_start=False
-        )
-        if not notifications:
-            return
-        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
-        fold(views, events, emit=False)
-        position = notifications[-1].id
 
 
 class SeekIndex:
@@ -168,7 +138,7 @@ class SeekIndex:
             target = (start // self.every + 1) * self.every
             with no_cyclic_gc():
                 while target <= head and not (stop and stop.is_set()):
-                    fold_to(self.app, views, target)
+                    fold_log(self.app, views.values(), target)
                     position = min(view.position for view in views.values())
                     if position > start:
                         self._save(views, position)

@@ -22,13 +22,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from projections.catalog import fold
-from replay.seekpoints import EVERY, PAGE, SeekIndex, fold_to, no_cyclic_gc
+from projections.rebuild import fold_log, no_cyclic_gc
+from replay.seekpoints import EVERY, SeekIndex
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from domain.app import Brigade
     from projections.base import Row, View
+
+# Events read at a time while looking for the first past a field time: that one
+# is usually within a seek point's `every` events, so pages stay small.
+PAGE = 2_000
 
 
 class OutOfRange(ValueError):
@@ -106,7 +111,7 @@ class TimeTravel:
         self.index.extend(position)
         views = self.index.load(self.index.before(position))
         with no_cyclic_gc():
-            fold_to(self.app, views, position)
+            fold_log(self.app, views.values(), position)
         return _moment(views, position)
 
     def at_field_time(self, field_time: datetime) -> Moment:

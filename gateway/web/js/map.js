@@ -263,8 +263,6 @@ export class MapView {
       default:
         return;
     }
-    layer.feature = row;
-    layer.getElement?.()?.setAttribute("data-key", key);
     layer.addTo(this.map);
     this.tag(layer, key, props.layer);
     this.layers.set(key, { row, layer });

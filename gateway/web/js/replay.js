@@ -10,7 +10,6 @@ export class Replay {
   constructor({ config, views, socketBase, page, showConnection, bar }) {
     Object.assign(this, { config, views, socketBase, page, showConnection, bar });
     this.feed = null;
-    this.status = null; // the server's last `playback` frame
     this.head = 0; // the last position known live: the end of the timeline
     this.offset = 0; // the field's UTC offset, in minutes
     this.moment = bar.querySelector("#replay-moment");
@@ -76,7 +75,6 @@ export class Replay {
   }
 
   show(status) {
-    this.status = status;
     this.bar.dataset.state = status.state;
     this.bar.dataset.position = String(status.position ?? "");
     if (status.position != null) {
@@ -97,7 +95,7 @@ export class Replay {
     }
     this.playing = status.state === "playing";
     this.play.textContent = this.playing ? t("pause") : t("play");
-    this.note.textContent = `#${status.position ?? 0} · ${t(status.state === "ended" ? "paused" : status.state === "playing" ? "replaying" : "paused")}`;
+    this.note.textContent = `#${status.position ?? 0} · ${t(this.playing ? "replaying" : "paused")}`;
   }
 
   control(frame) {

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from eventsourcing.postgres import PostgresDatastore
     from psycopg import Cursor
     from psycopg.rows import DictRow
+    from psycopg.sql import Composed
 
 
 class CreatesTablesInTurn(PostgresRecorder):
@@ -76,77 +77,72 @@ class BrigadePostgresApplicationRecorder(
         super().__init__(datastore, events_table_name=events_table_name)
         self.check_identifier_length(commands_table_name)
         self.commands_table_name = commands_table_name
-        schema = Identifier(self.datastore.schema)
-        commands = Identifier(commands_table_name)
-        self.sql_create_statements.append(
-            SQL(
+        names = {
+            "schema": Identifier(self.datastore.schema),
+            "commands": Identifier(commands_table_name),
+            # Views' saved state, and views saved along the log for replay:
+            # derived data, dropped and made again at will.
+            "checkpoints": Identifier("brigade_checkpoints"),
+            "seek_points": Identifier("brigade_seek_points"),
+            "events": Identifier(self.events_table_name),
+            "id_type": Identifier(self.datastore.originator_id_type),
+        }
+
+        def sql(text: str) -> Composed:
+            return SQL(text).format(**names)
+
+        self.sql_create_statements += [
+            sql(
                 "CREATE TABLE IF NOT EXISTS {schema}.{commands} ("
-                "command_id text PRIMARY KEY, "
-                "outcome bytea NOT NULL)"
-            ).format(schema=schema, commands=commands)
-        )
-        checkpoints = Identifier("brigade_checkpoints")
-        # Views' saved state: derived data, dropped and rebuilt at will.
-        self.sql_create_statements.append(
-            SQL(
+                "command_id text PRIMARY KEY, outcome bytea NOT NULL)"
+            ),
+            sql(
                 "CREATE TABLE IF NOT EXISTS {schema}.{checkpoints} ("
                 "name text PRIMARY KEY, position bigint NOT NULL, state bytea NOT NULL)"
-            ).format(schema=schema, checkpoints=checkpoints)
-        )
-        self.select_checkpoint_statement = SQL(
-            "SELECT position, state FROM {schema}.{checkpoints} WHERE name = %s"
-        ).format(schema=schema, checkpoints=checkpoints)
-        self.save_checkpoint_statement = SQL(
-            "INSERT INTO {schema}.{checkpoints} (name, position, state) "
-            "VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE "
-            "SET position = excluded.position, state = excluded.state"
-        ).format(schema=schema, checkpoints=checkpoints)
-        seek_points = Identifier("brigade_seek_points")
-        # Views saved at positions along the log, for replay: derived data too.
-        self.sql_create_statements.append(
-            SQL(
+            ),
+            sql(
                 "CREATE TABLE IF NOT EXISTS {schema}.{seek_points} ("
                 "position bigint PRIMARY KEY, as_of double precision, "
                 "format integer NOT NULL, state bytea NOT NULL)"
-            ).format(schema=schema, seek_points=seek_points)
+            ),
+        ]
+        self.select_checkpoint_statement = sql(
+            "SELECT position, state FROM {schema}.{checkpoints} WHERE name = %s"
         )
-        self.save_seek_point_statement = SQL(
+        self.save_checkpoint_statement = sql(
+            "INSERT INTO {schema}.{checkpoints} (name, position, state) "
+            "VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE "
+            "SET position = excluded.position, state = excluded.state"
+        )
+        self.drop_checkpoints_statement = sql("DELETE FROM {schema}.{checkpoints}")
+        self.save_seek_point_statement = sql(
             "INSERT INTO {schema}.{seek_points} (position, as_of, format, state) "
             "VALUES (%s, %s, %s, %s) ON CONFLICT (position) DO NOTHING"
-        ).format(schema=schema, seek_points=seek_points)
-        self.select_seek_points_statement = SQL(
+        )
+        self.select_seek_points_statement = sql(
             "SELECT position, as_of, format FROM {schema}.{seek_points} "
             "ORDER BY position"
-        ).format(schema=schema, seek_points=seek_points)
-        self.select_seek_state_statement = SQL(
+        )
+        self.select_seek_state_statement = sql(
             "SELECT state FROM {schema}.{seek_points} WHERE position = %s"
-        ).format(schema=schema, seek_points=seek_points)
-        self.drop_seek_points_statement = SQL(
-            "DELETE FROM {schema}.{seek_points}"
-        ).format(schema=schema, seek_points=seek_points)
-        self.drop_checkpoints_statement = SQL(
-            "DELETE FROM {schema}.{checkpoints}"
-        ).format(schema=schema, checkpoints=checkpoints)
+        )
+        self.drop_seek_points_statement = sql("DELETE FROM {schema}.{seek_points}")
         # One statement for the whole batch, pipelined with the event insert.
-        self.insert_commands_statement = SQL(
+        self.insert_commands_statement = sql(
             "INSERT INTO {schema}.{commands} (command_id, outcome) "
             "SELECT * FROM unnest(%s::text[], %s::bytea[])"
-        ).format(schema=schema, commands=commands)
-        self.select_commands_statement = SQL(
+        )
+        self.select_commands_statement = sql(
             "SELECT command_id, outcome FROM {schema}.{commands} "
             "WHERE command_id = ANY(%s::text[])"
-        ).format(schema=schema, commands=commands)
-        self.select_notification_ids_statement = SQL(
+        )
+        self.select_notification_ids_statement = sql(
             "SELECT k.i, e.notification_id "
             "FROM unnest(%s::{id_type}[], %s::bigint[]) "
             "WITH ORDINALITY AS k(originator_id, originator_version, i) "
             "JOIN {schema}.{events} AS e "
             "ON e.originator_id = k.originator_id "
             "AND e.originator_version = k.originator_version"
-        ).format(
-            id_type=Identifier(self.datastore.originator_id_type),
-            schema=schema,
-            events=Identifier(self.events_table_name),
         )
 
     def insert_events(

@@ -24,6 +24,28 @@ def percentile(ordered: list[float], fraction: float) -> float | None:
     return ordered[int(rank) - 1]
 
 
+def _empty_row(operation_id: str) -> Row:
+    return {
+        "operation_id": operation_id,
+        "incidents": 0,
+        "incidents_by_kind": {},
+        "dispatches": 0,
+        "dispatches_refused": 0,
+        "evacuated": 0,
+        "rescued": 0,
+        "hornet_nests": 0,
+        "premises_inspected": 0,
+        "hazards_found": 0,
+        "hazards_rectified": 0,
+        "hazards_overdue": 0,
+        "activities": 0,
+        "activities_by_kind": {},
+        "activity_hours": 0.0,
+        "report_to_dispatch_s": {"n": 0, "median": None, "p90": None},
+        "dispatch_to_arrival_s": {"n": 0, "median": None, "p90": None},
+    }
+
+
 class Statistics(View):
     """One row per operation."""
 
@@ -38,28 +60,16 @@ class Statistics(View):
         # Deadlines (timestamp, hazard id) still to pass, soonest first.
         self._deadlines: list[tuple[float, str]] = []
 
+    def row_for(self, operation_id: str) -> Row:
+        """An operation's row as it stands; zeros, in the same shape (and not kept),
+        if nothing has been counted for it yet."""
+        row = self.rows.get(operation_id)
+        return _empty_row(operation_id) if row is None else row
+
     def _row(self, operation_id: str) -> Row:
         row = self.rows.get(operation_id)
         if row is None:
-            row = self.rows[operation_id] = {
-                "operation_id": operation_id,
-                "incidents": 0,
-                "incidents_by_kind": {},
-                "dispatches": 0,
-                "dispatches_refused": 0,
-                "evacuated": 0,
-                "rescued": 0,
-                "hornet_nests": 0,
-                "premises_inspected": 0,
-                "hazards_found": 0,
-                "hazards_rectified": 0,
-                "hazards_overdue": 0,
-                "activities": 0,
-                "activities_by_kind": {},
-                "activity_hours": 0.0,
-                "report_to_dispatch_s": {"n": 0, "median": None, "p90": None},
-                "dispatch_to_arrival_s": {"n": 0, "median": None, "p90": None},
-            }
+            row = self.rows[operation_id] = _empty_row(operation_id)
         return row
 
     def _incident(self, e: Any) -> tuple[str, dict[str, Any]]:

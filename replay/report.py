@@ -152,7 +152,7 @@ def build_report(
         raise OperationNotFound(msg)
     # Each operation's row as the live view has it; zeros, in the same shape, if
     # nothing has been counted for it yet.
-    rows = {key: stats._row(key) for key in keys}
+    rows = {key: stats.row_for(key) for key in keys}
     hazards = [row for row in ledger.rows.values() if row["operation_id"] in rows]
     data = assemble(story, rows, hazards, position=position, as_of=stats.as_of)
     return Report(data)

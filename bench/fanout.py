@@ -24,7 +24,6 @@ a driver reporting incidents on the field socket at a fixed rate. Measured:
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from typing import IO, Any
 
 import httpx
 
-from bench.field import _free_port, _wait
+from bench.server import SECRET, brigade_server, free_port
 from domain.types import Role
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key
@@ -117,26 +116,13 @@ def _brigade(
     seconds: float,
     capture: str,
 ) -> dict[str, Any]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "BRIGADE_DATA_DIR": str(tmp),
-        "BRIGADE_SECRET": "bench",
-        "BRIGADE_DATABASE_URL": "",
-        "BRIGADE_REDIS_URL": "",
+    with brigade_server(
+        tmp,
+        BRIGADE_REDIS_URL="",
         # Small, so the stalled subscriber overflows (and is dropped) within a phase.
-        "BRIGADE_LIVE_QUEUE_FRAMES": str(QUEUE),
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait(base)
-        key = signing_key(Settings(secret="bench", data_dir=tmp))
+        BRIGADE_LIVE_QUEUE_FRAMES=str(QUEUE),
+    ) as (base, server):
+        key = signing_key(Settings(secret=SECRET, data_dir=tmp))
         commander = create_token(key, Role.COMMANDER, "bench")
         observer = create_token(key, Role.OBSERVER, "wall")
         operation_id, elsewhere = (
@@ -181,14 +167,11 @@ def _brigade(
         results["drops"] = int(drops)
         client.stdin.close()
         client.wait(timeout=30)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return results
 
 
 def _raw(count: int, seconds: float, capture: str) -> dict[str, Any]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.fanout_raw", str(port), capture, str(seconds)],
         stdout=subprocess.PIPE,

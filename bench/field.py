@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
+from bench.server import SECRET, brigade_server
 from domain.types import Role
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key
@@ -30,59 +29,43 @@ WINDOW = 4
 
 def run(*, quick: bool) -> int:
     seconds = 5.0 if quick else 20.0
-    with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
-        port = _free_port()
-        env = {
-            **os.environ,
-            "BRIGADE_DATA_DIR": tmp,
-            "BRIGADE_SECRET": "bench",
-            "BRIGADE_DATABASE_URL": "",
+    with (
+        tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp,
+        brigade_server(Path(tmp)) as (base, server),
+    ):
+        key = signing_key(Settings(secret=SECRET, data_dir=Path(tmp)))
+        commander = {
+            "Authorization": f"Bearer {create_token(key, Role.COMMANDER, 'bench')}"
         }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        tokens = Path(tmp) / "phones.txt"
+        with (
+            httpx.Client(base_url=base, headers=commander, timeout=30) as http,
+            tokens.open("w") as file,
+        ):
+            for n in range(PHONES):
+                vid = http.post(
+                    "/commands/RegisterVolunteer",
+                    json={"name": f"V{n}", "contact": "x"},
+                ).json()
+                vid = vid["result"]["volunteer_id"]
+                file.write(f"{vid} {create_token(key, Role.VOLUNTEER, vid)}\n")
+        cpu_before = _cpu_seconds(server.pid)
+        client = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.field_client",
+                base.replace("http", "ws"),
+                str(seconds),
+                str(WINDOW),
+                str(tokens),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 120,
         )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait(base)
-            key = signing_key(Settings(secret="bench", data_dir=Path(tmp)))
-            commander = {
-                "Authorization": f"Bearer {create_token(key, Role.COMMANDER, 'bench')}"
-            }
-            tokens = Path(tmp) / "phones.txt"
-            with (
-                httpx.Client(base_url=base, headers=commander, timeout=30) as http,
-                tokens.open("w") as file,
-            ):
-                for n in range(PHONES):
-                    vid = http.post(
-                        "/commands/RegisterVolunteer",
-                        json={"name": f"V{n}", "contact": "x"},
-                    ).json()
-                    vid = vid["result"]["volunteer_id"]
-                    file.write(f"{vid} {create_token(key, Role.VOLUNTEER, vid)}\n")
-            cpu_before = _cpu_seconds(server.pid)
-            client = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.field_client",
-                    base.replace("http", "ws"),
-                    str(seconds),
-                    str(WINDOW),
-                    str(tokens),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=seconds + 120,
-            )
-            cpu = _cpu_seconds(server.pid) - cpu_before
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        cpu = _cpu_seconds(server.pid) - cpu_before
     result = json.loads(client.stdout.strip().splitlines()[-1])
     rate = result["acked"] / result["seconds"]
     cpu_us = cpu / max(result["acked"], 1) * 1e6
@@ -113,22 +96,3 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
     fields = stat.rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.1)

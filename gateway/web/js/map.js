@@ -171,29 +171,31 @@ export class MapView {
     this.frame(rows);
   }
 
-  /** The area the operations view gives the operation (a GeoJSON bbox), or null. */
+  /** The area the operations view gives the operation (a GeoJSON bbox), or null. It
+   * is drawn here, when the operations view changes, and fitted once; the map's
+   * deltas leave it alone. */
   setArea(bbox) {
-    const given = Array.isArray(bbox) && bbox.length === 4 ? bbox : null;
-    this.given = given;
-  }
-
-  /** The operation's area: as given when it was opened, else drawn around what is on
-   * the map; the view fits it once. */
-  frame(rows) {
+    this.given = Array.isArray(bbox) && bbox.length === 4 ? bbox : null;
     const element = this.map.getContainer();
-    if (this.given) {
-      const [west, south, east, north] = this.given;
-      const area = L.latLngBounds([south, west], [north, east]);
-      this.area.setBounds(area);
-      element.dataset.area = this.given.join(",");
-      // Fitted once, or again if the first fit was only to what was on the map.
-      if (!this.fitted || !this.fittedGiven) {
-        this.fitted = this.fittedGiven = true;
-        this.map.fitBounds(area, { maxZoom: 15, animate: false });
-      }
+    if (!this.given) {
+      delete element.dataset.area;
       return;
     }
-    delete element.dataset.area;
+    const [west, south, east, north] = this.given;
+    const area = L.latLngBounds([south, west], [north, east]);
+    this.area.setBounds(area);
+    element.dataset.area = this.given.join(",");
+    // Fitted once, or again if the first fit was only to what was on the map.
+    if (!this.fitted || !this.fittedGiven) {
+      this.fitted = this.fittedGiven = true;
+      this.map.fitBounds(area, { maxZoom: 15, animate: false });
+    }
+  }
+
+  /** Without a given area, the operation's area is drawn around what is on the map;
+   * the view fits it once. */
+  frame(rows) {
+    if (this.given) return;
     const bounds = L.latLngBounds([]);
     for (const row of rows.values()) {
       const layer = row.properties.layer;

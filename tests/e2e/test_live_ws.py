@@ -70,6 +70,24 @@ def test_a_snapshot_then_the_changes_as_they_happen(api: Api) -> None:
         assert change["row"]["kind"] == "medical"
 
 
+def test_a_subscriber_of_one_operation_gets_none_of_another(api: Api) -> None:
+    mine, other = open_operation(api), open_operation(api)
+    before = report(api, mine)
+    report(api, other)
+    with live(api) as ws:
+        ws.send(
+            json.dumps({"type": "subscribe", "views": ["board"], "operation_id": mine})
+        )
+        assert list(frame(ws)["rows"]) == [before["result"]["incident_id"]]
+
+        report(api, other, kind="fire")
+        after = report(api, mine, kind="medical")
+
+        # The other operation's change was published first: it would lead a frame.
+        changes = frame(ws)["changes"]
+        assert [c["key"] for c in changes] == [after["result"]["incident_id"]]
+
+
 def test_the_operations_view_names_each_operation_and_its_area(api: Api) -> None:
     storm = api.commander(
         "OpenOperation",

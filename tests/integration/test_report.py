@@ -1,195 +1,25 @@
-"""The after-action report of a known story: its numbers, files and plots, every store.
+"""The after-action report of a known story: its numbers, on every store.
 
-The story's field times are set by hand, so every number below was worked out
-from the story itself, not read back from the code under test.
+The story (report_story.tell) has its field times set by hand, so every number
+below was worked out from the story itself, not read back from the code under test.
 """
 
 from __future__ import annotations
 
-import base64
-import csv
-import io
-import json
-import re
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from support import LANDFALL, Scenario, volunteer
+from report_story import NAME, tell
 
-from domain import commands as c
 from domain.app import Brigade
-from gateway import cli
 from projections.rebuild import rebuild
-from replay.report import (
-    OperationAmbiguous,
-    OperationNotFound,
-    build_report,
-    find_operation,
-)
+from replay.report import build_report
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from pathlib import Path
     from uuid import UUID
 
-
-NAME = "Typhoon Doksuri response"
-# Drawing the plots takes seconds and depends only on the numbers, which the other
-# tests check on every store: the tests that draw run on SQLite only.
-DRAWN_ON_SQLITE = pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
-
-
-def t(minutes: int) -> datetime:
-    """Field time: minutes after landfall (09:55 +08:00)."""
-    return LANDFALL + timedelta(minutes=minutes)
-
-
-def tell(story: Scenario) -> dict[str, UUID]:
-    """The story. Its numbers are worked out beside the test that checks them."""
-    op = story.operation(NAME)
-    other = story.operation("Year-round programme 2023")
-    chen = story.ready_volunteer("Chen Wei", on_shift=False)
-    lin = story.ready_volunteer(
-        "Lin Hua",
-        ("basic-fire-safety", "water-rescue", "search-and-rescue"),
-        on_shift=False,
-    )
-    # Not trained (basic fire safety missing), and not insured: both refused.
-    wu = story.ready_volunteer("Wu Min", ("water-rescue",), on_shift=False)
-    zhao = story.ready_volunteer("Zhao Lei", insured=False, on_shift=False)
-    for vid in (chen, lin, wu, zhao):
-        story.ok(
-            c.StartShift,
-            volunteer_id=vid,
-            operation_id=op,
-            occurred_at=t(60),
-            actor=volunteer(vid),
-        )
-
-    def report(kind: str, at: int, operation: UUID = op) -> UUID:
-        return story.new(
-            c.ReportIncident,
-            "incident_id",
-            operation_id=operation,
-            kind=kind,
-            lat=24.95,
-            lon=118.61,
-            severity=4,
-            occurred_at=t(at),
-        )
-
-    def dispatch(incident: UUID, vid: UUID, at: int, *, refused: bool = False) -> None:
-        outcome = story.do(
-            c.DispatchVolunteer,
-            incident_id=incident,
-            volunteer_id=vid,
-            occurred_at=t(at),
-        )
-        assert outcome.accepted is not refused, outcome.rejection
-
-    def arrive(incident: UUID, vid: UUID, at: int) -> None:
-        story.ok(
-            c.RecordArrival,
-            incident_id=incident,
-            volunteer_id=vid,
-            occurred_at=t(at),
-            actor=volunteer(vid),
-        )
-
-    def people(kind: type[c.Command], incident: UUID, count: int, at: int) -> None:
-        extra: dict[str, Any] = (
-            {"destination": "Luojiang school"} if kind is c.RecordEvacuation else {}
-        )
-        story.ok(kind, incident_id=incident, count=count, occurred_at=t(at), **extra)
-
-    flood = report("flood", 62)
-    dispatch(flood, chen, 65)
-    dispatch(flood, wu, 66, refused=True)
-    other_flood = report("flood", 63, other)
-    people(c.RecordEvacuation, other_flood, 100, 64)
-    trapped = report("trapped_persons", 70)
-    dispatch(trapped, lin, 71)
-    dispatch(flood, zhao, 72, refused=True)
-    arrive(flood, chen, 75)
-    arrive(trapped, lin, 76)
-    people(c.RecordEvacuation, flood, 23, 78)
-    people(c.RecordRescue, flood, 2, 80)
-    story.ok(c.ResolveIncident, incident_id=flood, outcome="done", occurred_at=t(81))
-    second = report("flood", 82)
-    report("hornet_nest", 84)
-    dispatch(second, chen, 90)
-    dispatch(second, zhao, 91, refused=True)
-    arrive(second, chen, 92)
-    people(c.RecordEvacuation, second, 10, 95)
-    # A phone that was offline: recorded after 11:30, happened at 11:14.
-    people(c.RecordRescue, trapped, 4, 79)
-
-    def activity(kind: str, who: list[UUID], hours: float, at: int, o: UUID) -> None:
-        story.ok(
-            c.LogServiceActivity,
-            operation_id=o,
-            kind=kind,
-            participants=who,
-            hours=hours,
-            occurred_at=t(at),
-        )
-
-    activity("hornet_nest", [chen, lin], 1.5, 100, op)
-    activity("publicity", [lin], 2.0, 101, op)
-    activity("patrol", [chen], 3.0, 101, other)
-    shops = [
-        story.new(
-            c.RegisterPremises,
-            "premises_id",
-            name=name,
-            address="Wanan Road",
-            lat=24.95,
-            lon=118.62,
-        )
-        for name in ("Xiao Li noodles", "Ah Hua tea")
-    ]
-    for shop, at in ((shops[0], 102), (shops[0], 103), (shops[1], 104)):
-        story.ok(
-            c.InspectPremises,
-            premises_id=shop,
-            operation_id=op,
-            checklist={"extinguisher": False},
-            occurred_at=t(at),
-        )
-    hazards = []
-    for shop, at, deadline in ((shops[0], 105, 110), (shops[1], 106, 107)):
-        hazard = story.new(
-            c.RecordHazard,
-            "hazard_id",
-            premises_id=shop,
-            operation_id=op,
-            kind="extinguisher expired",
-            severity=3,
-            occurred_at=t(at),
-        )
-        story.ok(
-            c.OrderRectification,
-            premises_id=shop,
-            hazard_id=hazard,
-            deadline=t(deadline),
-            occurred_at=t(at),
-        )
-        hazards.append(hazard)
-    story.ok(
-        c.RecordRectification,
-        premises_id=shops[0],
-        hazard_id=hazards[0],
-        evidence="new extinguisher",
-        occurred_at=t(108),
-    )
-    for incident, at in ((trapped, 112), (second, 113)):
-        story.ok(
-            c.ResolveIncident, incident_id=incident, outcome="done", occurred_at=t(at)
-        )
-    for vid, at in ((wu, 116), (lin, 118), (chen, 120)):
-        story.ok(c.EndShift, volunteer_id=vid, occurred_at=t(at), actor=volunteer(vid))
-    return {"op": op, "other": other, "chen": chen, "lin": lin, "wu": wu, "zhao": zhao}
+    from support import Scenario
 
 
 @pytest.fixture
@@ -345,126 +175,6 @@ def test_operations_reported_together_add_up(
     chen = next(r for r in data["service_hours"] if r["name"] == "Chen Wei")
     assert (chen["hours"], chen["activity_hours"]) == (5.5, 4.5)
     assert data["response_times"]["report_to_dispatch_s"]["median"] == 180
-
-
-def test_the_csv_carries_the_same_numbers(told: dict[str, UUID], app: Brigade) -> None:
-    report = build_report(app, [told["op"]])
-    rows = list(csv.DictReader(io.StringIO(report.csv())))
-    assert list(rows[0]) == ["section", "name", "detail", "value"]
-    totals = {r["name"]: r["value"] for r in rows if r["section"] == "totals"}
-    assert totals["rescue_turnouts"] == "3"
-    assert totals["people_evacuated"] == "33"
-    assert totals["premises_inspected"] == "2"
-    medians = {
-        r["name"]: float(r["value"])
-        for r in rows
-        if r["section"] == "response_times" and r["detail"] == "median"
-    }
-    assert medians == {"report_to_dispatch_s": 180.0, "dispatch_to_arrival_s": 300.0}
-    refusals = {
-        r["name"]: r["value"] for r in rows if r["section"] == "refusals_by_code"
-    }
-    assert refusals == {"not_insured": "2", "training_incomplete": "1"}
-    hours = {
-        r["name"]: r["value"]
-        for r in rows
-        if r["section"] == "service_hours" and r["detail"] == "hours"
-    }
-    assert hours[str(told["lin"])] == "4.47"
-
-
-def images(html: str) -> list[bytes]:
-    found = re.findall(r'<img alt="[^"]*" src="data:image/png;base64,([^"]+)">', html)
-    return [base64.b64decode(data, validate=True) for data in found]
-
-
-@DRAWN_ON_SQLITE
-def test_the_html_is_self_contained_with_its_plots(
-    told: dict[str, UUID], app: Brigade
-) -> None:
-    html = build_report(app, [told["op"]]).html()
-    plots = images(html)
-    assert len(plots) == 6
-    assert all(p.startswith(b"\x89PNG\r\n\x1a\n") and len(p) > 5_000 for p in plots)
-    # Nothing to fetch: no URL, no stylesheet or script, no source but the plots.
-    text = re.sub(r'src="data:image/png;base64,[^"]+"', "", html)
-    assert not re.search(r"https?:|//[a-z]|<link|<script|src=|url\(", text, re.I)
-    for label, value in (
-        ("Service activities", 2),
-        ("Storefronts / premises inspected", 2),
-        ("Rescue turn-outs (dispatches)", 3),
-        ("Hornet nests", 2),
-        ("People rescued", 6),
-        ("People evacuated", 33),
-    ):
-        assert f'<div class="value">{value}</div><div>{label}</div>' in html
-
-
-@DRAWN_ON_SQLITE
-def test_the_same_events_give_the_same_report(
-    told: dict[str, UUID], app: Brigade
-) -> None:
-    first, second = build_report(app, [told["op"]]), build_report(app, [told["op"]])
-    assert first.json() == second.json()
-    assert first.csv() == second.csv()
-    assert first.html() == second.html()
-
-
-def test_operations_are_found_by_id_or_unique_name(
-    told: dict[str, UUID], story: Scenario, app: Brigade
-) -> None:
-    assert find_operation(app, NAME) == told["op"]
-    assert find_operation(app, str(told["other"])) == told["other"]
-    with pytest.raises(OperationNotFound):
-        find_operation(app, "Typhoon Lekima response")
-    with pytest.raises(OperationNotFound):
-        find_operation(app, "00000000-0000-0000-0000-000000000000")
-    twin = story.operation(NAME)
-    with pytest.raises(OperationAmbiguous) as raised:
-        find_operation(app, NAME)
-    assert sorted(raised.value.candidates) == sorted([str(told["op"]), str(twin)])
-    assert find_operation(app, str(twin)) == twin
-
-
-@DRAWN_ON_SQLITE
-def test_brigade_report_writes_the_three_files(
-    told: dict[str, UUID],
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.setenv("BRIGADE_DATABASE_URL", store_url)
-    out = tmp_path / "aar"
-    assert cli.main(["report", NAME, "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert re.search(r"Rescue turn-outs \(dispatches\) +3\n", printed)
-    data: dict[str, Any] = json.loads((out / "report.json").read_text("utf-8"))
-    assert data["totals"]["people_evacuated"] == 33
-    assert (out / "report.csv").read_text("utf-8").startswith("section,name,")
-    assert len(images((out / "report.html").read_text("utf-8"))) == 6
-    both = tmp_path / "both"
-    assert cli.main(["report", NAME, str(told["other"]), "--out", str(both)]) == 0
-    together = json.loads((both / "report.json").read_text("utf-8"))
-    assert together["totals"]["people_evacuated"] == 133
-    assert cli.main(["report", "no such operation", "--out", str(out)]) == 1
-    assert "[operation_not_found]" in capsys.readouterr().err
-
-
-def test_names_the_fonts_cannot_draw_are_plotted_by_id() -> None:
-    from replay import report_plots
-
-    row = {
-        "volunteer_id": "5f0c3a9e-0000-4000-8000-000000000000",
-        "name": "陈伟",
-        "shift_hours": 8.0,
-        "activity_hours": 1.5,
-        "hours": 9.5,
-    }
-    # Under filterwarnings=error a missing glyph would fail this test.
-    png = report_plots.service_hours({"service_hours": [row]})
-    assert png.startswith(b"\x89PNG")
-    assert report_plots.label("Chen Wei", "5f0c3a9e") == "Chen Wei"
 
 
 def test_the_simulated_year_reports_the_published_figures(tmp_path: Path) -> None:

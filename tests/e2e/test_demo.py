@@ -36,6 +36,18 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("BRIGADE_")}
 
 
+def _demo(cwd: Path, port: int, *more: str) -> subprocess.CompletedProcess[str]:
+    """`brigade demo` run to its end in `cwd`: its exit code and what it printed."""
+    return subprocess.run(
+        [BRIGADE, "demo", "--port", str(port), *more],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def _lines(stream: IO[str]) -> tuple[queue.Queue[str], threading.Thread]:
     """What the process prints, line by line as it comes, until it ends."""
     found: queue.Queue[str] = queue.Queue()
@@ -143,14 +155,7 @@ def test_the_demo_serves_the_page_with_the_storm_arriving_live(
     # Again, for a few seconds: it starts over in a fresh store and stops by itself.
     leftover = tmp_path / "brigade-demo" / "leftover.txt"
     leftover.write_text("from the first run")
-    again = subprocess.run(
-        [BRIGADE, "demo", "--port", str(free_port()), "--for", "1"],
-        cwd=tmp_path,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = _demo(tmp_path, free_port(), "--for", "1")
     assert again.returncode == 0, again.stderr
     assert "#token=" in again.stdout
     assert not leftover.exists()
@@ -162,14 +167,7 @@ def test_the_demo_refuses_a_port_in_use_before_touching_anything(
 ) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        refused = subprocess.run(
-            [BRIGADE, "demo", "--port", str(port)],
-            cwd=tmp_path,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        refused = _demo(tmp_path, port)
     assert refused.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port} (EADDRINUSE)" in refused.stderr
     assert not (tmp_path / "brigade-demo").exists()
@@ -178,14 +176,7 @@ def test_the_demo_refuses_a_port_in_use_before_touching_anything(
 def test_the_demo_refuses_a_directory_that_is_not_its_own(tmp_path: Path) -> None:
     (tmp_path / "brigade-demo").mkdir()
     (tmp_path / "brigade-demo" / "notes.txt").write_text("mine")
-    refused = subprocess.run(
-        [BRIGADE, "demo", "--port", str(free_port()), "--for", "1"],
-        cwd=tmp_path,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    refused = _demo(tmp_path, free_port(), "--for", "1")
     assert refused.returncode == 2
     assert "not a demo directory" in refused.stderr
     assert (tmp_path / "brigade-demo" / "notes.txt").read_text() == "mine"

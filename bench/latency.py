@@ -123,19 +123,15 @@ def setup(writer: CommandWriter) -> list[UUID]:
                 command_id=uuid7(),
                 actor=COMMANDER,
                 occurred_at=now,
-                operation_id=uuid_of(operation),
+                operation_id=UUID(operation),
                 kind="other",
                 lat=24.9 + n / 1000,
                 lon=118.6,
                 severity=2,
             )
         )
-        incidents.append(uuid_of(outcome.result["incident_id"]))
+        incidents.append(UUID(outcome.result["incident_id"]))
     return incidents
-
-
-def uuid_of(text: str) -> UUID:
-    return UUID(text)
 
 
 async def drive(

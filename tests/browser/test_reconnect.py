@@ -16,20 +16,30 @@ from browser.scenes import open_operation, report, written_while_down
 BACK = 15_000
 
 if TYPE_CHECKING:
+    from conftest import Api
+    from playwright.sync_api import Page
+
     from browser.conftest import Window
     from gateway.settings import Settings
+
+
+def opened_with_an_incident(api: Api, window: Window) -> tuple[int, str, str, Page]:
+    """An operation with one incident, on the page, which is marked so that a reload
+    would show; the server's port (to restart on), the operation, the incident."""
+    port = int(api.url.rsplit(":", 1)[1])
+    operation = open_operation(api)
+    before = report(api, operation, address="before the restart")
+    page = window.open(api, operation)
+    expect(page.locator(f'#board tr[data-key="{before}"]')).to_be_visible()
+    page.evaluate("window.loadedOnce = true")
+    return port, operation, before, page
 
 
 def test_after_a_server_restart_the_page_resumes_without_a_reload_or_a_gap(
     settings: Settings, window: Window
 ) -> None:
     with serving(settings) as api:
-        port = int(api.url.rsplit(":", 1)[1])
-        operation = open_operation(api)
-        before = report(api, operation, address="before the restart")
-        page = window.open(api, operation)
-        expect(page.locator(f'#board tr[data-key="{before}"]')).to_be_visible()
-        page.evaluate("window.loadedOnce = true")
+        port, operation, _, page = opened_with_an_incident(api, window)
         last = api.position()
         expect(page.locator("body")).to_have_attribute("data-position", str(last))
 
@@ -59,12 +69,7 @@ def test_a_reset_is_met_by_taking_the_snapshots_again(
     settings: Settings, window: Window
 ) -> None:
     with serving(settings) as api:
-        port = int(api.url.rsplit(":", 1)[1])
-        operation = open_operation(api)
-        before = report(api, operation, address="before the restart")
-        page = window.open(api, operation)
-        expect(page.locator(f'#board tr[data-key="{before}"]')).to_be_visible()
-        page.evaluate("window.loadedOnce = true")
+        port, operation, before, page = opened_with_an_incident(api, window)
 
     # The restarted server starts from views saved after these: it cannot resume.
     missed = written_while_down(settings, operation, 2, checkpoint=True)

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from browser.conftest import Window
     from gateway.settings import Settings
 
+# The courses that qualify a volunteer for a flood (the water rescue domain).
+WATER_RESCUE = ["basic-fire-safety", "water-rescue"]
+
 
 def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
     settings: Settings, window: Window
@@ -122,22 +125,8 @@ def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
 ) -> None:
     with serving(settings) as api:
         operation = open_operation(api)
-        near = volunteer(
-            api,
-            operation,
-            "Chen Wei",
-            ["basic-fire-safety", "water-rescue"],
-            24.951,
-            118.611,
-        )
-        far = volunteer(
-            api,
-            operation,
-            "Lin Hua",
-            ["basic-fire-safety", "water-rescue"],
-            24.99,
-            118.70,
-        )
+        near = volunteer(api, operation, "Chen Wei", WATER_RESCUE, 24.951, 118.611)
+        far = volunteer(api, operation, "Lin Hua", WATER_RESCUE, 24.99, 118.70)
         unqualified = volunteer(
             api,
             operation,
@@ -182,14 +171,7 @@ def test_an_open_dispatch_list_follows_the_roster_without_reopening(
 ) -> None:
     with serving(settings) as api:
         operation = open_operation(api)
-        chen = volunteer(
-            api,
-            operation,
-            "Chen Wei",
-            ["basic-fire-safety", "water-rescue"],
-            24.96,
-            118.62,
-        )
+        chen = volunteer(api, operation, "Chen Wei", WATER_RESCUE, 24.96, 118.62)
         flood = report(api, operation, kind="flood", address="Shuangyang Street")
         page = window.open(api, operation)
         page.locator(f'#board tr[data-key="{flood}"]').click()
@@ -200,14 +182,7 @@ def test_an_open_dispatch_list_follows_the_roster_without_reopening(
 
         # Lin Hua comes on shift nearer the flood while the list is open: she is
         # ranked first; Chen Wei moves further off and his distance follows.
-        lin = volunteer(
-            api,
-            operation,
-            "Lin Hua",
-            ["basic-fire-safety", "water-rescue"],
-            24.951,
-            118.612,
-        )
+        lin = volunteer(api, operation, "Lin Hua", WATER_RESCUE, 24.951, 118.612)
         expect(ranked).to_have_count(2, timeout=SOON)
         expect(ranked.nth(0)).to_have_attribute("data-volunteer", lin)
         chen_km = ranked.nth(1).locator(".km")

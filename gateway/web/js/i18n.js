@@ -1,5 +1,5 @@
 // Labels in English and Chinese; the choice is kept in localStorage.
-const LABELS = {
+export const LABELS = {
   en: {
     title: "Command centre", live: "Live", replay: "Replay", sign_out: "Sign out",
     sign_in: "Sign in", token_help: "Paste a token from: brigade token create --role commander",
@@ -63,7 +63,7 @@ const LABELS = {
   },
 };
 
-const TERMS = {
+export const TERMS = {
   en: {
     fire: "fire", flood: "flood", trapped_persons: "trapped persons", water_rescue: "water rescue",
     hornet_nest: "hornet nest", road_blocked: "road blocked", medical: "medical", other: "other",

@@ -158,6 +158,13 @@ def build_report(
     return Report(data)
 
 
+def file_stem(operations: Sequence[UUID]) -> str:
+    """The operations in a file name: one by its id, several by their ids' starts."""
+    if len(operations) == 1:
+        return str(operations[0])
+    return "-".join(str(o)[:8] for o in operations)
+
+
 def write_report(app: Brigade, refs: Sequence[str], out: str | None) -> int:
     """`brigade report`: find the operations, fold, write the files, print totals."""
     try:
@@ -176,9 +183,7 @@ def write_report(app: Brigade, refs: Sequence[str], out: str | None) -> int:
 
     report = build_report(app, operations, progress=progress)
     print(file=sys.stderr)
-    default = "brigade-report-" + "-".join(
-        str(o) if len(operations) == 1 else str(o)[:8] for o in operations
-    )
+    default = "brigade-report-" + file_stem(operations)
     paths = report.write(Path(out or default), generated_at=datetime.now(UTC))
     data = report.data
     for operation in data["operations"]:

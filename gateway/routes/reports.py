@@ -21,6 +21,7 @@ from replay.report import (
     OperationAmbiguous,
     OperationNotFound,
     build_report,
+    file_stem,
     find_operation,
 )
 
@@ -94,11 +95,11 @@ def _json(text: str) -> Response:
 
 
 def _csv(operations: list[UUID], text: str) -> Response:
-    name = "-".join(str(o) if len(operations) == 1 else str(o)[:8] for o in operations)
+    name = f"report-{file_stem(operations)}.csv"
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="report-{name}.csv"'},
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
 
 

@@ -74,6 +74,8 @@ def test_an_observer_gets_the_report_in_three_forms(served: Api) -> None:
     table = served.http.get(f"/operations/{OPERATION}/report.csv", headers=observer)
     assert table.status_code == 200
     assert table.headers["content-type"].startswith("text/csv")
+    disposition = f'inline; filename="report-{OPERATION}.csv"'
+    assert table.headers["content-disposition"] == disposition
     rows = list(csv.DictReader(io.StringIO(table.text)))
     totals = {r["name"]: r["value"] for r in rows if r["section"] == "totals"}
     assert totals["people_evacuated"] == "23"

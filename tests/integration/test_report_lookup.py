@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from report_story import DRAWN_ON_SQLITE, NAME, images, tell
 
 from gateway import cli
-from replay.report import OperationAmbiguous, OperationNotFound, find_operation
+from replay.report import (
+    OperationAmbiguous,
+    OperationNotFound,
+    file_stem,
+    find_operation,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -65,3 +71,10 @@ def test_brigade_report_writes_the_three_files(
     assert together["totals"]["people_evacuated"] == 133
     assert cli.main(["report", "no such operation", "--out", str(out)]) == 1
     assert "[operation_not_found]" in capsys.readouterr().err
+
+
+def test_files_name_one_operation_by_id_and_several_by_their_starts() -> None:
+    op = uuid.UUID("5f0c3a9e-1111-4000-8000-000000000001")
+    other = uuid.UUID("7d2e4b1c-2222-4000-8000-000000000002")
+    assert file_stem([op]) == "5f0c3a9e-1111-4000-8000-000000000001"
+    assert file_stem([op, other]) == "5f0c3a9e-7d2e4b1c"

@@ -101,7 +101,7 @@ function goLive() {
   page.feed.start();
 }
 
-const replay = new Replay({ config, views: page.views, socketBase, page, showConnection, bar: $("replay-bar") });
+const replay = new Replay({ views: page.views, socketBase, page, showConnection, bar: $("replay-bar") });
 
 function setMode(mode) {
   if (mode === "replay" && !config.playback) {
@@ -135,7 +135,7 @@ function chooseOperation(id) {
   showOperation();
   $("picker").hidden = true;
   mapView.fitted = false;
-  setMode(page.mode === "replay" ? "replay" : "live");
+  setMode(page.mode);
 }
 
 /** The chosen operation's row of the operations view: its name, kind, area, status. */

@@ -7,8 +7,8 @@ import { t } from "./i18n.js";
 import { fieldClock, offsetText, VIEWS } from "./views.js";
 
 export class Replay {
-  constructor({ config, views, socketBase, page, showConnection, bar }) {
-    Object.assign(this, { config, views, socketBase, page, showConnection, bar });
+  constructor({ views, socketBase, page, showConnection, bar }) {
+    Object.assign(this, { views, socketBase, page, showConnection, bar });
     this.feed = null;
     this.head = 0; // the last position known live: the end of the timeline
     this.offset = 0; // the field's UTC offset, in minutes
@@ -33,17 +33,14 @@ export class Replay {
     return `${value.length === 16 ? `${value}:00` : value}${offsetText(this.offset)}`;
   }
 
-  /** Open replay at the moment live stood at (paused), so it starts from what was on screen. */
+  /** Open replay at the moment live stood at (paused), so it starts from what was on
+   * screen. The page offers replay only when the server serves /ws/playback. */
   start() {
     this.bar.hidden = false;
     this.head = this.views.position ?? this.head;
-    this.offset = this.views.offset ?? 0;
+    this.offset = this.views.offset;
     this.scrub.max = String(Math.max(this.head, 1));
     this.scrub.value = String(this.head);
-    if (!this.config.playback) {
-      this.note.textContent = t("replay_unavailable");
-      return;
-    }
     this.note.textContent = "";
     this.open({ position: this.head });
   }

@@ -41,17 +41,14 @@ export function renderStats(section, views, operationId) {
     ["rescued", stats.rescued ?? 0, "good"],
     ["hazards_open", hazards.length, ""],
     ["hazards_overdue", hazards.filter((row) => row.overdue).length, "warn"],
+    ["report_to_dispatch", minutes(stats.report_to_dispatch_s?.median), "wide"],
+    ["dispatch_to_arrival", minutes(stats.dispatch_to_arrival_s?.median), "wide"],
   ];
-  const grid = section.querySelector(".counts");
-  grid.replaceChildren(
+  section.querySelector(".counts").replaceChildren(
     ...counts.map(([label, value, tone]) =>
       element("div", { class: `count ${tone}`, dataset: { stat: label } },
         element("strong", {}, String(value)), element("span", {}, t(label))),
     ),
-    element("div", { class: "count wide", dataset: { stat: "report_to_dispatch" } },
-      element("strong", {}, minutes(stats.report_to_dispatch_s?.median)), element("span", {}, t("report_to_dispatch"))),
-    element("div", { class: "count wide", dataset: { stat: "dispatch_to_arrival" } },
-      element("strong", {}, minutes(stats.dispatch_to_arrival_s?.median)), element("span", {}, t("dispatch_to_arrival"))),
   );
 }
 

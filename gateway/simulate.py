@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     import argparse
 
     from domain.app import Brigade
-    from projections.base import View
     from replay.sim_drive import Tally
     from replay.simulator import Params, Simulation
 
@@ -170,20 +169,12 @@ def _here(
 
 def _stats(app: Brigade) -> dict[str, Any]:
     """The stats view folded from the whole log (the other views are not needed)."""
-    from projections.catalog import fold
+    from projections.rebuild import fold_log
     from projections.stats import Statistics
 
-    views: dict[str, View] = {"stats": Statistics()}
-    position, last = 0, app.recorder.max_notification_id() or 0
-    while position < last:
-        page = app.recorder.select_notifications(
-            start=position, limit=5000, stop=last, inclusive_of_start=False
-        )
-        if not page:
-            break
-        fold(views, [(n.id, app.mapper.to_domain_event(n)) for n in page], emit=False)
-        position = page[-1].id
-    return views["stats"].rows
+    stats = Statistics()
+    fold_log(app, [stats], app.recorder.max_notification_id() or 0)
+    return stats.rows
 
 
 def _remote(

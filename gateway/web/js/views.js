@@ -2,14 +2,17 @@
 
 export const VIEWS = ["board", "map", "stats", "roster", "hazards", "operations"];
 
-/** The latest field time a row mentions, in ms (NaN when none). */
+/** Whether a field time (ms) is later than the latest so far (NaN: none yet). */
+const later = (at, latest) => at > latest || (Number.isNaN(latest) && !Number.isNaN(at));
+
+/** The latest field time a row mentions: [ms, as written] ([NaN, ""] when none). */
 function fieldTime(row) {
   if (!row) return [NaN, ""];
   const props = row.properties ?? row;
   let latest = [NaN, ""];
   for (const text of [props.last_update, props.reported_at, props.at, row.position?.at]) {
     const at = text ? Date.parse(text) : NaN;
-    if (at > latest[0] || (Number.isNaN(latest[0]) && !Number.isNaN(at))) latest = [at, text];
+    if (later(at, latest[0])) latest = [at, text];
   }
   return latest;
 }
@@ -80,7 +83,7 @@ export class Views {
 
   seen(row) {
     const [at, text] = fieldTime(row);
-    if (at > this.asOf || (Number.isNaN(this.asOf) && !Number.isNaN(at))) {
+    if (later(at, this.asOf)) {
       this.asOf = at;
       this.offset = offsetOf(text);
       this.heardAt = Date.now();

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -24,10 +23,10 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from gateway.ws.common import accept, send
 from projections.catalog import VIEW_NAMES
 from replay.playback import MAX_SPEED, MIN_SPEED, Pace, Player, check_speed
-from replay.timetravel import OutOfRange, TimeTravel
+from replay.timetravel import OutOfRange
 
 if TYPE_CHECKING:
-    from starlette.datastructures import State
+    from replay.timetravel import TimeTravel
 
 router = APIRouter()
 
@@ -43,18 +42,6 @@ LAG = 0.25
 
 class BadFrame(ValueError):
     """A frame the protocol does not allow; the message says what to send."""
-
-
-_making = threading.Lock()
-
-
-def _travel(state: State) -> TimeTravel:
-    """The process's time travel, made on first use (it reads the seek points)."""
-    with _making:
-        travel: TimeTravel | None = getattr(state, "time_travel", None)
-        if travel is None:
-            travel = state.time_travel = TimeTravel(state.service.brigade)
-        return travel
 
 
 def _number(value: Any) -> bool:
@@ -127,7 +114,8 @@ async def playback(socket: WebSocket, token: str = "", format: str = "json") -> 
         except ValueError:
             raise BadFrame("frames are JSON text") from None
         views, operation_id, moment, speed = _subscription(request)
-        travel = await asyncio.to_thread(_travel, socket.app.state)
+        # The process's, made at startup with its seek points (gateway.app).
+        travel: TimeTravel = socket.app.state.time_travel
         player = Player(travel, views, operation_id)
         snapshots = await asyncio.to_thread(player.seek, **(moment or {"position": 0}))
     except (BadFrame, OutOfRange) as error:

@@ -158,11 +158,7 @@ class Player:
         # Only the views shown are kept going: each folds alone just the same.
         changes = apply_all([self.views[name] for name in self.names], events)
         self.position = events[-1][0]
-        shown = [
-            c
-            for c in in_frame(changes)
-            if c.view in self.names and belongs(c.row, self.operation_id)
-        ]
+        shown = [c for c in in_frame(changes) if belongs(c.row, self.operation_id)]
         if not shown:
             return None
         return {"type": "deltas", "changes": [delta(c) for c in shown]}

@@ -161,6 +161,9 @@ class SeekIndex:
             self.points = []
 
 
+CHUNK = 8  # seek points the keeper makes per hold of the index's lock
+
+
 class SeekKeeper:
     """Keeps the seek points made up to the head of the log, in the background.
 
@@ -188,6 +191,19 @@ class SeekKeeper:
     def _run(self) -> None:
         while not self._stopping.wait(self.interval):
             try:
-                self.index.extend(stop=self._stopping)
+                self._catch_up()
             except Exception:  # the store is unreachable: try again later
                 log.exception("could not make seek points")
+
+    def _catch_up(self) -> None:
+        # A few points at a time: `extend` holds the index's lock, and a replay
+        # asking for a moment must not wait for the whole backlog of a long log.
+        head = self.index.app.recorder.max_notification_id() or 0
+        while not self._stopping.is_set():
+            last = self.index.points[-1].position if self.index.points else 0
+            if head - last < self.index.every:
+                return
+            target = min(head, last + CHUNK * self.index.every)
+            if not self.index.extend(target, stop=self._stopping):
+                return  # nothing to make before `target` (say, a gap in the ids)
+            self._stopping.wait(0.01)  # let a waiting seek take the lock

@@ -114,9 +114,14 @@ def frames(stream: bytes) -> Iterator[tuple[int, bytes, int]]:
     at = 0
     while at + 2 <= len(stream):
         opcode, size, start = stream[at] & 0x0F, stream[at + 1] & 0x7F, at + 2
+        # A frame's extended length may itself not have arrived in full yet.
         if size == 126:
+            if at + 4 > len(stream):
+                return
             (size,), start = struct.unpack("!H", stream[at + 2 : at + 4]), at + 4
         elif size == 127:
+            if at + 10 > len(stream):
+                return
             (size,), start = struct.unpack("!Q", stream[at + 2 : at + 10]), at + 10
         if start + size > len(stream):
             return

@@ -44,6 +44,16 @@ class Snapshot:
     rows: dict[str, Row]
 
 
+def delta(change: Change) -> dict[str, Any]:
+    """A change as the live and playback sockets send it."""
+    return {
+        "view": change.view,
+        "position": change.position,
+        "key": change.key,
+        "row": change.row,
+    }
+
+
 def coalesced(change: Change) -> bool:
     """Rows that change every few seconds per volunteer, sent at most once a window."""
     return change.view == "map" and change.key.startswith(("volunteer:", "track:"))

@@ -18,7 +18,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from projections.base import apply_all
-from projections.deltas import coalesced
+from projections.deltas import coalesced, delta
 from replay.timetravel import belongs
 
 if TYPE_CHECKING:
@@ -32,15 +32,6 @@ MIN_SPEED, MAX_SPEED = 1.0, 1000.0
 READ_AHEAD = 1_000
 # Most events folded into one frame, so a pause or a seek is heard between frames.
 FRAME_EVENTS = 2_000
-
-
-def delta(change: Change) -> dict[str, Any]:
-    return {
-        "view": change.view,
-        "position": change.position,
-        "key": change.key,
-        "row": change.row,
-    }
 
 
 def in_frame(changes: list[Change]) -> list[Change]:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 from fastapi import WebSocketDisconnect
 
 from gateway.ws.common import encode, message, server_send, transport_of
+from projections.deltas import delta
 from replay.timetravel import belongs
 
 if TYPE_CHECKING:
@@ -50,15 +51,6 @@ LINGER_ZERO = struct.pack("ii", 1, 0)
 YIELD_EVERY = 256
 
 Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
-
-
-def delta(change: Change) -> dict[str, Any]:
-    return {
-        "view": change.view,
-        "position": change.position,
-        "key": change.key,
-        "row": change.row,
-    }
 
 
 class Connection:

@@ -17,9 +17,9 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from gateway.ws.common import accept, encode, message
-from gateway.ws.fanout import Connection, Fanout, delta
+from gateway.ws.fanout import Connection, Fanout
 from projections.catalog import VIEW_NAMES
-from projections.deltas import Subscription
+from projections.deltas import Subscription, delta
 from replay.timetravel import belongs
 
 router = APIRouter()

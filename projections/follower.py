@@ -57,6 +57,7 @@ class Follower:
         # Volunteers' positions are published at most once per window.
         self.window = window
         self._woken = threading.Event()
+        self._look = False  # woken by the store (or told to look), not by an offer
         # Events handed over by this process's writer, in commit order.
         self._offered: deque[tuple[Sequence[int], Sequence[object]]] = deque()
         self._catching_up = threading.Lock()
@@ -79,7 +80,8 @@ class Follower:
         self._batch_listeners.append(listener)
 
     def wake(self, _position: int | None = None) -> None:
-        """Something was committed: look now rather than at the next poll."""
+        """Something was committed: look in the store now, not at the next poll."""
+        self._look = True
         self._woken.set()
 
     def offer(self, positions: Sequence[int], events: Sequence[object]) -> None:
@@ -118,7 +120,8 @@ class Follower:
             self._take_offered()
             return self._catch_up()
 
-    def _take_offered(self) -> None:
+    def _take_offered(self) -> bool:
+        """Fold what the writer handed over; False if the store must fill a gap."""
         while self._offered:
             positions, events = self._offered.popleft()
             pairs = [
@@ -132,8 +135,9 @@ class Follower:
             if first != self.position + 1 or last - first + 1 != len(pairs):
                 # A gap: someone else's events come first. The store has them all.
                 self._offered.clear()
-                return
+                return False
             self._fold(pairs)
+        return True
 
     def _catch_up(self) -> int:
         while True:
@@ -164,15 +168,21 @@ class Follower:
             now = time.monotonic()
             next_poll = last_poll + self.poll - now
             next_flush = self._last_flush + self.window - now
-            woken = self._woken.wait(timeout=max(0.0, min(next_poll, next_flush)))
+            self._woken.wait(timeout=max(0.0, min(next_poll, next_flush)))
             self._woken.clear()
             now = time.monotonic()
-            if woken or now - last_poll >= self.poll:
+            # Offers alone need no read; the store is read when it (or a caller)
+            # says something was committed, at every poll, and to fill a gap.
+            look = self._look or now - last_poll >= self.poll
+            if look:
+                self._look = False
                 last_poll = now
-                try:
-                    self.catch_up()
-                except Exception:  # the store is unreachable: keep serving, retry
-                    log.exception("could not read the store")
+            try:
+                with self._catching_up:
+                    if not self._take_offered() or look:
+                        self._catch_up()
+            except Exception:  # the store is unreachable: keep serving, retry
+                log.exception("could not read the store")
             if now - self._last_flush >= self.window:
                 self._last_flush = now
                 self.deltas.flush()
@@ -187,7 +197,7 @@ class Follower:
                     conn.execute(f'LISTEN "{channel}"')
                     while not self._stopping.is_set():
                         for _ in conn.notifies(timeout=0.2, stop_after=1):
-                            self._woken.set()
+                            self.wake()
             except Exception:
                 log.exception("lost the LISTEN connection; polling until it is back")
                 self._stopping.wait(self.poll)

@@ -18,6 +18,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -52,24 +53,39 @@ class WriterClosed(RuntimeError):
     """The writer has stopped and takes no more commands."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     command: Command
-    # A thread's future, or an asyncio future and the loop it belongs to.
-    future: Future[Outcome] | asyncio.Future[Outcome]
+    # Called with the outcome (or the failure): on the writer's thread when `loop`
+    # is None, else on that event loop.
+    reply: Callable[[Outcome | BaseException], None]
     loop: asyncio.AbstractEventLoop | None = None
 
 
-def _settle_all(
-    settled: list[tuple[asyncio.Future[Outcome], Outcome | BaseException]],
+def _reply_all(
+    replies: list[tuple[Callable[[Outcome | BaseException], None], Any]],
 ) -> None:
-    for future, result in settled:
-        if future.done():  # the caller gave up waiting
-            continue
-        if isinstance(result, BaseException):
-            future.set_exception(result)
-        else:
-            future.set_result(result)
+    for reply, result in replies:
+        try:
+            reply(result)
+        except Exception:  # one caller's failure must not strand the others
+            log.exception("a command's reply failed")
+
+
+def _resolve(future: asyncio.Future[Outcome], result: Outcome | BaseException) -> None:
+    if future.done():  # the caller gave up waiting
+        return
+    if isinstance(result, BaseException):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
+
+
+def _fulfil(future: Future[Outcome], result: Outcome | BaseException) -> None:
+    if isinstance(result, BaseException):
+        future.set_exception(result)
+    else:
+        future.set_result(result)
 
 
 @dataclass
@@ -140,29 +156,36 @@ class CommandWriter:
         with self._lock:
             if self._closed:
                 raise WriterClosed("the writer is closed")
-            self._queue.put([_Pending(command, future)])
+            self._queue.put([_Pending(command, partial(_fulfil, future))])
         return future
 
     def execute(self, command: Command, timeout: float | None = 60.0) -> Outcome:
         return self.submit(command).result(timeout)
 
     async def send(self, command: Command) -> Outcome:
-        """Run `command`; the outcome arrives once its events are durable.
+        """Run `command`; the outcome arrives once its events are durable."""
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self.post(command, partial(_resolve, future))
+        return await future
 
-        Commands sent during one turn of the event loop reach the writer thread
-        together, at the end of the turn: one hand-over, not one thread wake-up
-        (and one contest for the GIL) per command.
+    def post(
+        self, command: Command, reply: Callable[[Outcome | BaseException], None]
+    ) -> None:
+        """Run `command`; `reply(outcome)` runs on this event loop once it is durable.
+
+        If the command fails, `reply` gets the exception instead. Commands posted
+        during one turn of the event loop reach the writer thread together, at the
+        end of the turn: one hand-over, not one thread wake-up (and one contest for
+        the GIL) per command. The replies of one commit come back in one call.
         """
         loop = asyncio.get_running_loop()
         if self._closed:
             raise WriterClosed("the writer is closed")
-        future: asyncio.Future[Outcome] = loop.create_future()
         outbox = self._outboxes.get(loop)
         if outbox is None:
             outbox = self._outboxes[loop] = []
             loop.call_soon(self._hand_over, loop)
-        outbox.append(_Pending(command, future, loop))
-        return await future
+        outbox.append(_Pending(command, reply, loop))
 
     def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
         outbox = self._outboxes.pop(loop)
@@ -170,9 +193,8 @@ class CommandWriter:
             if not self._closed:
                 self._queue.put(outbox)
                 return
-        for pending in outbox:
-            if not pending.future.done():
-                pending.future.set_exception(WriterClosed("the writer is closed"))
+        closed = WriterClosed("the writer is closed")
+        _reply_all([(pending.reply, closed) for pending in outbox])
 
     def close(self) -> None:
         """Finish the commands already queued, then stop."""
@@ -264,25 +286,19 @@ class CommandWriter:
         """Hand every outcome of the batch to its caller: one wake-up per event loop."""
         by_loop: dict[
             asyncio.AbstractEventLoop,
-            list[tuple[asyncio.Future[Outcome], Outcome | BaseException]],
+            list[tuple[Callable[[Outcome | BaseException], None], Any]],
         ] = {}
         for pending, result in self._settled:
             if pending.loop is None:
-                future = pending.future
-                assert isinstance(future, Future)
-                if isinstance(result, BaseException):
-                    future.set_exception(result)
-                else:
-                    future.set_result(result)
+                pending.reply(result)
             else:
-                assert isinstance(pending.future, asyncio.Future)
-                by_loop.setdefault(pending.loop, []).append((pending.future, result))
+                by_loop.setdefault(pending.loop, []).append((pending.reply, result))
         self._settled = []
-        for loop, settled in by_loop.items():
+        for loop, replies in by_loop.items():
             try:
-                loop.call_soon_threadsafe(_settle_all, settled)
+                loop.call_soon_threadsafe(_reply_all, replies)
             except RuntimeError:  # the loop has closed: nobody is waiting
-                log.warning("dropped %d outcomes for a closed event loop", len(settled))
+                log.warning("dropped %d outcomes for a closed event loop", len(replies))
 
     def _commit_batch(self, pendings: Sequence[_Pending]) -> dict[UUID, Outcome]:
         if not pendings:

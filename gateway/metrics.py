@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -22,6 +22,7 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self._by_outcome: dict[str, Any] = {}
         self.subscribers = Gauge(
             "brigade_live_subscribers",
             "Live WebSocket subscribers",
@@ -40,7 +41,10 @@ class Metrics:
 
     def count(self, outcome: Outcome) -> None:
         code = "accepted" if outcome.rejection is None else outcome.rejection.code
-        self.commands.labels(outcome=code).inc()
+        counter = self._by_outcome.get(code)
+        if counter is None:  # labels() hashes and locks: once per code, not per call
+            counter = self._by_outcome[code] = self.commands.labels(outcome=code)
+        counter.inc()
 
     def watch(self, service: Service) -> None:
         def lag() -> float:

@@ -22,9 +22,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
-import weakref
-from collections import deque
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -40,8 +37,7 @@ from gateway.ws.common import accept, send
 from gateway.ws.upload import UPLOAD, Refused, Uploaded, problem, upload
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine, Mapping
-    from concurrent.futures import Future
+    from collections.abc import Coroutine, Mapping
 
     from domain.commands import Actor, Command
     from domain.outcome import Outcome
@@ -69,10 +65,10 @@ async def field(
 class Phone:
     """One volunteer's connection: commands in, answers out through one sender task.
 
-    A command costs no task: the writer's outcome comes back through the loop's
-    Mailbox and becomes an answer in the outbox, and the sender writes everything
-    the outbox holds when it next runs, so the outcomes of one group commit leave
-    together.
+    A command costs no task: the writer replies on the loop with the outcomes of
+    a whole group commit in one call, each becomes an answer in the outbox, and
+    the sender writes everything the outbox holds when it next runs, so the
+    outcomes of one group commit leave together.
     """
 
     def __init__(
@@ -91,7 +87,6 @@ class Phone:
         self.room.set()
         self.closing = False
         self.gone = False
-        self.mailbox = Mailbox.of(asyncio.get_running_loop())
         self.running = 0  # commands with the writer (or uploads) not yet decided
         self.idle = asyncio.Event()
         self.uploads: set[asyncio.Future[Any]] = set()
@@ -159,35 +154,36 @@ class Phone:
 
     def _submit(self, command: Command, frame_id: str) -> None:
         try:
-            future = self.service.writer.submit(command)
+            self.service.writer.post(command, partial(self._settled, frame_id))
         except WriterClosed:  # the server is stopping
             self._reject(frame_id, "internal_error", "try again later", 500)
             return
         self.running += 1
-        future.add_done_callback(partial(self.mailbox.post, self._settled, frame_id))
 
     def _upload(self, upload: Coroutine[Any, Any, Any], frame_id: str) -> None:
         self.running += 1
         task = asyncio.ensure_future(upload)
         self.uploads.add(task)  # held: the loop keeps only a weak reference
-        task.add_done_callback(partial(self._settled, frame_id))
+        task.add_done_callback(partial(self._uploaded, frame_id))
+
+    def _uploaded(self, frame_id: str, task: asyncio.Future[Any]) -> None:
+        self.uploads.discard(task)
+        if task.cancelled():
+            self._settled(frame_id, asyncio.CancelledError())
+        else:
+            self._settled(frame_id, task.exception() or task.result())
 
     def _settled(
-        self, frame_id: str, future: Future[Any] | asyncio.Future[Any]
+        self, frame_id: str, found: Outcome | Uploaded | Refused | BaseException
     ) -> None:
         self.running -= 1
         if not self.running:
             self.idle.set()
-        if isinstance(future, asyncio.Future):
-            self.uploads.discard(future)
-        if future.cancelled():
+        if isinstance(found, asyncio.CancelledError):
             return
-        error = future.exception()
-        if error is not None:
+        if isinstance(found, BaseException):
             self._reject(frame_id, "internal_error", "try again later", 500)
-            return
-        found: Outcome | Uploaded | Refused = future.result()
-        if isinstance(found, Refused):
+        elif isinstance(found, Refused):
             self._reject(frame_id, found.code, found.message, found.status)
         elif isinstance(found, Uploaded):
             self._answer(frame_id, found.outcome, found.image.as_dict())
@@ -275,56 +271,6 @@ class Phone:
         self.gone = True
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await self.socket.close(code=MALFORMED)
-
-
-class Mailbox:
-    """Outcomes decided on the writer's thread, run on the event loop in one wake-up.
-
-    The writer completes a thread future per command; each one's callback drops
-    its answer here, and only the first since the last drain wakes the loop, so
-    a group commit costs the loop one wake-up instead of a task per command.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = weakref.ref(loop)  # the mailboxes are kept by loop, weakly
-        self.items: deque[tuple[Callable[[str, Any], None], str, Any]] = deque()
-        self.lock = threading.Lock()
-        self.scheduled = False
-
-    @classmethod
-    def of(cls, loop: asyncio.AbstractEventLoop) -> Mailbox:
-        found = _MAILBOXES.get(loop)
-        if found is None:
-            found = _MAILBOXES[loop] = cls(loop)
-        return found
-
-    def post(self, callback: Callable[[str, Any], None], key: str, value: Any) -> None:
-        """Any thread: run `callback(key, value)` on the loop soon."""
-        self.items.append((callback, key, value))
-        with self.lock:
-            if self.scheduled:
-                return
-            self.scheduled = True
-        loop = self.loop()
-        if loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop has closed
-                loop.call_soon_threadsafe(self.drain)
-
-    def drain(self) -> None:
-        with self.lock:
-            self.scheduled = False
-        items = self.items
-        while items:
-            callback, key, value = items.popleft()
-            try:
-                callback(key, value)
-            except Exception:  # one bad answer must not strand the others
-                log.exception("answering %s failed", key)
-
-
-_MAILBOXES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Mailbox] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def _read(message: Mapping[str, Any], binary: bool) -> dict[str, Any] | None:

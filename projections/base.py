@@ -126,13 +126,19 @@ def handles(*event_classes: type) -> Callable[[Handler], Handler]:
 
 
 def apply_all(
-    views: list[View], events: Iterable[tuple[int, object]], *, emit: bool = True
+    views: list[View],
+    events: Iterable[tuple[int, object]],
+    *,
+    emit: bool = True,
+    hold: Callable[[str, str], bool] | None = None,
 ) -> list[Change]:
     """Apply events in order to views that stand at one position; returns changes.
 
     This is the hot loop of every rebuild, so the work shared by all views (the
     order check, the field clock) is done once per event, and an event reaches
-    only the views that handle its class.
+    only the views that handle its class. A changed row for which
+    `hold(view, key)` is true is neither copied nor returned: the caller has
+    taken note of it, to read the row later as it then stands.
     """
     if not views:
         return []
@@ -175,6 +181,8 @@ def apply_all(
                     if (view.name, row_key) in seen:
                         continue
                     seen.add((view.name, row_key))
+                    if hold is not None and hold(view.name, row_key):
+                        continue
                     row = view.rows.get(row_key)
                     changes.append(Change(view.name, position, row_key, copy_row(row)))
         else:

@@ -13,7 +13,7 @@ from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from projections.base import Change, View
 
@@ -34,7 +34,14 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
 
 
 def fold(
-    views: dict[str, View], events: Iterable[tuple[int, object]], *, emit: bool = True
+    views: dict[str, View],
+    events: Iterable[tuple[int, object]],
+    *,
+    emit: bool = True,
+    hold: Callable[[str, str], bool] | None = None,
 ) -> list[Change]:
-    """Apply (position, event) pairs in order to every view; returns all changes."""
-    return apply_all(list(views.values()), events, emit=emit)
+    """Apply (position, event) pairs in order to every view; returns the changes.
+
+    `hold` is as for `apply_all`: the changes it takes are not returned.
+    """
+    return apply_all(list(views.values()), events, emit=emit, hold=hold)

@@ -17,7 +17,7 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from projections.base import Change, copy_row
@@ -56,7 +56,11 @@ def delta(change: Change) -> dict[str, Any]:
 
 def coalesced(change: Change) -> bool:
     """Rows that change every few seconds per volunteer, sent at most once a window."""
-    return change.view == "map" and change.key.startswith(("volunteer:", "track:"))
+    return coalesced_row(change.view, change.key)
+
+
+def coalesced_row(view: str, key: str) -> bool:
+    return view == "map" and key.startswith(("volunteer:", "track:"))
 
 
 class DeltaLog:
@@ -67,7 +71,9 @@ class DeltaLog:
         self._history: deque[Change] = deque(maxlen=history)
         # Everything up to `_trimmed` has fallen out of the history.
         self._trimmed = min((v.position for v in views.values()), default=0)
-        self._pending: dict[tuple[str, str], Change] = {}
+        # Coalesced rows changed since the last flush, by (view, key): published
+        # at the flush as they then stand, so they are copied once per window.
+        self._pending: dict[tuple[str, str], None] = {}
         self._listeners: list[Listener] = []
         self.lock = threading.RLock()
         # Older history shared by every process (a StreamRelay), if configured.
@@ -135,28 +141,37 @@ class DeltaLog:
         return current
 
     def publish(self, changes: Iterable[Change]) -> list[Change]:
-        """Publish changes now, holding coalesced rows back for `flush`."""
+        """Publish changes now, holding coalesced rows back for `flush`.
+
+        A producer that folds holding `lock` may pass `hold` to the fold instead,
+        so that coalesced rows are not even copied until the flush.
+        """
         with self.lock:
-            now = [c for c in changes if not self._hold(c)]
+            now = [c for c in changes if not self.hold(c.view, c.key)]
             self._append(now)
             return now
 
     def flush(self) -> list[Change]:
         """Publish the latest state of each held row, at the views' position now."""
         with self.lock:
-            held, self._pending = list(self._pending.values()), {}
-            stamped = [replace(c, position=self.views[c.view].position) for c in held]
+            held, self._pending = list(self._pending), {}
+            stamped = []
+            for view_name, row_key in held:
+                view = self.views[view_name]
+                row = view.rows.get(row_key)
+                stamped.append(Change(view_name, view.position, row_key, copy_row(row)))
             stamped.sort(key=lambda c: c.position)
             self._append(stamped)
             return stamped
 
-    def _hold(self, change: Change) -> bool:
-        pending_key = (change.view, change.key)
-        if not coalesced(change):
+    def hold(self, view: str, key: str) -> bool:
+        """Whether this changed row waits for the next flush (call holding `lock`)."""
+        pending_key = (view, key)
+        if not coalesced_row(view, key):
             # Rows are whole: this change supersedes any held one for the row.
             self._pending.pop(pending_key, None)
             return False
-        self._pending[pending_key] = change
+        self._pending[pending_key] = None
         return True
 
     def _append(self, changes: list[Change]) -> None:

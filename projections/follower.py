@@ -155,7 +155,8 @@ class Follower:
     def _fold(self, events: list[tuple[int, object]]) -> None:
         with self.deltas.lock:
             before = self.position
-            published = self.deltas.publish(fold(self.views, events))
+            changes = fold(self.views, events, hold=self.deltas.hold)
+            published = self.deltas.publish(changes)
             for listener in self._batch_listeners:
                 listener(before, [position for position, _ in events], published)
             due = self.position - self._saved >= self.checkpoint_every

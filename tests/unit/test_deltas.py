@@ -23,20 +23,43 @@ def change(position: int, key: str, value: int) -> Change:
     return Change("map", position, key, {"value": value})
 
 
+def fold_into(view: View, position: int, key: str, value: int | None) -> Change:
+    """What a view's fold does: the row changes, then its change is published."""
+    view.position = position
+    if value is None:
+        view.rows.pop(key, None)
+        return Change("map", position, key, None)
+    view.rows[key] = {"value": value}
+    return change(position, key, value)
+
+
 def test_only_the_latest_state_of_a_held_row_is_sent() -> None:
     log, view = log_at(0)
-    log.publish([change(1, "volunteer:a", 1)])  # a position report: held
-    view.position = 2
-    assert log.publish([Change("map", 2, "volunteer:a", None)]) == []  # held too
+    log.publish([fold_into(view, 1, "volunteer:a", 1)])  # a position report: held
+    assert log.publish([fold_into(view, 2, "volunteer:a", None)]) == []  # held too
     view.position = 3
     assert log.flush() == [Change("map", 3, "volunteer:a", None)]
+
+
+def test_a_held_row_is_copied_at_the_flush_and_not_before() -> None:
+    log, view = log_at(0)
+    view.position = 1
+    view.rows["volunteer:a"] = {"value": 1}
+    with log.lock:
+        assert log.hold("map", "volunteer:a")  # the fold took note, copied nothing
+        assert not log.hold("map", "incident:1")
+    view.rows["volunteer:a"]["value"] = 2  # a later report, before the window ends
+    flushed = log.flush()
+    assert flushed == [change(1, "volunteer:a", 2)]
+    view.rows["volunteer:a"]["value"] = 3
+    assert flushed[0].row == {"value": 2}  # what was sent stays as it was sent
+    assert log.flush() == []  # nothing new was held
 
 
 def test_held_rows_are_sent_once_a_window_at_the_views_position() -> None:
     log, view = log_at(0)
     for n in range(1, 6):
-        view.position = n
-        log.publish([change(n, "volunteer:a", n)])
+        log.publish([fold_into(view, n, "volunteer:a", n)])
     assert log.since(0) == []
     flushed = log.flush()
     assert flushed == [change(5, "volunteer:a", 5)]

@@ -67,9 +67,10 @@ def build(
     cls: type[c.Command], body: BaseModel, actor: c.Actor, command_id: UUID | None
 ) -> c.Command:
     """The domain command a checked body stands for."""
-    # The body's own values (iterating a model is shallow, unlike model_dump):
-    # the command is frozen and checks itself.
-    fields = {k: v for k, v in body if v is not None}
+    # The body's own values as validated (extra fields are forbidden, so the
+    # instance dict is exactly the fields): shallow, unlike model_dump, and the
+    # command is frozen and checks itself.
+    fields = {k: v for k, v in body.__dict__.items() if v is not None}
     occurred_at = fields.pop("occurred_at", None) or datetime.now(UTC)
     return cls(
         command_id=command_id or uuid7(), actor=actor, occurred_at=occurred_at, **fields

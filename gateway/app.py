@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.metrics.watch(app.state.service)
         # Replay's seek points are made as the log grows, not at the first look.
         app.state.time_travel = TimeTravel(brigade)
-        seek_points = SeekKeeper(app.state.time_travel.index).start()
+        seek_points = SeekKeeper(app.state.time_travel.index).follow(follower).start()
         try:
             yield
         finally:

@@ -3,8 +3,9 @@
 A seek point is every view as it stood at one position, pickled and compressed,
 with the field time (`as_of`) it had reached. Like a checkpoint it is derived
 data: points of another format are dropped and made again, and nothing is lost
-if the table is emptied. Points are made lazily: `SeekIndex.extend` folds from the
-last point to the head of the log and saves one every `every` positions.
+if the table is emptied. `SeekIndex.extend` folds from the last point to the head
+of the log and saves one every `every` positions; a server's `SeekKeeper` takes
+them from its live views instead, as the log grows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import bisect
 import logging
 import pickle
+import queue
 import threading
 import zlib
 from dataclasses import dataclass
@@ -23,7 +25,8 @@ from projections.rebuild import fold_log, no_cyclic_gc
 
 if TYPE_CHECKING:
     from domain.app import Brigade
-    from projections.base import View
+    from projections.base import Change, View
+    from projections.follower import Follower
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,11 @@ class SeekPoint:
 
 
 def encode(views: dict[str, View]) -> bytes:
-    return zlib.compress(pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return compress(pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def compress(pickled: bytes) -> bytes:
+    return zlib.compress(pickled, 1)
 
 
 def decode(state: bytes) -> dict[str, View]:
@@ -149,11 +156,21 @@ class SeekIndex:
 
     def _save(self, views: dict[str, View], position: int) -> None:
         now = next(iter(views.values())).now
+        self._save_state(position, now, encode(views))
+
+    def _save_state(self, position: int, now: float, state: bytes) -> None:
         as_of = None if now == float("-inf") else now
-        state = encode(views)
         self.store.save_seek_point(position, as_of, checkpoint.FORMAT, state)
         self.saved_bytes += len(state)
         self.points.append(SeekPoint(position, now))
+
+    def add(self, position: int, now: float, pickled: bytes) -> bool:
+        """Save views pickled at `position` as a point, if later than the last one."""
+        with self._lock:
+            if self.points and position <= self.points[-1].position:
+                return False
+            self._save_state(position, now, compress(pickled))
+            return True
 
     def drop(self) -> None:
         with self._lock:
@@ -169,16 +186,30 @@ class SeekKeeper:
 
     Made only on demand, the first look at a late moment of a long log would wait
     for all of them (about 43 s for a million events); a server makes them as
-    the log grows instead, a fold of `every` events at a time.
+    the log grows instead. Following a server's live views (`follow`), a point is
+    the views as they stand when a batch has crossed the next multiple of
+    `every`: pickled on the follower's thread between two batches, compressed and
+    saved on the keeper's. Only a backlog (a log that grew while no server kept
+    points) is folded again from the store, `every` events at a time.
     """
 
     def __init__(self, index: SeekIndex, *, interval: float = 10.0) -> None:
         self.index = index
         self.interval = interval
         self._stopping = threading.Event()
+        self._offered: queue.SimpleQueue[tuple[int, float, bytes] | None] = (
+            queue.SimpleQueue()
+        )
+        self._views: dict[str, View] | None = None
         self._thread = threading.Thread(
             target=self._run, name="brigade-seek-points", daemon=True
         )
+
+    def follow(self, follower: Follower) -> SeekKeeper:
+        """Take points from the follower's views as they pass each interval."""
+        self._views = follower.views
+        follower.on_batch(self._folded)
+        return self
 
     def start(self) -> SeekKeeper:
         self._thread.start()
@@ -186,12 +217,38 @@ class SeekKeeper:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._offered.put(None)
         self._thread.join(timeout=5)
 
+    def _folded(self, before: int, positions: list[int], _: list[Change]) -> None:
+        """On the follower's thread, after a batch: offer a point if one is due."""
+        views = self._views
+        if views is None or not positions:
+            return
+        every = self.index.every
+        points = self.index.points
+        last = points[-1].position if points else 0
+        position = min(view.position for view in views.values())
+        # Due: the batch crossed a multiple of `every`, and the points reach the
+        # stretch it started in (else the backlog comes first, folded from the store).
+        if position // every > before // every and last // every >= before // every:
+            now = next(iter(views.values())).now
+            state = pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL)
+            self._offered.put((position, now, state))
+
     def _run(self) -> None:
-        while not self._stopping.wait(self.interval):
+        while not self._stopping.is_set():
             try:
-                self._catch_up()
+                offered = self._offered.get(timeout=self.interval)
+            except queue.Empty:
+                offered = None
+            if self._stopping.is_set():
+                return
+            try:
+                if offered is not None:
+                    self.index.add(*offered)
+                else:
+                    self._catch_up()
             except Exception:  # the store is unreachable: try again later
                 log.exception("could not make seek points")
 

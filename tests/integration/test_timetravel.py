@@ -18,8 +18,9 @@ from support import QUANZHOU, Scenario, eventually, volunteer
 
 from domain import commands as c
 from projections import checkpoint
-from projections.catalog import VIEW_NAMES
+from projections.catalog import VIEW_NAMES, all_views
 from projections.follower import Follower
+from projections.rebuild import fold_log
 from replay.morning import morning
 from replay.seekpoints import SeekIndex, SeekKeeper
 from replay.timetravel import Moment, OutOfRange, TimeTravel
@@ -339,3 +340,80 @@ def test_a_server_makes_seek_points_as_the_log_grows(
         keeper.stop()
     # and they are in the store for the next process
     assert [p.position for p in SeekIndex(app, every=10).points] == [10, 20, 30, 40, 50]
+
+
+def _folded_to(app: Brigade, position: int) -> dict[str, Any]:
+    views = all_views()
+    fold_log(app, views.values(), position)
+    return {name: view.rows for name, view in views.items()}
+
+
+def test_a_server_takes_seek_points_from_its_live_views(
+    app: Brigade, writer: CommandWriter
+) -> None:
+    # Given a server's follower fed by its writer, and a keeper following it that
+    # would fold the store again only after a minute
+    follower = Follower(app)
+    writer.on_events(follower.offer)
+    follower.start()
+    index = SeekIndex(app, every=10)
+    keeper = SeekKeeper(index, interval=60).follow(follower).start()
+    try:
+        # When the morning's 57 events are recorded, a command (a batch) at a time
+        for step in morning():
+            writer.execute(step.command)
+        # Then a point is made in each stretch of ten the batches crossed
+        eventually(lambda: len(index.points) == 5)
+    finally:
+        keeper.stop()
+        follower.stop()
+    stretches = [p.position // 10 for p in index.points]
+    assert stretches == [1, 2, 3, 4, 5]
+    # and each is exactly the views a fold of the log up to it makes
+    for point in index.points:
+        kept = index.load(point)
+        assert {name: view.position for name, view in kept.items()} == dict.fromkeys(
+            kept, point.position
+        )
+        assert {name: view.rows for name, view in kept.items()} == _folded_to(
+            app, point.position
+        )
+        assert next(iter(kept.values())).now == point.as_of
+
+
+def test_a_backlog_of_seek_points_is_folded_before_live_points_follow(
+    app: Brigade, writer: CommandWriter
+) -> None:
+    steps = iter(morning())
+
+    def record_up_to(position: int) -> None:
+        while (app.recorder.max_notification_id() or 0) < position:
+            writer.execute(next(steps).command)
+
+    # Given 25 events recorded while no server kept seek points
+    record_up_to(25)
+    # When a server starts following, and ten more arrive before its keeper runs
+    follower = Follower(app)
+    writer.on_events(follower.offer)
+    follower.start()
+    index = SeekIndex(app, every=10)
+    keeper = SeekKeeper(index, interval=0.05).follow(follower)
+    record_up_to(35)
+    keeper.start()
+    try:
+        # Then the backlog is folded from the store, up to the head
+        eventually(lambda: [p.position for p in index.points] == [10, 20, 30])
+        # and the rest of the morning's points are taken from the live views
+        for step in steps:
+            writer.execute(step.command)
+        eventually(lambda: len(index.points) == 5)
+    finally:
+        keeper.stop()
+        follower.stop()
+    # and no stretch is missing or doubled, and every point is a true fold
+    assert [p.position // 10 for p in index.points] == [1, 2, 3, 4, 5]
+    for point in index.points:
+        kept = index.load(point)
+        assert {name: view.rows for name, view in kept.items()} == _folded_to(
+            app, point.position
+        )

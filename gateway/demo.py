@@ -111,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
     token = create_token(signing_key(settings), Role.COMMANDER, "demo duty officer")
     from gateway import logs
     from gateway.app import create_app
+    from gateway.ws.protocol import websocket_options
 
     logs.configure(level=30)  # warnings and errors only: the address stays in view
     app = create_app(settings)
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             access_log=False,
             log_config=None,
-            ws_per_message_deflate=False,
+            **websocket_options(),
         )
     )
     page = (

@@ -20,10 +20,13 @@ from domain.writer import CommandWriter
 from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key
+from gateway.ws.protocol import websocket_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
+
+    from fastapi import FastAPI
 
 
 @pytest.fixture
@@ -84,8 +87,11 @@ def story(writer: CommandWriter) -> Scenario:
 class Api:
     """A running server, and tokens for the people who call it."""
 
-    def __init__(self, url: str, settings: Settings) -> None:
+    def __init__(
+        self, url: str, settings: Settings, app: FastAPI | None = None
+    ) -> None:
         self.url = url
+        self.app = app  # when it runs in this process: its state may be looked at
         self.key = signing_key(settings)
         self.http = httpx.Client(base_url=url, timeout=10)
 
@@ -127,9 +133,14 @@ def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
     Give the port of an earlier one to restart it where its clients look for it.
     """
     port = port or free_port()
+    app = create_app(settings)
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning"
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            **websocket_options(),  # as `brigade serve` runs them
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
@@ -138,7 +149,7 @@ def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
-    client = Api(f"http://127.0.0.1:{port}", settings)
+    client = Api(f"http://127.0.0.1:{port}", settings, app)
     try:
         yield client
     finally:

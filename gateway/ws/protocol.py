@@ -11,6 +11,8 @@ short queue of small frames instead of a one-slot one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from uvicorn.protocols.websockets.websockets_sansio_impl import (
     WebSocketsSansIOProtocol,
 )
@@ -31,3 +33,12 @@ class ReadAheadWebSockets(WebSocketsSansIOProtocol):
         if not paused and (self.queue.qsize() >= READ_AHEAD or size > SMALL):
             self.read_paused = True
             self.transport.pause_reading()
+
+
+def websocket_options() -> dict[str, Any]:
+    """uvicorn's WebSocket settings for every brigade server: serve, demo, tests.
+
+    Per-message compression off: it costs each connection its own zlib state,
+    and the live fan-out writes one frame's bytes to every connection.
+    """
+    return {"ws": ReadAheadWebSockets, "ws_per_message_deflate": False}

@@ -128,11 +128,22 @@ def test_with_batch_every_answer_arrives_in_a_list(api: Api) -> None:
 
 def test_a_frame_over_16_mib_is_unreadable_and_closes_the_connection(api: Api) -> None:
     me = volunteer(api)
-    with phone(api, me) as ws:
+    before = api.position()
+    with phone(api, me) as ws, pytest.raises(ConnectionClosed) as closed:
         ws.send("x" * (16 * 1024 * 1024 + 1))
-        with pytest.raises(ConnectionClosed) as closed:
-            ws.recv(timeout=10)
-    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        ws.recv(timeout=10)
+    # The server closes (1009) once the header gives the length; a phone still
+    # sending the rest may instead see TCP's reset, which drops the close frame.
+    received = closed.value.rcvd
+    reset = isinstance(closed.value.__cause__, ConnectionResetError)
+    assert (received is not None and received.code == 1009) or (
+        received is None and reset
+    )
+    # Nothing was stored, and the server still serves the phone
+    assert api.position() == before
+    with phone(api, me) as ws:
+        send(ws, "ReportPosition", volunteer_id=me, lat=24.9, lon=118.6)
+        assert answer(ws)["type"] == "ack"
 
 
 def test_commands_sent_before_the_phone_hangs_up_are_still_stored(api: Api) -> None:

@@ -7,6 +7,11 @@ from everything published since its last round, encodes it once, and offers the
 same bytes to every connection of that audience, letting the loop turn every 256
 connections so commands keep flowing in while a frame goes out.
 
+A frame is also framed once: under uvicorn's sans-I/O protocol, with no
+compression negotiated, a server's frame is the same bytes on every connection,
+so each connection whose transport takes it gets those bytes written directly
+(`websockets.broadcast` frames every copy afresh; this is the fan-out's hot loop).
+
 Each `Connection` writes a frame at once while its socket takes it; once a send
 has to wait (the peer reads slowly), later frames queue, bounded, behind it, so a
 slow client delays only itself. When its queue overflows it is dropped
@@ -28,6 +33,8 @@ from socket import SO_LINGER, SOL_SOCKET
 from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import WebSocketDisconnect
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 from gateway.ws.common import encode, message, server_send, transport_of
 from projections.deltas import delta
@@ -49,6 +56,8 @@ CLOSE_GRACE = 2.0
 LINGER_ZERO = struct.pack("ii", 1, 0)
 # Connections sent to between two turns of the event loop.
 YIELD_EVERY = 256
+# The key of an outgoing ASGI message holding the frame's bytes as sent on the wire.
+WIRE = "brigade.wire"
 
 Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
 
@@ -61,6 +70,7 @@ class Connection:
         "audience",
         "backlog",
         "cut",
+        "direct",
         "gone",
         "on_drop",
         "seen",
@@ -89,12 +99,28 @@ class Connection:
         self.sender: asyncio.Task[None] | None = None
         self.cut: asyncio.Task[None] | None = None
         self._send: Send = server_send(socket) or socket.send
+        # The server's protocol, when frames may be written past it (else None).
+        self.direct = _plain_protocol(self._send)
 
     def offer(self, outgoing: dict[str, Any]) -> None:
         """Send an ASGI message now or queue it; a client too far behind is dropped."""
         if self.too_slow or self.gone:
             return
         if self.sender is None:
+            protocol = self.direct
+            wire = outgoing.get(WIRE)
+            if (
+                wire is not None
+                and protocol is not None
+                and protocol.writable.is_set()
+                and not protocol.close_sent
+                and not protocol.disconnected
+                and protocol.conn.state is State.OPEN
+                and not protocol.transport.is_closing()
+            ):
+                # What the protocol's send would write, framed once for everyone.
+                protocol.transport.write(wire)
+                return
             self._send_now(outgoing)
         elif self.backlog is None:
             self.backlog = deque((outgoing,))
@@ -171,6 +197,33 @@ class Connection:
         await asyncio.sleep(max(0.0, deadline - loop.time()))
         if transport is not None and transport.get_write_buffer_size():
             cut(transport)
+
+
+def _plain_protocol(send: Send) -> Any:
+    """uvicorn's sans-I/O protocol behind `send`, if frames may bypass it.
+
+    They may when its connection negotiated no extension (no compression): then
+    a data frame is the same bytes on every connection, and the protocol keeps
+    no state about the frames it sends. Anything else sends through the server.
+    """
+    protocol = getattr(send, "__self__", None)
+    conn = getattr(protocol, "conn", None)
+    needed = ("writable", "close_sent", "disconnected", "transport")
+    if conn is None or not all(hasattr(protocol, name) for name in needed):
+        return None
+    if getattr(conn, "extensions", None) != [] or not hasattr(conn, "state"):
+        return None
+    return protocol
+
+
+def wire_message(data: str | bytes) -> dict[str, Any]:
+    """The ASGI message sending `data`, with its unmasked frame's bytes (`WIRE`)."""
+    sent = message(data)
+    if isinstance(data, bytes):
+        sent[WIRE] = Frame(Opcode.BINARY, data).serialize(mask=False)
+    else:
+        sent[WIRE] = Frame(Opcode.TEXT, data.encode()).serialize(mask=False)
+    return sent
 
 
 def _settle(resume: asyncio.Future[None], _done: object) -> None:
@@ -282,11 +335,13 @@ class Fanout:
         ]
         if not changes:
             return None
-        return message(encode({"type": "deltas", "changes": changes}, binary))
+        return wire_message(encode({"type": "deltas", "changes": changes}, binary))
 
     def _beat(self) -> None:
         frame = {"type": "heartbeat", "position": self.deltas.position}
-        encoded = {binary: message(encode(frame, binary)) for binary in (False, True)}
+        encoded = {
+            binary: wire_message(encode(frame, binary)) for binary in (False, True)
+        }
         for (_, _, binary), members in self.audiences.items():
             for connection in list(members):
                 connection.offer(encoded[binary])

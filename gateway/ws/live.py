@@ -16,8 +16,8 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from gateway.ws.common import accept, encode, message
-from gateway.ws.fanout import Connection, Fanout
+from gateway.ws.common import accept, encode
+from gateway.ws.fanout import Connection, Fanout, wire_message
 from projections.catalog import VIEW_NAMES
 from projections.deltas import Subscription, delta
 from replay.timetravel import belongs
@@ -129,7 +129,7 @@ def _send_start(
         missed = [delta(c) for c in start.missed if belongs(c.row, operation_id)]
         first.append({"type": "deltas", "changes": missed, "resumed": True})
     for frame in first:
-        connection.offer(message(encode(frame, binary)))
+        connection.offer(wire_message(encode(frame, binary)))
 
 
 async def _until_gone(socket: WebSocket) -> None:

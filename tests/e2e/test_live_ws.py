@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -165,3 +166,42 @@ def test_without_a_token_the_socket_is_closed(api: Api) -> None:
     with connect(url, open_timeout=10) as ws, pytest.raises(ConnectionClosed) as closed:
         ws.recv(timeout=10)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+
+
+@pytest.mark.parametrize("fmt", ["json", "msgpack"])
+def test_deltas_framed_once_for_all_reach_each_subscriber_whole(
+    api: Api, fmt: str
+) -> None:
+    # Given three subscribers of one operation on the server `brigade serve` runs
+    operation = open_operation(api)
+    subscribe = {"type": "subscribe", "views": ["board"], "operation_id": operation}
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(live(api, fmt=fmt)) for _ in range(3)]
+        for ws in sockets:
+            ws.send(json.dumps(subscribe))
+            assert frame(ws)["type"] == "snapshot"
+        # When incidents are reported, a long one among them (a 16-bit length)
+        report(api, operation, kind="medical")
+        api.commander(
+            "ReportIncident",
+            operation_id=operation,
+            kind="flood",
+            lat=24.9,
+            lon=118.6,
+            severity=3,
+            description="water rising past the second step; " * 100,
+        )
+        # Then each subscriber reads both changes whole, from frames that went
+        # past the server's protocol, written once for all of them
+        for ws in sockets:
+            kinds: list[str] = []
+            while len(kinds) < 2:
+                found = frame(ws)
+                assert found["type"] == "deltas"
+                kinds += [change["row"]["kind"] for change in found["changes"]]
+            assert kinds == ["medical", "flood"]
+        assert api.app is not None
+        fanout = api.app.state.live_fanout
+        connections = [c for members in fanout.audiences.values() for c in members]
+        assert len(connections) == 3
+        assert all(c.direct is not None for c in connections)

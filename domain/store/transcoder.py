@@ -21,7 +21,7 @@ confused with user data, so any dict round-trips.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -182,7 +182,23 @@ def _decode_uuid(data: bytes) -> UUID:
 
 
 def _decode_datetime(data: bytes) -> datetime:
-    return datetime.fromisoformat(data.decode("ascii"))
+    text = data.decode("ascii")
+    moment = datetime.fromisoformat(text)
+    # Python 3.11 reads an offset of under a second ("+00:00:00.000001") as
+    # UTC; isoformat() writes a fractional offset as the last 16 characters.
+    if moment.utcoffset() == timedelta(0) and len(text) > 16 and text[-7] == ".":
+        sign, offset = text[-16], text[-15:]
+        if sign in "+-" and offset != "00:00:00.000000":
+            hours, minutes, seconds = offset.split(":")
+            whole, fraction = seconds.split(".")
+            exact = timedelta(
+                hours=int(hours),
+                minutes=int(minutes),
+                seconds=int(whole),
+                microseconds=int(fraction),
+            )
+            moment = moment.replace(tzinfo=timezone(-exact if sign == "-" else exact))
+    return moment
 
 
 def _decode_date(data: bytes) -> date:

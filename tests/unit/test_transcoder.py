@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import msgpack
+import pytest
 from eventsourcing.persistence import Transcoding
 from eventsourcing.tests import persistence as es_tests
 from eventsourcing.tests.persistence import (
@@ -282,3 +283,21 @@ values = st.recursive(
 def test_round_trips_nested_values(obj: object) -> None:
     transcoder = new_transcoder()
     assert_identical(transcoder.decode(transcoder.encode(obj)), obj)
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [
+        timedelta(microseconds=1),
+        timedelta(microseconds=-1),
+        timedelta(microseconds=999_999),
+        timedelta(hours=5, seconds=30, microseconds=7),
+    ],
+)
+def test_an_offset_with_a_fraction_of_a_second_round_trips(offset: timedelta) -> None:
+    # Python 3.11's fromisoformat reads "+00:00:00.000001" as UTC (hypothesis found it)
+    transcoder = new_transcoder()
+    moment = datetime(2000, 1, 1, tzinfo=timezone(offset))
+    copy = transcoder.decode(transcoder.encode(moment))
+    assert copy.utcoffset() == offset
+    assert copy.isoformat() == moment.isoformat()

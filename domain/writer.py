@@ -4,7 +4,10 @@ One thread owns writing. It takes every command waiting in its queue, runs them
 in order in one unit of work, and stores all their events and command records in
 one transaction: one fsync for the whole batch (group commit). A refused command
 is rolled back alone; if the transaction itself fails, the batch is retried one
-command at a time so that one bad command cannot fail the others.
+command at a time so that one bad command cannot fail the others. A batch is
+not looked up in the command records before it runs: the records' primary key
+refuses a retried command id, and only then is the batch run again, its retries
+answered from their records.
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 20
 CONFLICT_PAUSE = 0.001
 CONFLICT_PAUSE_CAP = 0.1
+# After a batch turned out to hold a retried command, the next batches look their
+# command ids up before running them.
+CAREFUL_BATCHES = 32
 
 
 class WriterClosed(RuntimeError):
@@ -115,6 +121,7 @@ class CommandWriter:
         # How long a batch may wait for more of the callers the last batch served.
         self.linger = linger
         self._last_batch = 1
+        self._careful = 0  # batches left that look their command ids up first
         self._cache: OrderedDict[int, BrigadeAggregate] = OrderedDict()  # by UUID.int
         self._cache_size = cache_size
         # Each item is a run of commands: one from `submit`, or every command an
@@ -253,20 +260,12 @@ class CommandWriter:
                 groups[key].append(pending)
             else:
                 groups[key] = [pending]
-        try:
-            outcomes = self.app.recorded_outcomes(list(groups))
-        except Exception as error:
-            log.exception("could not read command records")
-            for pending in batch:
-                self._settle(pending, error)
-            self._deliver()
-            return
-        fresh = [group[0] for key, group in groups.items() if key not in outcomes]
-        try:
-            self._forget_what_others_wrote()
-        except Exception:
-            self._cache.clear()
-        outcomes.update(self._commit_batch(fresh))
+        outcomes = self._first_time(groups) if not self._careful else None
+        if outcomes is None:
+            self._careful = max(self._careful - 1, 0)
+            outcomes = self._looking_first(groups, batch)
+            if outcomes is None:
+                return
         for key, group in groups.items():
             outcome = outcomes.get(key)
             for i, pending in enumerate(group):
@@ -278,6 +277,47 @@ class CommandWriter:
         self._deliver()
         self.batches += 1
         self.commands += len(batch)
+
+    def _first_time(
+        self, groups: dict[UUID, list[_Pending]]
+    ) -> dict[UUID, Outcome] | None:
+        """Run the batch as if no command were a retry; None if one was.
+
+        Retries are rare, so the batch is not looked up first: the command records'
+        primary key refuses a recorded id, the whole transaction with it, and the
+        batch is then run again after looking its ids up (as are the next few,
+        since retries come in bursts, after a reconnect).
+        """
+        try:
+            self._forget_what_others_wrote()
+            return self._decide_and_store([group[0] for group in groups.values()])
+        except IntegrityError:
+            # A recorded command id, or another writer's new version of an aggregate.
+            self._careful = CAREFUL_BATCHES
+            return None
+        except Exception:
+            log.debug("a batch failed; running it again with care", exc_info=True)
+            return None
+
+    def _looking_first(
+        self, groups: dict[UUID, list[_Pending]], batch: list[_Pending]
+    ) -> dict[UUID, Outcome] | None:
+        """Answer retries from their records, and run the rest; None if it failed."""
+        try:
+            outcomes = self.app.recorded_outcomes(list(groups))
+        except Exception as error:
+            log.exception("could not read command records")
+            for pending in batch:
+                self._settle(pending, error)
+            self._deliver()
+            return None
+        fresh = [group[0] for key, group in groups.items() if key not in outcomes]
+        try:
+            self._forget_what_others_wrote()
+        except Exception:
+            self._cache.clear()
+        outcomes.update(self._commit_batch(fresh))
+        return outcomes
 
     def _settle(self, pending: _Pending, result: Outcome | BaseException) -> None:
         self._settled.append((pending, result))

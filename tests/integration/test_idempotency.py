@@ -16,6 +16,8 @@ from domain.writer import CommandWriter
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import pytest
+
     from domain.app import Brigade
     from domain.outcome import Outcome
 
@@ -202,3 +204,39 @@ def test_a_retry_sent_to_another_process_among_new_commands(
         e for e in app.events.get(vids[0]) if type(e).__name__ == "PositionReported"
     ]
     assert len(reports) == 1
+
+
+def test_new_commands_are_not_looked_up_and_a_retry_still_is_caught(
+    app: Brigade, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a writer whose store counts its lookups of command records
+    looked_up: list[int] = []
+    select = app.commands.select_commands
+
+    def counting(command_ids: list[str]) -> dict[str, bytes]:
+        looked_up.append(len(command_ids))
+        return select(command_ids)
+
+    monkeypatch.setattr(app.recorder, "select_commands", counting)
+    writer = CommandWriter(app)
+    story = Scenario(writer)
+    try:
+        vid = story.registered("V")
+        report = story.command(
+            c.ReportPosition,
+            volunteer_id=vid,
+            lat=24.9,
+            lon=118.6,
+            actor=volunteer(vid),
+        )
+        # When new commands are sent, none is looked up: the record's key suffices
+        first = writer.execute(report)
+        assert looked_up == []
+        # and when one is retried, the key refuses it, and the batch is looked up
+        before = count_events(app)
+        again = writer.execute(report)
+    finally:
+        writer.close()
+    assert looked_up == [1]
+    assert again.replayed and again.positions == first.positions
+    assert count_events(app) == before

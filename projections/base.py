@@ -130,15 +130,17 @@ def apply_all(
     events: Iterable[tuple[int, object]],
     *,
     emit: bool = True,
-    hold: Callable[[str, str], bool] | None = None,
+    hold: Callable[[str, str, type | None], bool] | None = None,
 ) -> list[Change]:
     """Apply events in order to views that stand at one position; returns changes.
 
     This is the hot loop of every rebuild, so the work shared by all views (the
     order check, the field clock) is done once per event, and an event reaches
     only the views that handle its class. A changed row for which
-    `hold(view, key)` is true is neither copied nor returned: the caller has
-    taken note of it, to read the row later as it then stands.
+    `hold(view, key, cause)` is true is neither copied nor returned: the caller
+    has taken note of it, to read the row later as it then stands. The cause is
+    the class of the event whose handler changed the row, or None for a row
+    changed because field time moved on.
     """
     if not views:
         return []
@@ -176,12 +178,14 @@ def apply_all(
             for view in views:
                 view.position = position
             seen: set[tuple[str, str]] = set()
-            for view, keys in touched:
+            handled = len(route)
+            for i, (view, keys) in enumerate(touched):
+                cause = kind if i < handled else None
                 for row_key in keys:
                     if (view.name, row_key) in seen:
                         continue
                     seen.add((view.name, row_key))
-                    if hold is not None and hold(view.name, row_key):
+                    if hold is not None and hold(view.name, row_key, cause):
                         continue
                     row = view.rows.get(row_key)
                     changes.append(Change(view.name, position, row_key, copy_row(row)))

@@ -38,7 +38,7 @@ def fold(
     events: Iterable[tuple[int, object]],
     *,
     emit: bool = True,
-    hold: Callable[[str, str], bool] | None = None,
+    hold: Callable[[str, str, type | None], bool] | None = None,
 ) -> list[Change]:
     """Apply (position, event) pairs in order to every view; returns the changes.
 

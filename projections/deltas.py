@@ -5,9 +5,11 @@ every later change, or resumes after a position it already has and receives
 exactly the changes after it. If that position is older than the history kept,
 it is told to start again from a snapshot: never a silent gap, never a repeat.
 
-High-frequency rows (volunteers' positions and tracks) are coalesced: within a
-window only the latest state of each such row is published, stamped with the
-view's position at the moment it is published, which keeps positions in order.
+High-frequency rows are coalesced: volunteers' points and tracks on the map, and
+a roster row changed by a position report. Within a window only the latest
+state of each such row is published, stamped with the view's position at the
+moment it is published, which keeps positions in order. Any other change to a
+held row publishes the whole row at once and ends the hold.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from domain.model.volunteer import Volunteer
 from projections.base import Change, copy_row
 
 if TYPE_CHECKING:
@@ -60,7 +63,19 @@ def coalesced(change: Change) -> bool:
 
 
 def coalesced_row(view: str, key: str) -> bool:
+    """Map rows that are only ever published once a window."""
     return view == "map" and key.startswith(("volunteer:", "track:"))
+
+
+# Views whose rows a position report changes, held for the window when it does.
+HELD_BY_POSITION = frozenset({"roster"})
+
+
+def held(view: str, key: str, cause: type | None) -> bool:
+    """Whether a changed row waits for the window's flush."""
+    if cause is Volunteer.PositionReported and view in HELD_BY_POSITION:
+        return True
+    return coalesced_row(view, key)
 
 
 class DeltaLog:
@@ -131,13 +146,13 @@ class DeltaLog:
         return [c for c in self._history if c.position > position and c.view in wanted]
 
     def _coalesced_rows(self, wanted: set[str], position: int) -> list[Change]:
-        """The coalesced rows as they stand now, stamped with the views' position."""
+        """Rows that may have been held, as they stand now, at the views' position."""
         current = []
         for name in sorted(wanted):
+            every = name in HELD_BY_POSITION
             for key, row in self.views[name].rows.items():
-                change = Change(name, position, key, copy_row(row))
-                if coalesced(change):
-                    current.append(change)
+                if every or coalesced_row(name, key):
+                    current.append(Change(name, position, key, copy_row(row)))
         return current
 
     def publish(self, changes: Iterable[Change]) -> list[Change]:
@@ -147,7 +162,7 @@ class DeltaLog:
         so that coalesced rows are not even copied until the flush.
         """
         with self.lock:
-            now = [c for c in changes if not self.hold(c.view, c.key)]
+            now = [c for c in changes if not self.hold(c.view, c.key, None)]
             self._append(now)
             return now
 
@@ -164,10 +179,13 @@ class DeltaLog:
             self._append(stamped)
             return stamped
 
-    def hold(self, view: str, key: str) -> bool:
-        """Whether this changed row waits for the next flush (call holding `lock`)."""
+    def hold(self, view: str, key: str, cause: type | None = None) -> bool:
+        """Whether this changed row waits for the next flush (call holding `lock`).
+
+        `cause` is the class of the event whose handler changed it, if known.
+        """
         pending_key = (view, key)
-        if not coalesced_row(view, key):
+        if not held(view, key, cause):
             # Rows are whole: this change supersedes any held one for the row.
             self._pending.pop(pending_key, None)
             return False

@@ -133,6 +133,8 @@ def test_positions_are_coalesced_to_the_latest_per_volunteer(
     writer.on_commit(follower.wake)
     try:
         vid = story.ready_volunteer()
+        ready = app.recorder.max_notification_id()
+        eventually(lambda: follower.position == ready)
         start = follower.position
         for n in range(10):
             story.ok(
@@ -144,15 +146,57 @@ def test_positions_are_coalesced_to_the_latest_per_volunteer(
             )
         last = app.recorder.max_notification_id()
         eventually(lambda: follower.position == last)
-        held = follower.deltas.since(start, ["map"])
+        held = follower.deltas.since(start, ["map", "roster"])
         assert held == []  # ten reports, nothing sent yet
 
         flushed = follower.deltas.flush()
 
-        assert sorted(c.key for c in flushed) == [f"track:{vid}", f"volunteer:{vid}"]
+        assert sorted((c.view, c.key) for c in flushed) == [
+            ("map", f"track:{vid}"),
+            ("map", f"volunteer:{vid}"),
+            ("roster", str(vid)),
+        ]
         assert {c.position for c in flushed} == {last}
         point = next(c.row for c in flushed if c.key == f"volunteer:{vid}")
         assert point is not None and point["geometry"]["coordinates"] == [118.6, 24.909]
+        roster = next(c.row for c in flushed if c.view == "roster")
+        assert roster is not None and roster["position"]["lat"] == 24.909
+    finally:
+        follower.stop()
+
+
+def test_a_held_roster_row_goes_out_at_once_whole_when_anything_else_changes_it(
+    story: Scenario, app: Brigade, writer: CommandWriter
+) -> None:
+    follower = Follower(app, poll=0.2, window=3600).start()  # flushed by hand below
+    writer.on_commit(follower.wake)
+    try:
+        operation = story.operation()
+        incident = story.incident(operation)
+        vid = story.ready_volunteer()
+        ready = app.recorder.max_notification_id()
+        eventually(lambda: follower.position == ready)
+        start = follower.position
+        story.ok(
+            c.ReportPosition,
+            volunteer_id=vid,
+            lat=24.95,
+            lon=118.6,
+            actor=volunteer(vid),
+        )
+        # When the volunteer is dispatched after reporting a position
+        story.ok(c.DispatchVolunteer, incident_id=incident, volunteer_id=vid)
+        last = app.recorder.max_notification_id()
+        eventually(lambda: follower.position == last)
+        # Then the roster row is sent at once, with the position still held
+        sent = follower.deltas.since(start, ["roster"])
+        assert isinstance(sent, list)
+        rows = [c.row for c in sent if c.key == str(vid)]
+        assert rows and rows[-1] is not None
+        assert rows[-1]["status"] == "dispatched"
+        assert rows[-1]["position"]["lat"] == 24.95
+        # and the flush has no roster row left to send
+        assert [c for c in follower.deltas.flush() if c.view == "roster"] == []
     finally:
         follower.stop()
 

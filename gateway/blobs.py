@@ -4,6 +4,8 @@ Events carry the hash, never the bytes. The default keeps blobs on disk in the
 data directory, written atomically (a temporary file renamed into place).
 `store_image` is the one gate every upload passes (HTTP or the field socket):
 media type judged by the bytes, a size cap, a thumbnail, nothing stored on refusal.
+The thumbnail is stored as a blob of its own and linked to the original's hash, so
+`?thumbnail=true` serves it without decoding the original again.
 """
 
 from __future__ import annotations
@@ -29,9 +31,21 @@ class BlobStore(Protocol):
 
     def get(self, sha256: str) -> bytes | None: ...
 
+    def link_thumbnail(self, original: str, thumbnail: str) -> None:
+        """Record that the blob `thumbnail` is the thumbnail of the blob `original`."""
+        ...
+
+    def thumbnail_of(self, original: str) -> str | None:
+        """The hash of the original's thumbnail, if one was linked."""
+        ...
+
 
 class DiskBlobs:
-    """Blobs under `root/ab/abcdef...`, one file per distinct content."""
+    """Blobs under `root/ab/abcdef...`, one file per distinct content.
+
+    A thumbnail link is a file `root/thumbs/ab/abcdef...` (named by the original)
+    holding the thumbnail's hash.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -39,24 +53,51 @@ class DiskBlobs:
     def _path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
+    def _link(self, original: str) -> Path:
+        return self.root / "thumbs" / original[:2] / original
+
     def put(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
         path = self._path(sha256)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, path)
+            _write(path, data)
         return sha256
 
     def get(self, sha256: str) -> bytes | None:
-        if len(sha256) != 64 or not all(ch in "0123456789abcdef" for ch in sha256):
+        if not _is_sha256(sha256):
             return None
         path = self._path(sha256)
         return path.read_bytes() if path.exists() else None
+
+    def link_thumbnail(self, original: str, thumbnail: str) -> None:
+        if not (_is_sha256(original) and _is_sha256(thumbnail)):
+            raise ValueError("a thumbnail link joins two SHA-256 hex digests")
+        if self.thumbnail_of(original) != thumbnail:  # an image uploaded again
+            _write(self._link(original), thumbnail.encode())
+
+    def thumbnail_of(self, original: str) -> str | None:
+        if not _is_sha256(original):
+            return None
+        try:
+            found = self._link(original).read_text()
+        except FileNotFoundError:
+            return None
+        return found if _is_sha256(found) else None
+
+
+def _is_sha256(name: str) -> bool:
+    return len(name) == 64 and all(ch in "0123456789abcdef" for ch in name)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(tmp, path)
 
 
 class ImageRefused(Exception):
@@ -111,12 +152,30 @@ def store_image(blobs: BlobStore, data: bytes) -> StoredImage:
         raise ImageRefused(
             422, "unreadable_image", "the image cannot be decoded"
         ) from None
+    sha256, small_sha256 = blobs.put(data), blobs.put(small)
+    blobs.link_thumbnail(sha256, small_sha256)  # last: a link names stored blobs only
     return StoredImage(
-        sha256=blobs.put(data),
-        media_type=kind,
-        size=len(data),
-        thumbnail_sha256=blobs.put(small),
+        sha256=sha256, media_type=kind, size=len(data), thumbnail_sha256=small_sha256
     )
+
+
+def stored_thumbnail(blobs: BlobStore, original: str) -> bytes | None:
+    """The original's thumbnail as stored at upload; None if there is no original.
+
+    An image stored before thumbnails were linked gets its thumbnail made, stored
+    and linked at the first request, so every later one is a plain read.
+    Blocking (decoding, fsync): call it from a worker thread in async code.
+    """
+    linked = blobs.thumbnail_of(original)
+    small = blobs.get(linked) if linked is not None else None
+    if small is not None:
+        return small
+    data = blobs.get(original)
+    if data is None:
+        return None
+    small = thumbnail(data)
+    blobs.link_thumbnail(original, blobs.put(small))
+    return small
 
 
 def thumbnail(data: bytes) -> bytes:

@@ -13,9 +13,9 @@ from gateway.blobs import (
     ImageRefused,
     media_type,
     store_image,
+    stored_thumbnail,
     too_large,
 )
-from gateway.blobs import thumbnail as make_thumbnail
 from gateway.deps import ActorDep, ServiceDep
 from gateway.errors import ApiError
 
@@ -54,12 +54,13 @@ def download(
     service: ServiceDep,
     thumbnail: Annotated[bool, Query()] = False,
 ) -> Response:
-    """An image (or its JPEG thumbnail), to authenticated users only."""
-    data = service.blobs.get(sha256)
+    """An image (or its JPEG thumbnail, made at upload), to authenticated users only."""
+    if thumbnail:
+        data = stored_thumbnail(service.blobs, sha256)
+    else:
+        data = service.blobs.get(sha256)
     if data is None:
         raise ApiError(404, "image_not_found", f"no image {sha256}")
-    if thumbnail:
-        data = make_thumbnail(data)
     return Response(
         content=data, media_type=media_type(data) or "application/octet-stream"
     )

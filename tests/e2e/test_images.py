@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from conftest import Api
     from websockets.sync.client import ClientConnection
 
+    from gateway.blobs import BlobStore
+
 
 def png(size: tuple[int, int] = (800, 600)) -> bytes:
     out = io.BytesIO()
@@ -48,6 +50,94 @@ def test_an_image_is_stored_by_hash_recorded_and_served_back(api: Api) -> None:
     )
     with Image.open(io.BytesIO(thumb.content)) as image:
         assert max(image.size) == 320
+
+
+def blob_store(api: Api) -> BlobStore:
+    """The test server's own blob store."""
+    assert api.app is not None
+    found: BlobStore = api.app.state.service.blobs
+    return found
+
+
+def count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, every image the process opens adds one to the list's count."""
+    decoded = [0]
+    open_image = Image.open
+
+    def counted(*args: Any, **kwargs: Any) -> Image.Image:
+        decoded[0] += 1
+        return open_image(*args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counted)
+    return decoded
+
+
+def test_a_thumbnail_is_served_as_stored_at_upload_without_decoding_the_original(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an image uploaded, its thumbnail made and stored then
+    volunteer = api.token(Role.VOLUNTEER, "f20862d4-1b10-58c0-bbcd-1e53c2e83419")
+    uploaded = api.http.post("/images", content=png(), headers=volunteer)
+    assert uploaded.status_code == 201, uploaded.text
+    stored = uploaded.json()
+    decoded = count_decodes(monkeypatch)
+
+    # When it is asked for as a thumbnail, twice
+    thumbs = [
+        api.http.get(
+            f"/images/{stored['sha256']}", params={"thumbnail": True}, headers=volunteer
+        )
+        for _ in range(2)
+    ]
+
+    # Then both answers are the very thumbnail stored at upload, linked to the
+    # original, and the original was not decoded again
+    blobs = blob_store(api)
+    assert blobs.thumbnail_of(stored["sha256"]) == stored["thumbnail_sha256"]
+    for thumb in thumbs:
+        assert thumb.status_code == 200, thumb.text
+        assert thumb.headers["content-type"] == "image/jpeg"
+        assert thumb.content == blobs.get(stored["thumbnail_sha256"])
+    assert decoded == [0]
+
+
+def test_an_image_stored_before_thumbnails_were_linked_gets_one_made_once(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an original stored without a thumbnail link, as older uploads were
+    blobs = blob_store(api)
+    sha256 = blobs.put(png())
+    assert blobs.thumbnail_of(sha256) is None
+    decoded = count_decodes(monkeypatch)
+    observer = api.token(Role.OBSERVER)
+
+    # When its thumbnail is asked for, twice
+    first, second = (
+        api.http.get(f"/images/{sha256}", params={"thumbnail": True}, headers=observer)
+        for _ in range(2)
+    )
+
+    # Then the first request decoded the original to make it, stored it and
+    # linked it; the second was served the stored one
+    assert decoded == [1]
+    linked = blobs.thumbnail_of(sha256)
+    assert linked is not None
+    assert (
+        first.headers["content-type"] == second.headers["content-type"] == "image/jpeg"
+    )
+    assert first.content == second.content == blobs.get(linked)
+    with Image.open(io.BytesIO(first.content)) as image:
+        assert max(image.size) == 320
+
+
+def test_no_thumbnail_for_an_image_never_stored(api: Api) -> None:
+    missing = hashlib.sha256(b"never uploaded").hexdigest()
+    thumb = api.http.get(
+        f"/images/{missing}",
+        params={"thumbnail": True},
+        headers=api.token(Role.OBSERVER),
+    )
+    assert (thumb.status_code, thumb.json()["code"]) == (404, "image_not_found")
 
 
 def test_what_is_not_an_image_or_too_big_is_refused(api: Api) -> None:
@@ -127,8 +217,16 @@ def upload(
 
 
 def blobs(tmp_path: Path) -> list[Path]:
-    """Every blob file the test server stored (its data dir is tmp_path/data)."""
-    return sorted(p for p in (tmp_path / "data" / "blobs").rglob("*") if p.is_file())
+    """Every blob file the test server stored (its data dir is tmp_path/data).
+
+    Thumbnail links (under `thumbs/`) name blobs; they are not blobs themselves.
+    """
+    root = tmp_path / "data" / "blobs"
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.relative_to(root).parts[0] != "thumbs"
+    )
 
 
 def test_a_phone_uploads_an_image_over_the_field_socket(

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SOON = 1_000  # ms: "within a second"
+# ms: a position report is held for the views' one-second window, then goes out
+# within a second like any change.
+HELD = SOON + 1_000
 
 
 def play_morning(settings: Settings) -> tuple[str, dict[str, tuple[int, datetime]]]:

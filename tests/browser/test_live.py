@@ -12,7 +12,14 @@ from conftest import serving
 from PIL import Image
 from playwright.sync_api import expect
 
-from browser.scenes import SOON, open_operation, play_morning, report, volunteer
+from browser.scenes import (
+    HELD,
+    SOON,
+    open_operation,
+    play_morning,
+    report,
+    volunteer,
+)
 from domain.types import Role
 from gateway.tokens import create_token
 
@@ -190,7 +197,7 @@ def test_an_open_dispatch_list_follows_the_roster_without_reopening(
         me = api.token(Role.VOLUNTEER, chen)
         moved = api.send("ReportPosition", me, volunteer_id=chen, lat=25.05, lon=118.62)
         assert moved.status_code == 200, moved.text
-        expect(chen_km).not_to_have_text(before, timeout=SOON)
+        expect(chen_km).not_to_have_text(before, timeout=HELD)
         assert float(chen_km.inner_text().split()[0]) > float(before.split()[0]) + 5
         # Chen Wei's row is the same element, moved and updated, not rebuilt.
         assert first is not None and first.evaluate("li => li.isConnected")

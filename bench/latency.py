@@ -4,7 +4,9 @@ Sends 1,000 commands a second (incident updates from the field, which the views
 publish at once; volunteers' positions are coalesced by design and left out)
 through the write path, with a follower woken on commit and a consumer listening
 to the deltas. Every latency is measured from just before the send to the moment
-the consumer holds the first change stamped with that command's position.
+the consumer holds the first change stamped with that command's position. The
+baseline, from the same sends: the moment the sender holds its durable ack, the
+write path alone, which a view's delta cannot much beat.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def run(
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
                 with lock:
-                    if all(p in arrived for _, p in sent):
+                    if all(p in arrived for _, _, p in sent):
                         break
                 time.sleep(0.05)
         finally:
@@ -78,15 +80,20 @@ def run(
                 relay.client.delete(relay.stream)
                 relay.stop()
             app.close()
-    latencies = sorted((arrived[p] - t0) * 1000 for t0, p in sent if p in arrived)
+    latencies = sorted((arrived[p] - t0) * 1000 for t0, _, p in sent if p in arrived)
+    acks = sorted((acked - t0) * 1000 for t0, acked, _ in sent)
     missing = len(sent) - len(latencies)
-    p50 = statistics.median(latencies)
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    p50, p99 = statistics.median(latencies), _p99(latencies)
+    ack_p50, ack_p99 = statistics.median(acks), _p99(acks)
     print(
         f"{len(sent)} commands at {RATE}/s for {seconds:g} s ({mode}); "
         f"{missing} deltas never arrived"
     )
     worst = latencies[-1]
+    print(
+        f"baseline, command to durable ack: p50 {ack_p50:.2f} ms, "
+        f"p99 {ack_p99:.2f} ms, max {acks[-1]:.2f} ms"
+    )
     print(f"command to delta: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {worst:.2f} ms")
     target = 20 if mode == "embedded" else 50
     print(f"target: p99 <= {target} ms")
@@ -95,6 +102,8 @@ def run(
             {
                 "p50_ms": round(p50, 2),
                 "p99_ms": round(p99, 2),
+                "ack_p50_ms": round(ack_p50, 2),
+                "ack_p99_ms": round(ack_p99, 2),
                 "mode": mode,
                 "commands": len(sent),
                 "missing": missing,
@@ -103,6 +112,10 @@ def run(
         )
     )
     return 0 if missing == 0 else 1
+
+
+def _p99(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
 def setup(writer: CommandWriter) -> list[UUID]:
@@ -136,9 +149,9 @@ def setup(writer: CommandWriter) -> list[UUID]:
 
 async def drive(
     writer: CommandWriter, incidents: list[UUID], seconds: float
-) -> list[tuple[float, int]]:
-    """Send RATE commands a second; returns (send time, position) per command."""
-    sent: list[tuple[float, int]] = []
+) -> list[tuple[float, float, int]]:
+    """Send RATE commands a second; (send time, ack time, position) per command."""
+    sent: list[tuple[float, float, int]] = []
     tasks: set[asyncio.Task[None]] = set()
 
     async def one(n: int) -> None:
@@ -151,8 +164,9 @@ async def drive(
         )
         t0 = time.perf_counter()
         outcome = await writer.send(command)
+        acked = time.perf_counter()
         assert outcome.position is not None, outcome
-        sent.append((t0, outcome.position))
+        sent.append((t0, acked, outcome.position))
 
     start = time.perf_counter()
     n = 0

@@ -4,7 +4,9 @@ A real server (embedded store, one process) and, in a separate process, 200
 phones on the field WebSocket, each keeping a few position reports in flight and
 taking their answers batched (`?batch=1`). Besides the rate it reports the server's
 CPU time per acknowledged command (from /proc): on a shared machine the rate moves
-with what else runs, the CPU cost per command much less.
+with what else runs, the CPU cost per command much less. The baseline, in the
+same run with the same phones: a bare `websockets` server that acks each frame
+at once and stores nothing (`bench/field_raw.py`), the transport's own ceiling.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from bench.server import SECRET, brigade_server
+from bench.server import SECRET, brigade_server, free_port
 from domain.types import Role
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key
@@ -50,24 +53,11 @@ def run(*, quick: bool) -> int:
                 vid = vid["result"]["volunteer_id"]
                 file.write(f"{vid} {create_token(key, Role.VOLUNTEER, vid)}\n")
         cpu_before = _cpu_seconds(server.pid)
-        client = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.field_client",
-                base.replace("http", "ws"),
-                str(seconds),
-                str(WINDOW),
-                str(tokens),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=seconds + 120,
-        )
+        result = _phones(base.replace("http", "ws"), seconds, tokens)
         cpu = _cpu_seconds(server.pid) - cpu_before
-    result = json.loads(client.stdout.strip().splitlines()[-1])
+        raw = _raw(seconds, tokens)
     rate = result["acked"] / result["seconds"]
+    raw_rate = raw["acked"] / raw["seconds"]
     cpu_us = cpu / max(result["acked"], 1) * 1e6
     print(
         f"{PHONES} field sockets, {WINDOW} commands in flight each, {seconds:g} s: "
@@ -75,9 +65,15 @@ def run(*, quick: bool) -> int:
         f"server CPU {cpu_us:,.0f} us per acked command"
     )
     print(
+        f"bare websockets server acking each frame, storing nothing: "
+        f"{raw_rate:,.0f} acks/s; brigade at {rate / raw_rate:.2f} of it"
+    )
+    print(
         json.dumps(
             {
                 "acked_per_s": round(rate),
+                "raw_acked_per_s": round(raw_rate),
+                "ratio_vs_raw": round(rate / raw_rate, 3),
                 "server_cpu_us_per_ack": round(cpu_us),
                 "phones": PHONES,
                 "window": WINDOW,
@@ -86,6 +82,43 @@ def run(*, quick: bool) -> int:
         )
     )
     return 0
+
+
+def _phones(ws_base: str, seconds: float, tokens: Path) -> dict[str, Any]:
+    """Run the phones against a server; their count of acks and the time taken."""
+    client = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.field_client",
+            ws_base,
+            str(seconds),
+            str(WINDOW),
+            str(tokens),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 120,
+    )
+    found: dict[str, Any] = json.loads(client.stdout.strip().splitlines()[-1])
+    return found
+
+
+def _raw(seconds: float, tokens: Path) -> dict[str, Any]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.field_raw", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == "listening"
+        return _phones(f"ws://127.0.0.1:{port}", seconds, tokens)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -233,7 +233,11 @@ class SeekKeeper:
         # stretch it started in (else the backlog comes first, folded from the store).
         if position // every > before // every and last // every >= before // every:
             now = next(iter(views.values())).now
-            state = pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                state = pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # derived data: never let it stop the live views
+                log.exception("could not take a seek point at %d", position)
+                return
             self._offered.put((position, now, state))
 
     def _run(self) -> None:

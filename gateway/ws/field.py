@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
     from gateway.metrics import Metrics
 
 router = APIRouter()
-log = logging.getLogger(__name__)
 
 IN_FLIGHT = 256
 MALFORMED = 4400

@@ -18,16 +18,14 @@ import queue
 import random
 import threading
 import time
-from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import TYPE_CHECKING
 
-from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError
 
+from domain.aggregates import Aggregates
 from domain.errors import DomainError
 from domain.handlers import Result, decide
 from domain.outcome import Outcome, Rejection
@@ -35,12 +33,15 @@ from domain.unit_of_work import WriteUnit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from uuid import UUID
 
     from eventsourcing.domain import CanMutateAggregate
 
     from domain.app import Brigade
     from domain.commands import Command
-    from domain.model.base import BrigadeAggregate
+
+    # Called with a command's outcome, or with the exception that failed it.
+    Reply = Callable[[Outcome | BaseException], None]
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +65,12 @@ class _Pending:
     command: Command
     # Called with the outcome (or the failure): on the writer's thread when `loop`
     # is None, else on that event loop.
-    reply: Callable[[Outcome | BaseException], None]
+    reply: Reply
     loop: asyncio.AbstractEventLoop | None = None
 
 
 def _reply_all(
-    replies: list[tuple[Callable[[Outcome | BaseException], None], Any]],
+    replies: list[tuple[Reply, Outcome | BaseException]],
 ) -> None:
     for reply, result in replies:
         try:
@@ -78,16 +79,11 @@ def _reply_all(
             log.exception("a command's reply failed")
 
 
-def _resolve(future: asyncio.Future[Outcome], result: Outcome | BaseException) -> None:
+def _resolve(
+    future: Future[Outcome] | asyncio.Future[Outcome], result: Outcome | BaseException
+) -> None:
     if future.done():  # the caller gave up waiting
         return
-    if isinstance(result, BaseException):
-        future.set_exception(result)
-    else:
-        future.set_result(result)
-
-
-def _fulfil(future: Future[Outcome], result: Outcome | BaseException) -> None:
     if isinstance(result, BaseException):
         future.set_exception(result)
     else:
@@ -122,8 +118,7 @@ class CommandWriter:
         self.linger = linger
         self._last_batch = 1
         self._careful = 0  # batches left that look their command ids up first
-        self._cache: OrderedDict[int, BrigadeAggregate] = OrderedDict()  # by UUID.int
-        self._cache_size = cache_size
+        self.aggregates = Aggregates(app, cache_size)
         # Each item is a run of commands: one from `submit`, or every command an
         # event loop sent during one of its turns (see `send`).
         self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
@@ -133,8 +128,6 @@ class CommandWriter:
             Callable[[list[int], list[CanMutateAggregate[UUID]]], None]
         ] = []
         self._settled: list[tuple[_Pending, Outcome | BaseException]] = []
-        # The store position up to which the cache is known to be current.
-        self._seen = 0
         self._closed = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(
@@ -163,7 +156,7 @@ class CommandWriter:
         with self._lock:
             if self._closed:
                 raise WriterClosed("the writer is closed")
-            self._queue.put([_Pending(command, partial(_fulfil, future))])
+            self._queue.put([_Pending(command, partial(_resolve, future))])
         return future
 
     def execute(self, command: Command, timeout: float | None = 60.0) -> Outcome:
@@ -175,9 +168,7 @@ class CommandWriter:
         self.post(command, partial(_resolve, future))
         return await future
 
-    def post(
-        self, command: Command, reply: Callable[[Outcome | BaseException], None]
-    ) -> None:
+    def post(self, command: Command, reply: Reply) -> None:
         """Run `command`; `reply(outcome)` runs on this event loop once it is durable.
 
         If the command fails, `reply` gets the exception instead. Commands posted
@@ -289,7 +280,7 @@ class CommandWriter:
         since retries come in bursts, after a reconnect).
         """
         try:
-            self._forget_what_others_wrote()
+            self.aggregates.forget_what_others_wrote()
             return self._decide_and_store([group[0] for group in groups.values()])
         except IntegrityError:
             # A recorded command id, or another writer's new version of an aggregate.
@@ -313,9 +304,9 @@ class CommandWriter:
             return None
         fresh = [group[0] for key, group in groups.items() if key not in outcomes]
         try:
-            self._forget_what_others_wrote()
+            self.aggregates.forget_what_others_wrote()
         except Exception:
-            self._cache.clear()
+            self.aggregates.clear()
         outcomes.update(self._commit_batch(fresh))
         return outcomes
 
@@ -326,7 +317,7 @@ class CommandWriter:
         """Hand every outcome of the batch to its caller: one wake-up per event loop."""
         by_loop: dict[
             asyncio.AbstractEventLoop,
-            list[tuple[Callable[[Outcome | BaseException], None], Any]],
+            list[tuple[Reply, Outcome | BaseException]],
         ] = {}
         for pending, result in self._settled:
             if pending.loop is None:
@@ -375,7 +366,7 @@ class CommandWriter:
         return {}
 
     def _decide_and_store(self, pendings: Sequence[_Pending]) -> dict[UUID, Outcome]:
-        unit = WriteUnit(self._load, self.app.load)
+        unit = WriteUnit(self.aggregates.load, self.app.load)
         now = self.app.clock()
         decisions: list[_Decision] = []
         for pending in pendings:
@@ -405,11 +396,9 @@ class CommandWriter:
         try:
             positions = self._store(unit, decisions)
         except Exception:
-            for key in unit.touched:
-                self._cache.pop(key, None)
+            self.aggregates.forget(unit.touched)
             raise
-        self._remember(unit)
-        self._advance(positions)
+        self.aggregates.remember(unit, positions)
         outcomes: dict[UUID, Outcome] = {}
         for d in decisions:
             if d.failure is not None:
@@ -445,57 +434,3 @@ class CommandWriter:
         stored = [self.app.mapper.to_stored_event(e) for e in unit.events]
         ids = self.app.commands.insert_events(stored, commands=records)
         return list(ids or [])
-
-    def _remember(self, unit: WriteUnit) -> None:
-        unit.collect()
-        interval = self.app.snapshot_interval
-        snapshots: list[Any] = []
-        for key, aggregate in unit.touched.items():
-            if aggregate is None:
-                continue
-            self._cache[key] = aggregate
-            self._cache.move_to_end(key)
-            before = unit.loaded_versions.get(key, 0)
-            if aggregate.version // interval > before // interval:
-                snapshots.append(Snapshot.take(aggregate))
-        if snapshots and self.app.snapshots is not None:
-            # Derived data, all in one transaction: losing one only slows a load.
-            try:
-                self.app.snapshots.put(snapshots)
-            except Exception:
-                log.exception("could not store %d snapshots", len(snapshots))
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-
-    def _load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
-        aggregate = self._cache.get(aggregate_id.int)
-        return aggregate if aggregate is not None else self.app.load(aggregate_id)
-
-    def _forget_what_others_wrote(self) -> None:
-        """Evict cached aggregates that another process has written to since.
-
-        One cheap query per batch when this writer is alone on the store; a scan of
-        the others' notifications when it is not. A write that still races past
-        this check fails on its aggregate's version and is retried.
-        """
-        last = self.app.recorder.max_notification_id() or 0
-        while self._seen < last:
-            notifications = self.app.recorder.select_notifications(
-                start=self._seen, limit=1000, stop=last, inclusive_of_start=False
-            )
-            if not notifications:
-                break
-            for notification in notifications:
-                self._cache.pop(UUID(str(notification.originator_id)).int, None)
-            self._seen = notifications[-1].id
-        self._seen = last
-
-    def _advance(self, positions: list[int]) -> None:
-        # Our own events keep the cache current only if nobody wrote in between.
-        if (
-            positions
-            and positions[0] == self._seen + 1
-            and positions == sorted(positions)
-        ):
-            if positions[-1] - positions[0] + 1 == len(positions):
-                self._seen = positions[-1]

@@ -9,10 +9,7 @@ background thread).
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import socket
 import struct
 import threading
 import time
@@ -20,20 +17,21 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+from rawws import CLOSE, TEXT, frames, masked, upgrade
 from websockets.sync.client import connect
 
 from domain.types import Role
 from gateway.tokens import create_token
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    import socket
+    from collections.abc import Callable
 
     from conftest import Api
 
 # The server holds IN_FLIGHT (256) answers, and the sockets' buffers about 1,200
 # more (see `silent_phone`): a phone that sends far more is held back.
 SENT = 5000
-TEXT, CLOSE = 0x1, 0x8
 
 
 def volunteer(api: Api) -> str:
@@ -48,63 +46,16 @@ def field_url(api: Api, volunteer_id: str) -> str:
 
 def silent_phone(api: Api, volunteer_id: str) -> socket.socket:
     """Open /ws/field over a raw socket that reads nothing until the test does."""
-    raw = socket.socket()
-    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
     # Linux sizes a connection's send buffer by its segment size: with loopback's
     # 64 KiB segments the server's kernel would take some 19,000 acks (2.5 MB)
     # before the server found the phone not reading. 536-byte segments, as on a
     # poor mobile link, leave room for a few hundred.
-    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 536)
-    host, port = api.url.removeprefix("http://").split(":")
-    raw.connect((host, int(port)))
-    raw.settimeout(10)
-    key = base64.b64encode(os.urandom(16)).decode()
-    path = field_url(api, volunteer_id).split(port, 1)[1]
-    raw.sendall(
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-        f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-        "Sec-WebSocket-Version: 13\r\n\r\n".encode()
-    )
-    head = b""
-    while b"\r\n\r\n" not in head:
-        head += raw.recv(1)  # byte by byte: nothing after the head is consumed
-    assert head.startswith(b"HTTP/1.1 101"), head
-    return raw
+    return upgrade(field_url(api, volunteer_id), segment=536)
 
 
 def position_report(frame_id: str, volunteer_id: str) -> dict[str, Any]:
     body = {"volunteer_id": volunteer_id, "lat": 24.9, "lon": 118.6}
     return {"id": frame_id, "command": "ReportPosition", "body": body}
-
-
-def masked(opcode: int, payload: bytes) -> bytes:
-    """One client frame: a client masks what it sends."""
-    mask = os.urandom(4)
-    size = len(payload)
-    if size < 126:
-        head = struct.pack("!BB", 0x80 | opcode, 0x80 | size)
-    else:
-        head = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, size)
-    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-
-
-def frames(stream: bytes) -> Iterator[tuple[int, bytes, int]]:
-    """The opcode, payload and end of each whole frame in a server's byte stream."""
-    at = 0
-    while at + 2 <= len(stream):
-        opcode, size, start = stream[at] & 0x0F, stream[at + 1] & 0x7F, at + 2
-        if size == 126:
-            if at + 4 > len(stream):
-                return
-            (size,), start = struct.unpack("!H", stream[at + 2 : at + 4]), at + 4
-        elif size == 127:
-            if at + 10 > len(stream):
-                return
-            (size,), start = struct.unpack("!Q", stream[at + 2 : at + 10]), at + 10
-        if start + size > len(stream):
-            return
-        at = start + size
-        yield opcode, stream[start:at], at
 
 
 def read_frames(

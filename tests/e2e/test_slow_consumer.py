@@ -8,11 +8,8 @@ a background thread and would never stall.)
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
-import os
-import socket
 import struct
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import serving
+from rawws import CLOSE, TEXT, frames, masked, upgrade
 from support import eventually
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
@@ -29,6 +27,7 @@ from gateway.settings import Settings
 from gateway.tokens import create_token
 
 if TYPE_CHECKING:
+    import socket
     from collections.abc import Iterator
     from pathlib import Path
 
@@ -69,33 +68,9 @@ def live_url(api: Api) -> str:
 
 def stalled_subscriber(api: Api, request: dict[str, Any]) -> socket.socket:
     """Open /ws/live over a raw socket, subscribe, and leave the socket unread."""
-    raw = socket.socket()
-    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
-    host, port = api.url.removeprefix("http://").split(":")
-    raw.connect((host, int(port)))
-    raw.settimeout(10)
-    key = base64.b64encode(os.urandom(16)).decode()
-    path = live_url(api).split(port, 1)[1]
-    raw.sendall(
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-        "Sec-WebSocket-Version: 13\r\n\r\n".encode()
-    )
-    answer = b""
-    while b"\r\n\r\n" not in answer:
-        answer += raw.recv(1)  # byte by byte: nothing after the head is consumed
-    assert answer.startswith(b"HTTP/1.1 101"), answer
-    raw.sendall(masked_text(json.dumps(request).encode()))
+    raw = upgrade(live_url(api))
+    raw.sendall(masked(TEXT, json.dumps(request).encode()))
     return raw
-
-
-def masked_text(payload: bytes) -> bytes:
-    mask = os.urandom(4)
-    size = len(payload)
-    head = struct.pack("!BB", 0x81, 0x80 | size) if size < 126 else b""
-    if not head:
-        head = struct.pack("!BBH", 0x81, 0x80 | 126, size)
-    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 
 
 def read_to_the_end(raw: socket.socket) -> tuple[bytes, bool]:
@@ -109,30 +84,10 @@ def read_to_the_end(raw: socket.socket) -> tuple[bytes, bool]:
     return bytes(received), False
 
 
-def frames(stream: bytes) -> Iterator[tuple[int, bytes, int]]:
-    """The opcode, payload and end of each whole frame in a server's byte stream."""
-    at = 0
-    while at + 2 <= len(stream):
-        opcode, size, start = stream[at] & 0x0F, stream[at + 1] & 0x7F, at + 2
-        # A frame's extended length may itself not have arrived in full yet.
-        if size == 126:
-            if at + 4 > len(stream):
-                return
-            (size,), start = struct.unpack("!H", stream[at + 2 : at + 4]), at + 4
-        elif size == 127:
-            if at + 10 > len(stream):
-                return
-            (size,), start = struct.unpack("!Q", stream[at + 2 : at + 10]), at + 10
-        if start + size > len(stream):
-            return
-        at = start + size
-        yield opcode, stream[start:at], at
-
-
 def close_code(stream: bytes) -> int | None:
     """The code of the close frame in a server's byte stream, if it got that far."""
     for opcode, payload, _ in frames(stream):
-        if opcode == 0x8:
+        if opcode == CLOSE:
             return int(struct.unpack("!H", payload[:2])[0])
     return None
 
@@ -224,7 +179,7 @@ def test_a_client_that_pauses_gets_every_delta_in_order_once_it_reads_again(
             stream += chunk
             read = 0
             for opcode, payload, read in frames(bytes(stream)):  # noqa: B007
-                frame = json.loads(payload) if opcode == 0x1 else {}
+                frame = json.loads(payload) if opcode == TEXT else {}
                 if frame.get("type") == "deltas":
                     positions += [change["position"] for change in frame["changes"]]
             del stream[:read]

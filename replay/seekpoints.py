@@ -17,6 +17,7 @@ import queue
 import threading
 import zlib
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Protocol, cast
 
 from projections import checkpoint
@@ -57,12 +58,8 @@ class SeekPoint:
     as_of: float
 
 
-def encode(views: dict[str, View]) -> bytes:
-    return compress(pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def compress(pickled: bytes) -> bytes:
-    return zlib.compress(pickled, 1)
+def pickled(views: dict[str, View]) -> bytes:
+    return pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def decode(state: bytes) -> dict[str, View]:
@@ -148,29 +145,27 @@ class SeekIndex:
                     fold_log(self.app, views.values(), target)
                     position = min(view.position for view in views.values())
                     if position > start:
-                        self._save(views, position)
+                        now = next(iter(views.values())).now
+                        self._save(position, now, pickled(views))
                         start = position
                         made += 1
                     target += self.every
             return made
 
-    def _save(self, views: dict[str, View], position: int) -> None:
-        now = next(iter(views.values())).now
-        self._save_state(position, now, encode(views))
-
-    def _save_state(self, position: int, now: float, state: bytes) -> None:
-        as_of = None if now == float("-inf") else now
-        self.store.save_seek_point(position, as_of, checkpoint.FORMAT, state)
-        self.saved_bytes += len(state)
-        self.points.append(SeekPoint(position, now))
-
-    def add(self, position: int, now: float, pickled: bytes) -> bool:
+    def add(self, position: int, now: float, views: bytes) -> bool:
         """Save views pickled at `position` as a point, if later than the last one."""
         with self._lock:
             if self.points and position <= self.points[-1].position:
                 return False
-            self._save_state(position, now, compress(pickled))
+            self._save(position, now, views)
             return True
+
+    def _save(self, position: int, now: float, views: bytes) -> None:
+        state = zlib.compress(views, 1)
+        as_of = None if now == float("-inf") else now
+        self.store.save_seek_point(position, as_of, checkpoint.FORMAT, state)
+        self.saved_bytes += len(state)
+        self.points.append(SeekPoint(position, now))
 
     def drop(self) -> None:
         with self._lock:
@@ -200,15 +195,13 @@ class SeekKeeper:
         self._offered: queue.SimpleQueue[tuple[int, float, bytes] | None] = (
             queue.SimpleQueue()
         )
-        self._views: dict[str, View] | None = None
         self._thread = threading.Thread(
             target=self._run, name="brigade-seek-points", daemon=True
         )
 
     def follow(self, follower: Follower) -> SeekKeeper:
         """Take points from the follower's views as they pass each interval."""
-        self._views = follower.views
-        follower.on_batch(self._folded)
+        follower.on_batch(partial(self._folded, follower.views))
         return self
 
     def start(self) -> SeekKeeper:
@@ -220,25 +213,24 @@ class SeekKeeper:
         self._offered.put(None)
         self._thread.join(timeout=5)
 
-    def _folded(self, before: int, positions: list[int], _: list[Change]) -> None:
+    def _folded(
+        self, views: dict[str, View], before: int, positions: list[int], _: list[Change]
+    ) -> None:
         """On the follower's thread, after a batch: offer a point if one is due."""
-        views = self._views
-        if views is None or not positions:
+        # The views stand at the batch's last position; most batches cross nothing.
+        position, every = positions[-1], self.index.every
+        if position // every == before // every:
             return
-        every = self.index.every
         points = self.index.points
         last = points[-1].position if points else 0
-        position = min(view.position for view in views.values())
-        # Due: the batch crossed a multiple of `every`, and the points reach the
-        # stretch it started in (else the backlog comes first, folded from the store).
-        if position // every > before // every and last // every >= before // every:
-            now = next(iter(views.values())).now
-            try:
-                state = pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # derived data: never let it stop the live views
-                log.exception("could not take a seek point at %d", position)
-                return
-            self._offered.put((position, now, state))
+        if last // every < before // every:
+            return  # a backlog comes first, folded from the store
+        try:
+            state = pickled(views)
+        except Exception:  # derived data: never let it stop the live views
+            log.exception("could not take a seek point at %d", position)
+            return
+        self._offered.put((position, next(iter(views.values())).now, state))
 
     def _run(self) -> None:
         while not self._stopping.is_set():

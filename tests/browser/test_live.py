@@ -127,6 +127,36 @@ def test_an_incident_reported_over_http_is_on_the_map_and_board_within_a_second(
         expect(marker).to_be_visible(timeout=SOON)
 
 
+def test_an_operation_without_an_area_is_framed_by_what_is_on_its_map(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)  # opened without an area
+        incident = report(api, operation, lat=24.95, lon=118.61)
+        # Off duty, last seen some 40 km away: a row of every operation, not drawn.
+        home = volunteer(api, operation, "Chen Wei", WATER_RESCUE, 25.2, 118.9)
+        ended = api.send("EndShift", api.token(Role.VOLUNTEER, home), volunteer_id=home)
+        assert ended.status_code == 200, ended.text
+        page = window.open(api, operation)
+
+        marker = page.locator(f'[data-key="incident:{incident}"]')
+        expect(marker).to_be_visible()
+        expect(page.locator(f'#roster li[data-key="{home}"]')).to_have_attribute(
+            "data-status", "off_duty"
+        )
+        expect(page.locator(f'[data-key="volunteer:{home}"]')).to_have_count(0)
+        # The area is drawn around the one incident, and the map fitted to it.
+        area = page.locator("#map path.operation-area").bounding_box()
+        at = marker.bounding_box()
+        assert area is not None and at is not None
+        centre = (area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
+        where = (at["x"] + at["width"] / 2, at["y"] + at["height"] / 2)
+        assert abs(centre[0] - where[0]) < 5 and abs(centre[1] - where[1]) < 5, (
+            centre,
+            where,
+        )
+
+
 def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
     settings: Settings, window: Window
 ) -> None:

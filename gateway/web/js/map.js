@@ -168,7 +168,7 @@ export class MapView {
       if (entry) this.update(key, entry, row);
       else this.add(key, row);
     }
-    this.frame(rows);
+    this.frame();
   }
 
   /** The area the operations view gives the operation (a GeoJSON bbox), or null. It
@@ -192,12 +192,12 @@ export class MapView {
     }
   }
 
-  /** Without a given area, the operation's area is drawn around what is on the map;
-   * the view fits it once. */
-  frame(rows) {
+  /** Without a given area, the operation's area is drawn around what is on the map
+   * (not the rows it leaves off, such as off-duty volunteers); the view fits it once. */
+  frame() {
     if (this.given) return;
     const bounds = L.latLngBounds([]);
-    for (const row of rows.values()) {
+    for (const { row } of this.layers.values()) {
       const layer = row.properties.layer;
       if (layer !== "track" && layer !== "image") {
         const { coordinates, type } = row.geometry;

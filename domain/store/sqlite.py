@@ -24,13 +24,6 @@ if TYPE_CHECKING:
     from eventsourcing.utils import Environment, EnvType
 
 
-SEEK_POINTS_TABLE = (
-    "CREATE TABLE IF NOT EXISTS brigade_seek_points ("
-    "position INTEGER PRIMARY KEY, as_of REAL, format INTEGER NOT NULL, "
-    "state BLOB NOT NULL)"
-)
-
-
 class DurableSQLiteConnectionPool(SQLiteConnectionPool):
     """Connections that fsync at every commit."""
 
@@ -112,7 +105,11 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "name TEXT PRIMARY KEY, position INTEGER NOT NULL, state BLOB NOT NULL)"
         )
         # Views saved at positions along the log, for replay: derived data too.
-        statements.append(SEEK_POINTS_TABLE)
+        statements.append(
+            "CREATE TABLE IF NOT EXISTS brigade_seek_points ("
+            "position INTEGER PRIMARY KEY, as_of REAL, format INTEGER NOT NULL, "
+            "state BLOB NOT NULL)"
+        )
         return statements
 
     def insert_events(

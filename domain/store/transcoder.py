@@ -186,18 +186,15 @@ def _decode_datetime(data: bytes) -> datetime:
     moment = datetime.fromisoformat(text)
     # Python 3.11 reads an offset of under a second ("+00:00:00.000001") as
     # UTC; isoformat() writes a fractional offset as the last 16 characters.
-    if moment.utcoffset() == timedelta(0) and len(text) > 16 and text[-7] == ".":
-        sign, offset = text[-16], text[-15:]
-        if sign in "+-" and offset != "00:00:00.000000":
-            hours, minutes, seconds = offset.split(":")
-            whole, fraction = seconds.split(".")
-            exact = timedelta(
-                hours=int(hours),
-                minutes=int(minutes),
-                seconds=int(whole),
-                microseconds=int(fraction),
-            )
-            moment = moment.replace(tzinfo=timezone(-exact if sign == "-" else exact))
+    if moment.utcoffset() == timedelta(0) and text[-16:-15] in ("+", "-"):
+        sign, offset = text[-16], text[-15:]  # "+HH:MM:SS.ffffff"
+        exact = timedelta(
+            hours=int(offset[0:2]),
+            minutes=int(offset[3:5]),
+            seconds=int(offset[6:8]),
+            microseconds=int(offset[9:]),
+        )
+        moment = moment.replace(tzinfo=timezone(-exact if sign == "-" else exact))
     return moment
 
 

@@ -34,7 +34,7 @@ from typing import IO, Any
 
 import httpx
 
-from bench.server import SECRET, brigade_server, free_port
+from bench.server import SECRET, bare_server, brigade_server
 from domain.types import Role
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key
@@ -175,15 +175,7 @@ def _brigade(
 
 
 def _raw(count: int, seconds: float, capture: str) -> dict[str, Any]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.fanout_raw", str(port), capture, str(seconds)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        assert server.stdout.readline().strip() == "listening"
+    with bare_server("bench.fanout_raw", capture, str(seconds)) as port:
         client = subprocess.Popen(
             [
                 sys.executable,
@@ -203,9 +195,6 @@ def _raw(count: int, seconds: float, capture: str) -> dict[str, Any]:
         client.stdin.flush()
         result = _expect(client.stdout, "raw")
         client.wait(timeout=30)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return result
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from bench.server import SECRET, brigade_server, free_port
+from bench.server import SECRET, bare_server, brigade_server
 from domain.types import Role
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key
@@ -106,19 +106,8 @@ def _phones(ws_base: str, seconds: float, tokens: Path) -> dict[str, Any]:
 
 
 def _raw(seconds: float, tokens: Path) -> dict[str, Any]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.field_raw", str(port)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        assert server.stdout.readline().strip() == "listening"
+    with bare_server("bench.field_raw") as port:
         return _phones(f"ws://127.0.0.1:{port}", seconds, tokens)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -1,4 +1,4 @@
-"""A real brigade server for a benchmark: its own process, an embedded store."""
+"""Servers for a benchmark: a real brigade (embedded store), and the bare baselines."""
 
 from __future__ import annotations
 
@@ -63,3 +63,21 @@ def _wait(base: str) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("the server did not start")
         time.sleep(0.1)
+
+
+@contextmanager
+def bare_server(module: str, *args: str) -> Iterator[int]:
+    """`python -m <module> PORT *args`, once it prints `listening`: its port."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", module, str(port), *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert server.stdout.readline().strip() == "listening"
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

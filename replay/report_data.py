@@ -187,27 +187,6 @@ def service_hours(story: OperationStory) -> list[dict[str, Any]]:
     return rows
 
 
-# Where a hazard is still waiting for the shop to act: past its deadline in one of
-# these it is overdue, as the stats view counts it (a rectification awaiting
-# re-inspection is not overdue there, though the ledger still shows it open).
-WAITING = {"found", "ordered", "self_checked", "reinspection_failed"}
-
-
-def hazard_rows(ledger: list[Row], as_of: datetime | None) -> list[Row]:
-    """The ledger's rows, `overdue` as the stats view counts it."""
-    rows = []
-    for row in ledger:
-        deadline = row["deadline"]
-        overdue = (
-            as_of is not None
-            and deadline is not None
-            and row["state"] in WAITING
-            and datetime.fromisoformat(deadline) < as_of
-        )
-        rows.append({**row, "overdue": overdue, "open_past_deadline": row["overdue"]})
-    return rows
-
-
 def assemble(
     story: OperationStory,
     stats_rows: dict[str, Row],
@@ -265,7 +244,8 @@ def assemble(
             "rectified": _total(listed, "hazards_rectified"),
             "overdue": _total(listed, "hazards_overdue"),
             "over_time": cumulative(story.hazard_steps, ("found", "rectified"), zone),
-            "ledger": hazard_rows(hazards, as_of),
+            # The ledger's rows: overdue by the stats view's rule (projections.hazards).
+            "ledger": hazards,
         },
         "stats": rows,
     }

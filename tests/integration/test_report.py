@@ -54,6 +54,11 @@ def test_the_totals_are_the_storys(told: dict[str, UUID], app: Brigade) -> None:
     assert data["refusals"]["total"] == 3
     assert data["hazards"]["found"] == 2
     assert [h["overdue"] for h in data["hazards"]["ledger"]] == [False, True]
+    # The ledger flags exactly the hazards the stats view counts overdue.
+    assert (
+        sum(h["overdue"] for h in data["hazards"]["ledger"])
+        == (data["hazards"]["overdue"])
+    )
 
 
 def test_response_times_are_worked_out_from_the_clock(

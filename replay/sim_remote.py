@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
     from replay.simulator import Planned
 
-ENVELOPE = {"command_id", "actor", "occurred_at"}
+# What every command carries (the id, actor and field time), not its own fields.
+ENVELOPE = {f.name for f in dataclasses.fields(c.Command)}
 RETRIES = 8
 # Close codes that reconnecting cannot cure: a bad token, an unreadable frame.
 REFUSED = {4001, 4400}

@@ -272,6 +272,23 @@ def test_an_incidents_popup_shows_its_images_fetched_with_the_token(
         )
 
 
+def test_without_tiles_the_graticule_is_relabelled_as_the_map_zooms(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        page = window.open(api, open_operation(api))
+        labels = page.locator(".graticule-label.lat")
+        expect(labels.first).to_have_text(re.compile(r"^\d+\.\d\d°N$"))
+        for _ in range(4):  # one at a time: a click during a zoom's animation is lost
+            before = labels.all_inner_texts()
+            page.locator(".leaflet-control-zoom-in").click()
+            expect(labels).not_to_have_text(before)
+        # Finer lines, labelled to more places: "24.945°N", not "24.94°N".
+        three_places = re.compile(r"^\d+\.\d{3}°N$")
+        expect(labels.first).to_have_text(three_places)
+        assert all(three_places.match(text) for text in labels.all_inner_texts())
+
+
 def test_no_request_leaves_the_servers_origin(
     settings: Settings, window: Window
 ) -> None:

@@ -75,7 +75,8 @@ class Graticule {
   constructor(map) {
     this.map = map;
     this.layer = L.layerGroup().addTo(map);
-    map.on("moveend zoomend", () => this.draw());
+    // Leaflet ends every zoom with a moveend too (after zoomend): one redraw each.
+    map.on("moveend", () => this.draw());
   }
 
   draw() {

@@ -1,8 +1,8 @@
 // What a commander does from the map: report an incident where they click, and
 // dispatch a volunteer to one. The domain decides; a refusal is shown as it says it.
 
+import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
-import { element } from "./panels.js";
 
 /** Great-circle distance in km. */
 export function distanceKm(a, b) {

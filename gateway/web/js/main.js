@@ -4,6 +4,7 @@
 import { Actions } from "./actions.js";
 import { claims, forgetToken, fragment, keepToken, takeToken } from "./auth.js";
 import { Commands } from "./commands.js";
+import { element } from "./dom.js";
 import { Feed } from "./feed.js";
 import { lang, onLanguage, setLanguage, t, term, translate } from "./i18n.js";
 import { MapView } from "./map.js";
@@ -173,23 +174,15 @@ function pickOperation() {
       }
       rows.sort((a, b) => Number(a.status !== "open") - Number(b.status !== "open") || opened(b) - opened(a));
       list.replaceChildren(...rows.map((row) => {
-        const item = document.createElement("li");
-        const button = document.createElement("button");
-        button.type = "button";
-        button.dataset.operation = row.id;
-        button.dataset.status = row.status;
         const incidents = directory.rows.stats.get(row.id)?.incidents ?? 0;
-        const name = document.createElement("strong");
-        name.textContent = row.name;
-        const about = document.createElement("span");
-        about.textContent = ` · ${term(row.kind)} · ${term(row.status)} · ${incidents} ${t("incidents").toLowerCase()}`;
-        button.append(name, about);
+        const button = element("button", { type: "button", dataset: { operation: row.id, status: row.status } },
+          element("strong", {}, row.name),
+          element("span", {}, ` · ${term(row.kind)} · ${term(row.status)} · ${incidents} ${t("incidents").toLowerCase()}`));
         button.addEventListener("click", () => {
           feed.stop();
           chooseOperation(row.id);
         });
-        item.append(button);
-        return item;
+        return element("li", {}, button);
       }));
     },
     onState: showConnection,

@@ -2,6 +2,7 @@
 // orients the eye (graticule, scale, the operation's area); one layer per feature
 // of the live map view, updated in place as its row changes.
 
+import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
 
 const L = window.L;
@@ -61,11 +62,7 @@ function shown(row) {
 }
 
 /** Text from the field (names, notes, captions) as a node, never parsed as HTML. */
-function plain(text) {
-  const span = document.createElement("span");
-  span.textContent = text;
-  return span;
-}
+const plain = (text) => element("span", {}, text);
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);

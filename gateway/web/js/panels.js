@@ -1,23 +1,12 @@
 // The panels beside the map: operation statistics, the incident board, the roster.
 
+import { element } from "./dom.js";
 import { since, t, term } from "./i18n.js";
 import { glyph, SEVERITY, STATUS } from "./map.js";
 
 // A row changed within the last field minute is marked: what just happened stands out.
 const FRESH_MS = 60_000;
 const STATUS_ORDER = { reported: 0, dispatched: 1, on_scene: 2, resolved: 3, closed: 4 };
-
-function element(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(props)) {
-    if (name === "dataset") Object.assign(node.dataset, value);
-    else if (name in node && typeof value !== "string") node[name] = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children.filter((child) => child != null));
-  return node;
-}
-export { element };
 
 function minutes(seconds) {
   return seconds == null ? "–" : since(seconds);

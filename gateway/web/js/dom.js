@@ -1,0 +1,15 @@
+// Building the page's elements: field text (names, notes, captions) goes in as text
+// nodes, never parsed as HTML.
+
+/** An element with attributes (or properties, for non-string values and `dataset`)
+ * and children; null children are left out. */
+export function element(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === "dataset") Object.assign(node.dataset, value);
+    else if (name in node && typeof value !== "string") node[name] = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children.filter((child) => child != null));
+  return node;
+}

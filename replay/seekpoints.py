@@ -195,6 +195,7 @@ class SeekKeeper:
         self._offered: queue.SimpleQueue[tuple[int, float, bytes] | None] = (
             queue.SimpleQueue()
         )
+        self._last_offered = 0  # written on the follower's thread only
         self._thread = threading.Thread(
             target=self._run, name="brigade-seek-points", daemon=True
         )
@@ -222,7 +223,8 @@ class SeekKeeper:
         if position // every == before // every:
             return
         points = self.index.points
-        last = points[-1].position if points else 0
+        # Points offered are saved on the keeper's thread, perhaps not yet.
+        last = max(points[-1].position if points else 0, self._last_offered)
         if last // every < before // every:
             return  # a backlog comes first, folded from the store
         try:
@@ -231,6 +233,7 @@ class SeekKeeper:
             log.exception("could not take a seek point at %d", position)
             return
         self._offered.put((position, next(iter(views.values())).now, state))
+        self._last_offered = position
 
     def _run(self) -> None:
         while not self._stopping.is_set():

@@ -417,3 +417,27 @@ def test_a_backlog_of_seek_points_is_folded_before_live_points_follow(
         assert {name: view.rows for name, view in kept.items()} == _folded_to(
             app, point.position
         )
+
+
+def test_points_offered_faster_than_the_keeper_saves_them_are_all_kept(
+    app: Brigade, writer: CommandWriter
+) -> None:
+    # Given a keeper following a server's views whose thread has not run yet
+    follower = Follower(app)
+    writer.on_events(follower.offer)
+    follower.start()
+    index = SeekIndex(app, every=10)
+    keeper = SeekKeeper(index, interval=60).follow(follower)
+    try:
+        # When the whole morning is recorded before it saves its first point
+        for step in morning():
+            writer.execute(step.command)
+        head = app.recorder.max_notification_id()
+        eventually(lambda: follower.position == head)
+        keeper.start()
+        # Then every stretch's point is saved, none taken for a backlog
+        eventually(lambda: len(index.points) == 5)
+    finally:
+        keeper.stop()
+        follower.stop()
+    assert [p.position // 10 for p in index.points] == [1, 2, 3, 4, 5]

@@ -158,12 +158,13 @@ class DeltaLog:
     def publish(self, changes: Iterable[Change]) -> list[Change]:
         """Publish changes now, holding coalesced rows back for `flush`.
 
-        A producer that folds holding `lock` may pass `hold` to the fold instead,
-        so that coalesced rows are not even copied until the flush.
+        A producer that folds holding `lock` passes `hold` to the fold instead,
+        so that held rows are not even copied until the flush, and then `append`s
+        what the fold returned.
         """
         with self.lock:
             now = [c for c in changes if not self.hold(c.view, c.key, None)]
-            self._append(now)
+            self.append(now)
             return now
 
     def flush(self) -> list[Change]:
@@ -176,7 +177,7 @@ class DeltaLog:
                 row = view.rows.get(row_key)
                 stamped.append(Change(view_name, view.position, row_key, copy_row(row)))
             stamped.sort(key=lambda c: c.position)
-            self._append(stamped)
+            self.append(stamped)
             return stamped
 
     def hold(self, view: str, key: str, cause: type | None = None) -> bool:
@@ -192,7 +193,8 @@ class DeltaLog:
         self._pending[pending_key] = None
         return True
 
-    def _append(self, changes: list[Change]) -> None:
+    def append(self, changes: list[Change]) -> None:
+        """Publish changes that have been through `hold` already (holding `lock`)."""
         if not changes:
             return
         for change in changes:

@@ -124,15 +124,12 @@ class Follower:
         """Fold what the writer handed over; False if the store must fill a gap."""
         while self._offered:
             positions, events = self._offered.popleft()
-            pairs = [
-                (p, e)
-                for p, e in zip(positions, events, strict=True)
-                if p > self.position
-            ]
+            at = self.position
+            pairs = [(p, e) for p, e in zip(positions, events, strict=True) if p > at]
             if not pairs:
                 continue
             first, last = pairs[0][0], pairs[-1][0]
-            if first != self.position + 1 or last - first + 1 != len(pairs):
+            if first != at + 1 or last - first + 1 != len(pairs):
                 # A gap: someone else's events come first. The store has them all.
                 self._offered.clear()
                 return False
@@ -155,8 +152,8 @@ class Follower:
     def _fold(self, events: list[tuple[int, object]]) -> None:
         with self.deltas.lock:
             before = self.position
-            changes = fold(self.views, events, hold=self.deltas.hold)
-            published = self.deltas.publish(changes)
+            published = fold(self.views, events, hold=self.deltas.hold)
+            self.deltas.append(published)
             for listener in self._batch_listeners:
                 listener(before, [position for position, _ in events], published)
             due = self.position - self._saved >= self.checkpoint_every

@@ -203,6 +203,28 @@ def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
         )
 
 
+def test_a_resolved_incident_is_shown_as_over_and_offered_no_dispatch(
+    settings: Settings, window: Window
+) -> None:
+    with serving(settings) as api:
+        operation = open_operation(api)
+        still = report(api, operation, address="Anji Road")
+        over = report(api, operation, address="Wanan Road")
+        api.commander("ResolveIncident", incident_id=over, outcome="pumped out")
+        page = window.open(api, operation)
+
+        ended = re.compile(r"\bended\b")
+        row = page.locator(f'#board tr[data-key="{over}"]')
+        expect(row).to_have_class(ended)
+        expect(row.locator(".age")).to_have_text("—")
+        expect(page.locator(f'#board tr[data-key="{still}"]')).not_to_have_class(ended)
+        expect(page.locator(f'[data-key="incident:{over}"]')).to_have_class(ended)
+        expect(page.locator('[data-stat="open_incidents"] strong')).to_have_text("1")
+        row.click()
+        expect(page.locator(".popup")).to_contain_text("Wanan Road")
+        expect(page.locator('.popup [data-action="dispatch"]')).to_have_count(0)
+
+
 def test_an_open_dispatch_list_follows_the_roster_without_reopening(
     settings: Settings, window: Window
 ) -> None:

@@ -3,6 +3,7 @@
 
 import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
+import { ended } from "./views.js";
 
 /** Great-circle distance in km. */
 export function distanceKm(a, b) {
@@ -91,7 +92,7 @@ export class Actions {
       }
       box.append(strip);
     }
-    if (this.commander && row && props.status !== "resolved" && props.status !== "closed") {
+    if (this.commander && row && !ended(props.status)) {
       const button = element("button", { type: "button", class: "primary", dataset: { action: "dispatch" } }, t("dispatch"));
       button.addEventListener("click", () => this.dispatch(id));
       box.append(button);

@@ -4,6 +4,7 @@
 
 import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
+import { ended } from "./views.js";
 
 const L = window.L;
 
@@ -31,10 +32,9 @@ export function glyph(kind, size = 22) {
 }
 
 function incidentIcon(props) {
-  const ended = props.status === "resolved" || props.status === "closed";
   const colour = SEVERITY[props.severity] ?? SEVERITY[3];
   return L.divIcon({
-    className: `incident-icon${ended ? " ended" : ""}`,
+    className: `incident-icon${ended(props.status) ? " ended" : ""}`,
     html: `<span style="background:${colour}" data-kind="${escape(props.kind)}" data-status="${escape(props.status)}">${glyph(props.kind)}</span>`,
     iconSize: [34, 34],
     iconAnchor: [17, 17],

@@ -3,6 +3,7 @@
 import { element } from "./dom.js";
 import { since, t, term } from "./i18n.js";
 import { glyph, SEVERITY, STATUS } from "./map.js";
+import { ended } from "./views.js";
 
 // A row changed within the last field minute is marked: what just happened stands out.
 const FRESH_MS = 60_000;
@@ -15,7 +16,7 @@ function minutes(seconds) {
 export function renderStats(section, views, operationId) {
   const stats = views.rows.stats.get(operationId) ?? {};
   const board = [...views.rows.board.values()];
-  const open = board.filter((row) => row.status !== "resolved" && row.status !== "closed").length;
+  const open = board.filter((row) => !ended(row.status)).length;
   const available = [...views.rows.roster.values()].filter(
     (row) => row.operation_id === operationId && row.status === "available" && row.dispatchable,
   ).length;
@@ -78,14 +79,14 @@ export class Board {
     const now = views.now(live);
     this.section.querySelector("tbody").replaceChildren(
       ...rows.map((row) => {
-        const ended = row.status === "resolved" || row.status === "closed";
+        const over = ended(row.status);
         const people = [
           row.dispatched.length ? t("dispatched_n", { n: row.dispatched.length }) : null,
           row.on_scene.length ? t("on_scene_n", { n: row.on_scene.length }) : null,
           row.evacuated || row.rescued ? t("evac_rescued", { e: row.evacuated, r: row.rescued }) : null,
         ].filter(Boolean).join(" · ");
-        const tr = element("tr", { class: ended ? "ended" : "", dataset: { key: row.id, status: row.status, updated: row.last_update } },
-          element("td", { class: "age", dataset: { reported: row.reported_at } }, ended ? "—" : since((now - Date.parse(row.reported_at)) / 1000)),
+        const tr = element("tr", { class: over ? "ended" : "", dataset: { key: row.id, status: row.status, updated: row.last_update } },
+          element("td", { class: "age", dataset: { reported: row.reported_at } }, over ? "—" : since((now - Date.parse(row.reported_at)) / 1000)),
           element("td", { class: "kind" }, element("span", { class: "badge" }), term(row.kind)),
           element("td", { class: "sev" }, element("span", { class: "sev-chip" }, String(row.severity))),
           element("td", { class: "status" }, term(row.status), people ? element("span", { class: "people" }, people) : null),

@@ -2,6 +2,10 @@
 
 export const VIEWS = ["board", "map", "stats", "roster", "hazards", "operations"];
 
+/** Whether an incident's status says it is over: greyed on the map and board, not
+ * counted open, offered no dispatch. */
+export const ended = (status) => status === "resolved" || status === "closed";
+
 /** Whether a field time (ms) is later than the latest so far (NaN: none yet). */
 const later = (at, latest) => at > latest || (Number.isNaN(latest) && !Number.isNaN(at));
 

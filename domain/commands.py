@@ -6,7 +6,7 @@ the time it happened in the field as the client saw it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime  # noqa: TC003 (the gateway reads these types at run time)
 from functools import cached_property
 from typing import ClassVar
@@ -45,6 +45,10 @@ class Command:
     occurred_at: datetime
 
     allowed: ClassVar[frozenset[Role]] = COMMANDER
+
+
+# What every command carries (its id, actor and field time), not its own fields.
+ENVELOPE = frozenset(f.name for f in fields(Command))
 
 
 # Operations

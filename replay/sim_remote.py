@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
     from replay.simulator import Planned
 
-# What every command carries (the id, actor and field time), not its own fields.
-ENVELOPE = {f.name for f in dataclasses.fields(c.Command)}
 RETRIES = 8
 # Close codes that reconnecting cannot cure: a bad token, an unreadable frame.
 REFUSED = {4001, 4400}
@@ -55,7 +53,7 @@ def body(command: c.Command) -> dict[str, Any]:
     fields = {
         f.name: _json(getattr(command, f.name))
         for f in dataclasses.fields(command)
-        if f.name not in ENVELOPE
+        if f.name not in c.ENVELOPE
     }
     fields["occurred_at"] = command.occurred_at.isoformat()
     return fields

@@ -21,7 +21,6 @@ from gateway.deps import ActorDep, ServiceDep
 from gateway.errors import STATUS, ApiError
 
 router = APIRouter(prefix="/commands", tags=["commands"])
-ENVELOPE = {"command_id", "actor", "occurred_at"}
 
 
 class Accepted(BaseModel):
@@ -48,7 +47,7 @@ def body_model(cls: type[c.Command]) -> type[BaseModel]:
     hints = typing.get_type_hints(cls)
     fields: dict[str, Any] = {"occurred_at": (datetime | None, None)}
     for field in dataclasses.fields(cls):
-        if field.name in ENVELOPE:
+        if field.name in c.ENVELOPE:
             continue
         if field.default is not dataclasses.MISSING:
             fields[field.name] = (hints[field.name], field.default)

@@ -286,26 +286,15 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _views_rebuild(_: argparse.Namespace) -> int:
-    from projections.rebuild import rebuild
+    from projections.rebuild import progress_bar, rebuild
     from replay.seekpoints import SeekIndex
 
     app = open_store(Settings.from_env())
-    started = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        width = 40
-        filled = width * done // max(total, 1)
-        rate = done / max(time.monotonic() - started, 1e-9)
-        bar = "#" * filled + "." * (width - filled)
-        print(
-            f"\r[{bar}] {done}/{total} events, {rate:,.0f}/s", end="", file=sys.stderr
-        )
-
     try:
         # Seek points are views too: a rebuild after a fix to a view must not
         # leave replay showing the old view's moments. They are made again lazily.
         SeekIndex(app).drop()
-        views = rebuild(app, app.checkpoints, progress)
+        views = rebuild(app, app.checkpoints, progress_bar())
     finally:
         app.close()
     print(file=sys.stderr)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from eventsourcing.utils import get_topic
 
 from domain.model.operation import Operation
 from projections.hazards import HazardLedger
-from projections.rebuild import fold_log, no_cyclic_gc
+from projections.rebuild import fold_log, no_cyclic_gc, progress_bar
 from projections.stats import Statistics
 from replay.report_data import assemble
 from replay.report_fold import OperationStory
@@ -172,16 +171,7 @@ def write_report(app: Brigade, refs: Sequence[str], out: str | None) -> int:
     except (OperationNotFound, OperationAmbiguous) as error:
         print(f"brigade: {error} [{error.code}]", file=sys.stderr)
         return 1
-    started = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        filled = 40 * done // max(total, 1)
-        rate = done / max(time.monotonic() - started, 1e-9)
-        bar = "#" * filled + "." * (40 - filled)
-        line = f"\r[{bar}] {done}/{total} events, {rate:,.0f}/s"
-        print(line, end="", file=sys.stderr)
-
-    report = build_report(app, operations, progress=progress)
+    report = build_report(app, operations, progress=progress_bar())
     print(file=sys.stderr)
     default = "brigade-report-" + file_stem(operations)
     paths = report.write(Path(out or default), generated_at=datetime.now(UTC))

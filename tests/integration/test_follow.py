@@ -126,79 +126,75 @@ def test_another_writer_is_seen_without_an_in_process_wake(
         follower.stop()
 
 
+@pytest.fixture
+def by_hand(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+    """A follower whose held rows are flushed only when a test says so."""
+    follower = Follower(app, poll=0.2, window=3600).start()
+    writer.on_commit(follower.wake)
+    yield follower
+    follower.stop()
+
+
+def caught_up(app: Brigade, follower: Follower) -> int:
+    """The store's head, once the follower's views stand there."""
+    head = app.recorder.max_notification_id() or 0
+    eventually(lambda: follower.position == head)
+    return head
+
+
 def test_positions_are_coalesced_to_the_latest_per_volunteer(
-    story: Scenario, app: Brigade, writer: CommandWriter
+    story: Scenario, app: Brigade, by_hand: Follower
 ) -> None:
-    follower = Follower(app, poll=0.2, window=3600).start()  # flushed by hand below
-    writer.on_commit(follower.wake)
-    try:
-        vid = story.ready_volunteer()
-        ready = app.recorder.max_notification_id()
-        eventually(lambda: follower.position == ready)
-        start = follower.position
-        for n in range(10):
-            story.ok(
-                c.ReportPosition,
-                volunteer_id=vid,
-                lat=24.90 + n / 1000,
-                lon=118.6,
-                actor=volunteer(vid),
-            )
-        last = app.recorder.max_notification_id()
-        eventually(lambda: follower.position == last)
-        held = follower.deltas.since(start, ["map", "roster"])
-        assert held == []  # ten reports, nothing sent yet
-
-        flushed = follower.deltas.flush()
-
-        assert sorted((c.view, c.key) for c in flushed) == [
-            ("map", f"track:{vid}"),
-            ("map", f"volunteer:{vid}"),
-            ("roster", str(vid)),
-        ]
-        assert {c.position for c in flushed} == {last}
-        point = next(c.row for c in flushed if c.key == f"volunteer:{vid}")
-        assert point is not None and point["geometry"]["coordinates"] == [118.6, 24.909]
-        roster = next(c.row for c in flushed if c.view == "roster")
-        assert roster is not None and roster["position"]["lat"] == 24.909
-    finally:
-        follower.stop()
-
-
-def test_a_held_roster_row_goes_out_at_once_whole_when_anything_else_changes_it(
-    story: Scenario, app: Brigade, writer: CommandWriter
-) -> None:
-    follower = Follower(app, poll=0.2, window=3600).start()  # flushed by hand below
-    writer.on_commit(follower.wake)
-    try:
-        operation = story.operation()
-        incident = story.incident(operation)
-        vid = story.ready_volunteer()
-        ready = app.recorder.max_notification_id()
-        eventually(lambda: follower.position == ready)
-        start = follower.position
+    vid = story.ready_volunteer()
+    start = caught_up(app, by_hand)
+    for n in range(10):
         story.ok(
             c.ReportPosition,
             volunteer_id=vid,
-            lat=24.95,
+            lat=24.90 + n / 1000,
             lon=118.6,
             actor=volunteer(vid),
         )
-        # When the volunteer is dispatched after reporting a position
-        story.ok(c.DispatchVolunteer, incident_id=incident, volunteer_id=vid)
-        last = app.recorder.max_notification_id()
-        eventually(lambda: follower.position == last)
-        # Then the roster row is sent at once, with the position still held
-        sent = follower.deltas.since(start, ["roster"])
-        assert isinstance(sent, list)
-        rows = [c.row for c in sent if c.key == str(vid)]
-        assert rows and rows[-1] is not None
-        assert rows[-1]["status"] == "dispatched"
-        assert rows[-1]["position"]["lat"] == 24.95
-        # and the flush has no roster row left to send
-        assert [c for c in follower.deltas.flush() if c.view == "roster"] == []
-    finally:
-        follower.stop()
+    last = caught_up(app, by_hand)
+    held = by_hand.deltas.since(start, ["map", "roster"])
+    assert held == []  # ten reports, nothing sent yet
+
+    flushed = by_hand.deltas.flush()
+
+    assert sorted((c.view, c.key) for c in flushed) == [
+        ("map", f"track:{vid}"),
+        ("map", f"volunteer:{vid}"),
+        ("roster", str(vid)),
+    ]
+    assert {c.position for c in flushed} == {last}
+    point = next(c.row for c in flushed if c.key == f"volunteer:{vid}")
+    assert point is not None and point["geometry"]["coordinates"] == [118.6, 24.909]
+    roster = next(c.row for c in flushed if c.view == "roster")
+    assert roster is not None and roster["position"]["lat"] == 24.909
+
+
+def test_a_held_roster_row_goes_out_at_once_whole_when_anything_else_changes_it(
+    story: Scenario, app: Brigade, by_hand: Follower
+) -> None:
+    operation = story.operation()
+    incident = story.incident(operation)
+    vid = story.ready_volunteer()
+    start = caught_up(app, by_hand)
+    story.ok(
+        c.ReportPosition, volunteer_id=vid, lat=24.95, lon=118.6, actor=volunteer(vid)
+    )
+    # When the volunteer is dispatched after reporting a position
+    story.ok(c.DispatchVolunteer, incident_id=incident, volunteer_id=vid)
+    caught_up(app, by_hand)
+    # Then the roster row is sent at once, with the position still held
+    sent = by_hand.deltas.since(start, ["roster"])
+    assert isinstance(sent, list)
+    rows = [c.row for c in sent if c.key == str(vid)]
+    assert rows and rows[-1] is not None
+    assert rows[-1]["status"] == "dispatched"
+    assert rows[-1]["position"]["lat"] == 24.95
+    # and the flush has no roster row left to send
+    assert [c for c in by_hand.deltas.flush() if c.view == "roster"] == []
 
 
 def test_a_subscriber_gets_a_snapshot_then_every_change_in_order(

@@ -26,7 +26,7 @@ from replay.seekpoints import SeekIndex, SeekKeeper
 from replay.timetravel import Moment, OutOfRange, TimeTravel
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from datetime import datetime
     from uuid import UUID
 
@@ -348,28 +348,8 @@ def _folded_to(app: Brigade, position: int) -> dict[str, Any]:
     return {name: view.rows for name, view in views.items()}
 
 
-def test_a_server_takes_seek_points_from_its_live_views(
-    app: Brigade, writer: CommandWriter
-) -> None:
-    # Given a server's follower fed by its writer, and a keeper following it that
-    # would fold the store again only after a minute
-    follower = Follower(app)
-    writer.on_events(follower.offer)
-    follower.start()
-    index = SeekIndex(app, every=10)
-    keeper = SeekKeeper(index, interval=60).follow(follower).start()
-    try:
-        # When the morning's 57 events are recorded, a command (a batch) at a time
-        for step in morning():
-            writer.execute(step.command)
-        # Then a point is made in each stretch of ten the batches crossed
-        eventually(lambda: len(index.points) == 5)
-    finally:
-        keeper.stop()
-        follower.stop()
-    stretches = [p.position // 10 for p in index.points]
-    assert stretches == [1, 2, 3, 4, 5]
-    # and each is exactly the views a fold of the log up to it makes
+def _each_a_true_fold(app: Brigade, index: SeekIndex) -> None:
+    """Every point holds exactly the views a fold of the log up to it makes."""
     for point in index.points:
         kept = index.load(point)
         assert {name: view.position for name, view in kept.items()} == dict.fromkeys(
@@ -381,8 +361,39 @@ def test_a_server_takes_seek_points_from_its_live_views(
         assert next(iter(kept.values())).now == point.as_of
 
 
+@pytest.fixture
+def server_views(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+    """A server's follower, fed the writer's events as it commits them."""
+    follower = Follower(app)
+    writer.on_events(follower.offer)
+    follower.start()
+    yield follower
+    follower.stop()
+
+
+def test_a_server_takes_seek_points_from_its_live_views(
+    app: Brigade, writer: CommandWriter, server_views: Follower
+) -> None:
+    # Given a keeper following a server's views that would fold the store again
+    # only after a minute
+    index = SeekIndex(app, every=10)
+    keeper = SeekKeeper(index, interval=60).follow(server_views).start()
+    try:
+        # When the morning's 57 events are recorded, a command (a batch) at a time
+        for step in morning():
+            writer.execute(step.command)
+        # Then a point is made in each stretch of ten the batches crossed
+        eventually(lambda: len(index.points) == 5)
+    finally:
+        keeper.stop()
+    stretches = [p.position // 10 for p in index.points]
+    assert stretches == [1, 2, 3, 4, 5]
+    # and each is exactly the views a fold of the log up to it makes
+    _each_a_true_fold(app, index)
+
+
 def test_a_backlog_of_seek_points_is_folded_before_live_points_follow(
-    app: Brigade, writer: CommandWriter
+    app: Brigade, writer: CommandWriter, server_views: Follower
 ) -> None:
     steps = iter(morning())
 
@@ -390,14 +401,11 @@ def test_a_backlog_of_seek_points_is_folded_before_live_points_follow(
         while (app.recorder.max_notification_id() or 0) < position:
             writer.execute(next(steps).command)
 
-    # Given 25 events recorded while no server kept seek points
+    # Given 25 events recorded while no keeper kept seek points
     record_up_to(25)
-    # When a server starts following, and ten more arrive before its keeper runs
-    follower = Follower(app)
-    writer.on_events(follower.offer)
-    follower.start()
+    # When a keeper starts following, and ten more arrive before its thread runs
     index = SeekIndex(app, every=10)
-    keeper = SeekKeeper(index, interval=0.05).follow(follower)
+    keeper = SeekKeeper(index, interval=0.05).follow(server_views)
     record_up_to(35)
     keeper.start()
     try:
@@ -409,35 +417,26 @@ def test_a_backlog_of_seek_points_is_folded_before_live_points_follow(
         eventually(lambda: len(index.points) == 5)
     finally:
         keeper.stop()
-        follower.stop()
     # and no stretch is missing or doubled, and every point is a true fold
     assert [p.position // 10 for p in index.points] == [1, 2, 3, 4, 5]
-    for point in index.points:
-        kept = index.load(point)
-        assert {name: view.rows for name, view in kept.items()} == _folded_to(
-            app, point.position
-        )
+    _each_a_true_fold(app, index)
 
 
 def test_points_offered_faster_than_the_keeper_saves_them_are_all_kept(
-    app: Brigade, writer: CommandWriter
+    app: Brigade, writer: CommandWriter, server_views: Follower
 ) -> None:
     # Given a keeper following a server's views whose thread has not run yet
-    follower = Follower(app)
-    writer.on_events(follower.offer)
-    follower.start()
     index = SeekIndex(app, every=10)
-    keeper = SeekKeeper(index, interval=60).follow(follower)
+    keeper = SeekKeeper(index, interval=60).follow(server_views)
     try:
         # When the whole morning is recorded before it saves its first point
         for step in morning():
             writer.execute(step.command)
         head = app.recorder.max_notification_id()
-        eventually(lambda: follower.position == head)
+        eventually(lambda: server_views.position == head)
         keeper.start()
         # Then every stretch's point is saved, none taken for a backlog
         eventually(lambda: len(index.points) == 5)
     finally:
         keeper.stop()
-        follower.stop()
     assert [p.position // 10 for p in index.points] == [1, 2, 3, 4, 5]

@@ -1,8 +1,8 @@
-"""All of brigade's views, and folding the log into them."""
+"""All of brigade's views, folding the log into them, and what an operation shows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from projections.base import apply_all
 from projections.board import IncidentBoard
@@ -15,7 +15,7 @@ from projections.stats import Statistics
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from projections.base import Change, View
+    from projections.base import Change, Row, View
 
 VIEW_NAMES = ("board", "map", "stats", "roster", "hazards", "operations")
 
@@ -45,3 +45,20 @@ def fold(
     `hold` is as for `apply_all`: the changes it takes are not returned.
     """
     return apply_all(list(views.values()), events, emit=emit, hold=hold)
+
+
+def operation_of(row: Row | None) -> Any:
+    """The operation a row belongs to (a map feature keeps it in its properties)."""
+    if row is None:
+        return None
+    return row.get("operation_id", row.get("properties", {}).get("operation_id"))
+
+
+def belongs(row: Row | None, operation_id: str | None) -> bool:
+    """Whether a row is shown for an operation (None: every operation).
+
+    As on the live socket: rows of no operation (an off-duty volunteer) show in all.
+    """
+    if operation_id is None or row is None:
+        return True
+    return operation_of(row) in (operation_id, None)

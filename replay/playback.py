@@ -18,8 +18,8 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from projections.base import apply_all
+from projections.catalog import belongs
 from projections.deltas import coalesced, delta
-from replay.timetravel import belongs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from projections.catalog import fold
+from projections.catalog import belongs, fold
 from projections.rebuild import fold_log, no_cyclic_gc
 from replay.seekpoints import EVERY, SeekIndex
 
@@ -38,23 +38,6 @@ PAGE = 2_000
 
 class OutOfRange(ValueError):
     """The moment asked for is not in the log (a position beyond its head)."""
-
-
-def operation_of(row: Row | None) -> Any:
-    """The operation a row belongs to (a map feature keeps it in its properties)."""
-    if row is None:
-        return None
-    return row.get("operation_id", row.get("properties", {}).get("operation_id"))
-
-
-def belongs(row: Row | None, operation_id: str | None) -> bool:
-    """Whether a row is shown for an operation (None: every operation).
-
-    As on the live socket: rows of no operation (an off-duty volunteer) show in all.
-    """
-    if operation_id is None or row is None:
-        return True
-    return operation_of(row) in (operation_id, None)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from fastapi import APIRouter
 
 from gateway.deps import ActorDep, ServiceDep
 from gateway.errors import ApiError
-from projections.catalog import VIEW_NAMES
-from replay.timetravel import belongs
+from projections.catalog import VIEW_NAMES, belongs
 
 router = APIRouter(prefix="/views", tags=["views"])
 

@@ -37,8 +37,8 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from gateway.ws.common import encode, message, server_send, transport_of
+from projections.catalog import belongs
 from projections.deltas import delta
-from replay.timetravel import belongs
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine

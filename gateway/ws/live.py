@@ -18,9 +18,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from gateway.ws.common import accept, encode
 from gateway.ws.fanout import Connection, Fanout, wire_message
-from projections.catalog import VIEW_NAMES
+from projections.catalog import VIEW_NAMES, belongs
 from projections.deltas import Subscription, delta
-from replay.timetravel import belongs
 
 router = APIRouter()
 

@@ -197,7 +197,7 @@ def _token_create(args: argparse.Namespace) -> int:
 
 
 def _morning(_: argparse.Namespace) -> int:
-    from replay.morning import morning
+    from replay.sim.morning import morning
 
     settings = Settings.from_env()
     print(f"store: {describe(settings)}")

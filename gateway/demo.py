@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
 
-    from replay.sim_drive import Tally
-    from replay.simulator import Simulation
+    from replay.sim import Simulation
+    from replay.sim.drive import Tally
 
 DEFAULT_DIR = Path("brigade-demo")
 # What marks a directory as the demo's own, to be emptied on the next run.
@@ -89,7 +89,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from replay.simulator import Params, Simulation
+    from replay.sim import Params, Simulation
 
     try:
         paced_from = datetime.fromisoformat(args.paced_from)
@@ -200,7 +200,7 @@ async def _serve_and_play(
     paced_from: datetime,
     intro: list[str],
 ) -> None:
-    from replay.sim_drive import WriterSink, play
+    from replay.sim.drive import WriterSink, play
 
     serving = asyncio.create_task(server.serve())
     while not server.started:

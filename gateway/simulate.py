@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import argparse
 
     from domain.app import Brigade
-    from replay.sim_drive import Tally
-    from replay.simulator import Params, Simulation
+    from replay.sim import Params, Simulation
+    from replay.sim.drive import Tally
 
 TOTALS = {
     "activities": "service activities",
@@ -89,7 +89,7 @@ def add_parser(commands: Any) -> None:
 
 
 def params_from(args: argparse.Namespace) -> Params:
-    from replay.simulator import Params
+    from replay.sim import Params
 
     params = Params(seed=args.seed)
     if args.quick:
@@ -105,7 +105,7 @@ def params_from(args: argparse.Namespace) -> Params:
 
 
 def run_doksuri(args: argparse.Namespace) -> int:
-    from replay.simulator import STORM_OPENS, Infeasible, Simulation
+    from replay.sim import STORM_OPENS, Infeasible, Simulation
 
     try:
         simulation = Simulation(params_from(args))
@@ -138,7 +138,7 @@ def _here(
     progress: Any,
 ) -> int:
     from gateway.blobs import DiskBlobs
-    from replay.sim_drive import WriterSink, play
+    from replay.sim.drive import WriterSink, play
 
     settings = Settings.from_env()
     print(f"store: {describe(settings)}")
@@ -182,8 +182,8 @@ def _remote(
     simulation: Simulation,
     progress: Any,
 ) -> int:
-    from replay.sim_drive import play
-    from replay.sim_remote import RemoteError, RemoteSink
+    from replay.sim.drive import play
+    from replay.sim.remote import RemoteError, RemoteSink
 
     settings = Settings.from_env()
     has_key = bool(settings.secret) or (settings.data_dir / SECRET_FILE).exists()
@@ -265,7 +265,7 @@ def _said(tally: Tally, events: int | None) -> None:
 
 
 def _totals(simulation: Simulation, stats: dict[str, Any], tally: Tally) -> int:
-    from replay.simulator import expected, published
+    from replay.sim import expected, published
 
     shown = published(stats, simulation)
     wanted = expected(simulation.params)

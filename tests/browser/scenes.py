@@ -17,9 +17,9 @@ from domain.types import Role
 from gateway.blobs import DiskBlobs
 from gateway.bootstrap import open_store, start_writer
 from projections.rebuild import rebuild
-from replay.morning import CST, morning
-from replay.sim_drive import WriterSink, play
-from replay.simulator import Params, Simulation
+from replay.sim import Params, Simulation
+from replay.sim.drive import WriterSink, play
+from replay.sim.morning import CST, morning
 
 if TYPE_CHECKING:
     from conftest import Api

@@ -1,6 +1,6 @@
 """The after-action report served by a real server, and opened in a real browser.
 
-The store holds the scripted Doksuri morning (replay/morning.py), whose numbers
+The store holds the scripted Doksuri morning (replay/sim/morning.py), whose numbers
 are worked out by hand below: steps are three field minutes apart.
 """
 
@@ -20,7 +20,7 @@ from domain.store.config import store_env
 from domain.types import Role
 from domain.writer import CommandWriter
 from gateway.settings import Settings
-from replay.morning import morning, uid
+from replay.sim.morning import morning, uid
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -197,7 +197,7 @@ def _simulated_report(
     capsys: pytest.CaptureFixture[str],
 ) -> dict[str, Any]:
     from gateway import cli
-    from replay.simulator import Params, Simulation
+    from replay.sim import Params, Simulation
 
     totals = {
         "activities": 21,

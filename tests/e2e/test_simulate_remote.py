@@ -17,17 +17,17 @@ from domain.types import Role
 from gateway import cli
 from gateway.settings import Settings
 from gateway.tokens import create_token
-from replay.sim_drive import play
-from replay.sim_remote import RemoteError, RemoteSink
-from replay.simulator import Params, Simulation
+from replay.sim import Params, Simulation
+from replay.sim.drive import play
+from replay.sim.remote import RemoteError, RemoteSink
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from conftest import Api
 
-    from replay.sim_drive import Tally
-    from replay.sim_remote import FieldSocket
+    from replay.sim.drive import Tally
+    from replay.sim.remote import FieldSocket
 
 SMALL = [
     "--seed",

@@ -13,7 +13,7 @@ from domain.writer import CommandWriter
 from projections.catalog import all_views, fold
 from projections.deltas import Reset
 from projections.follower import Follower
-from replay.morning import morning
+from replay.sim.morning import morning
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

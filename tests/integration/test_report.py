@@ -188,8 +188,8 @@ def test_the_simulated_year_reports_the_published_figures(tmp_path: Path) -> Non
 
     from domain.store.config import store_env
     from domain.writer import CommandWriter
-    from replay.sim_drive import WriterSink, play
-    from replay.simulator import Params, Simulation
+    from replay.sim import Params, Simulation
+    from replay.sim.drive import WriterSink, play
 
     # The published defaults; phones report rarely, to keep the test short.
     simulation = Simulation(Params(moving_every=3600.0, still_every=7200.0))

@@ -19,8 +19,7 @@ from domain.store.config import store_env
 from domain.writer import CommandWriter
 from gateway import cli
 from projections.rebuild import rebuild
-from replay.sim_drive import WriterSink, play
-from replay.simulator import (
+from replay.sim import (
     Infeasible,
     Params,
     Planned,
@@ -28,12 +27,13 @@ from replay.simulator import (
     expected,
     published,
 )
+from replay.sim.drive import WriterSink, play
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
 
-    from replay.sim_drive import Tally
+    from replay.sim.drive import Tally
 
 # Not the published figures: a run must show whatever totals it was asked for.
 SMALL = Params(

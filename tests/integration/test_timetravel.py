@@ -21,8 +21,8 @@ from projections import checkpoint
 from projections.catalog import VIEW_NAMES, all_views
 from projections.follower import Follower
 from projections.rebuild import fold_log
-from replay.morning import morning
 from replay.seekpoints import SeekIndex, SeekKeeper
+from replay.sim.morning import morning
 from replay.timetravel import Moment, OutOfRange, TimeTravel
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain import commands as c
 from projections.catalog import all_views, fold
-from replay.morning import morning, uid
+from replay.sim.morning import morning, uid
 
 if TYPE_CHECKING:
     from support import Scenario

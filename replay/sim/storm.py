@@ -1,4 +1,4 @@
-"""Typhoon Doksuri in Luojiang: shifts, turn-outs and refusals (calls: sim_calls).
+"""Typhoon Doksuri in Luojiang: shifts, turn-outs and refusals (calls: sim.calls).
 
 The storm is one operation of kind `typhoon`. Its stats row carries three
 published figures exactly: `dispatches` (rescue turn-outs: each volunteer sent to a
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from domain import commands as c
 from domain.errors import Code
 from domain.types import Vetting
-from replay.sim_calls import (
+from replay.sim.calls import (
     EVACUATE_AT,
     FIRST_CALL,
     KINDS,
@@ -34,16 +34,16 @@ from replay.sim_calls import (
     split,
     travel,
 )
-from replay.sim_model import COMMANDER, COMMUNITIES, LUOJIANG, STREETS, metres
-from replay.sim_people import BASIC
+from replay.sim.model import COMMANDER, COMMUNITIES, LUOJIANG, STREETS, metres
+from replay.sim.people import BASIC
 
 if TYPE_CHECKING:
     import random
     from uuid import UUID
 
     from domain.types import IncidentKind
-    from replay.sim_model import Ids, Plan
-    from replay.sim_people import Person
+    from replay.sim.model import Ids, Plan
+    from replay.sim.people import Person
 
 __all__ = ["OPEN_AT", "Infeasible", "Storm"]
 

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 from domain import commands as c
 from domain.training import DOMAIN_COURSES
 from domain.types import ActivityKind, ServiceDomain
-from replay import sim_images
-from replay.sim_model import COMMANDER, COMMUNITIES, CST, STREETS, YEAR_END
+from replay.sim import images
+from replay.sim.model import COMMANDER, COMMUNITIES, CST, STREETS, YEAR_END
 
 if TYPE_CHECKING:
     import random
     from uuid import UUID
 
-    from replay.sim_model import Ids, Plan
-    from replay.sim_people import Person
+    from replay.sim.model import Ids, Plan
+    from replay.sim.people import Person
 
 STORM_FROM = datetime(2023, 7, 26, 0, 0, tzinfo=CST)
 STORM_TO = datetime(2023, 7, 31, 0, 0, tzinfo=CST)
@@ -201,7 +201,7 @@ def _hazard(
     found: datetime,
 ) -> None:
     """One hazard's loop: most are fixed and closed, some fail, a few go overdue."""
-    image = sim_images.photo(rng) if rng.random() < 0.5 else None
+    image = images.photo(rng) if rng.random() < 0.5 else None
     at = found + timedelta(minutes=2)
     plan.add(
         at,
@@ -213,7 +213,7 @@ def _hazard(
         hazard_id=hazard,
         kind=CHECKLIST[item],
         severity=rng.randint(2, 4),
-        photo_sha256=None if image is None else sim_images.sha256(image),
+        photo_sha256=None if image is None else images.sha256(image),
         note="",
     )
     at += timedelta(days=1)
@@ -232,7 +232,7 @@ def _hazard(
     rounds = 2 if fate > 0.88 else 1  # the first repair does not pass
     for n in range(rounds):
         at += timedelta(days=rng.randint(1, 5))
-        evidence = sim_images.photo(rng) if rng.random() < 0.5 else None
+        evidence = images.photo(rng) if rng.random() < 0.5 else None
         if at >= YEAR_END:
             return
         plan.add(
@@ -241,7 +241,7 @@ def _hazard(
             inspector.actor,
             blob=evidence,
             evidence="repaired and photographed",
-            evidence_sha256=None if evidence is None else sim_images.sha256(evidence),
+            evidence_sha256=None if evidence is None else images.sha256(evidence),
             **ref,
         )
         if fate < 0.20:

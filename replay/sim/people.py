@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 from domain import commands as c
 from domain.training import DOMAIN_COURSES, REQUIRED_COURSES, dispatch_refusal
 from domain.types import Grade, Role, ServiceDomain, Vetting
-from replay.sim_model import COMMANDER, COMMUNITIES, CST, YEAR_START, Ids, LonLat
+from replay.sim.model import COMMANDER, COMMUNITIES, CST, YEAR_START, Ids, LonLat
 
 if TYPE_CHECKING:
     import random
     from uuid import UUID
 
     from domain.training import Refusal
-    from replay.sim_model import Plan
+    from replay.sim.model import Plan
 
 BASIC = next(iter(REQUIRED_COURSES))
 INSURED_UNTIL = datetime(2023, 12, 31, 23, 59, tzinfo=CST)

@@ -3,9 +3,14 @@
 `Simulation(params)` is a pure function of its parameters and seed: a stream of
 commands in field-time order, each with the outcome the domain should give
 (`Planned.expect`: None, or the refusal code of a dispatch that must be refused),
-and image bytes where a command names a photo. Drivers (`replay.sim_drive`)
+and image bytes where a command names a photo. Drivers (`replay.sim.drive`)
 play the same stream into a CommandWriter in this process or over the HTTP and
 WebSocket API of a running server, as fast as possible or at a time scale.
+
+Its parts: `model` (steps, ids, the map), `people`, `programme` (the year),
+`storm` and `calls` (Doksuri), `tracks` (phones' positions), `images`, and the
+drivers `drive` and `remote`. `morning` is the short scripted morning of
+`brigade morning`, written by hand rather than planned from a seed.
 
 The published figures and where the stats view shows them (`published`):
 
@@ -28,16 +33,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain import commands as c
-from replay import sim_programme, sim_tracks
-from replay.sim_model import COMMANDER, CST, YEAR_END, Ids, Plan, Step
-from replay.sim_people import enrol
-from replay.sim_storm import OPEN_AT, Infeasible, Storm
+from replay.sim import programme as year_round
+from replay.sim import tracks
+from replay.sim.model import COMMANDER, CST, YEAR_END, Ids, Plan, Step
+from replay.sim.people import enrol
+from replay.sim.storm import OPEN_AT, Infeasible, Storm
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     from uuid import UUID
 
-    from replay.sim_people import Person
+    from replay.sim.people import Person
 
 __all__ = ["Infeasible", "Params", "Planned", "Simulation", "published"]
 
@@ -107,7 +113,7 @@ class Shift:
 
     seed: str
     person: Person
-    route: list[sim_tracks.Trip]
+    route: list[tracks.Trip]
     span: tuple[datetime, datetime]
 
 
@@ -132,7 +138,7 @@ class Simulation:
             area=None,
         )
         self.people: list[Person] = enrol(rng, ids, params.volunteers, plan)
-        sim_programme.activities(
+        year_round.activities(
             rng,
             plan,
             self.people,
@@ -140,7 +146,7 @@ class Simulation:
             params.activities,
             params.hornet_nests,
         )
-        sim_programme.inspections(
+        year_round.inspections(
             rng, ids, plan, self.people, self.programme, params.storefronts
         )
         storm = Storm(rng, ids, plan, self.people, self.doksuri)
@@ -155,11 +161,11 @@ class Simulation:
         # A stable sort: steps at one field time keep the order they were planned in.
         self.steps = sorted(plan.steps, key=lambda step: step.at)
         self.routes = {
-            p.id: sim_tracks.trips(p.post, storm.legs[p.id]) for p in self.people
+            p.id: tracks.trips(p.post, storm.legs[p.id]) for p in self.people
         }
         every = (params.moving_every, params.still_every)
         self.positions = sum(
-            sum(1 for _ in sim_tracks.moments(s.seed, s.route, s.span, *every))
+            sum(1 for _ in tracks.moments(s.seed, s.route, s.span, *every))
             for s in self._shifts()
         )
         self.refusals = sum(1 for s in self.steps if s.expect is not None)
@@ -181,7 +187,7 @@ class Simulation:
         streams = [
             _reports(
                 s.person,
-                sim_tracks.fixes(s.seed, s.person.post, s.route, s.span, *every),
+                tracks.fixes(s.seed, s.person.post, s.route, s.span, *every),
             )
             for s in self._shifts()
         ]
@@ -205,7 +211,7 @@ def _order(item: tuple[datetime, int, Step]) -> tuple[datetime, int]:
 
 
 def _reports(
-    person: Person, fixes: Iterator[sim_tracks.Fix]
+    person: Person, fixes: Iterator[tracks.Fix]
 ) -> Iterator[tuple[datetime, int, Step]]:
     actor = person.actor
     for fix in fixes:

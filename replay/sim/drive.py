@@ -1,4 +1,4 @@
-"""Playing a simulation: into a CommandWriter here, or (sim_remote) into a server.
+"""Playing a simulation: into a CommandWriter here, or (sim.remote) into a server.
 
 `play` is the one loop both drivers share: it hands each planned command to a
 sink in stream order, as fast as the sink takes them or at a time scale (field
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from domain.outcome import Outcome
     from domain.writer import CommandWriter
-    from replay.simulator import Planned
+    from replay.sim import Planned
 
 # Mismatches kept word for word; the rest are only counted.
 KEEP = 20

@@ -30,14 +30,14 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from domain import commands as c
 from domain.types import Role
-from replay.sim_drive import Result
+from replay.sim.drive import Result
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from websockets.asyncio.client import ClientConnection
 
-    from replay.simulator import Planned
+    from replay.sim import Planned
 
 RETRIES = 8
 # Close codes that reconnecting cannot cure: a bad token, an unreadable frame.

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from replay.sim_model import LonLat, between, metres
+from replay.sim.model import LonLat, between, metres
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from replay.sim_calls import Leg
+    from replay.sim.calls import Leg
 
 
 @dataclass(frozen=True, slots=True)

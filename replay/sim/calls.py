@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from domain import commands as c
 from domain.training import DOMAIN_FOR_KIND
 from domain.types import IncidentKind
-from replay import sim_images
-from replay.sim_model import (
+from replay.sim import images
+from replay.sim.model import (
     COMMANDER,
     CST,
     LANDFALL,
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from domain.types import ServiceDomain
-    from replay.sim_model import Plan
-    from replay.sim_people import Person
+    from replay.sim.model import Plan
+    from replay.sim.people import Person
 
 OPEN_AT = datetime(2023, 7, 27, 16, 0, tzinfo=CST)  # the typhoon warning is raised
 FIRST_CALL = datetime(2023, 7, 27, 20, 0, tzinfo=CST)
@@ -202,15 +202,15 @@ def field_work(
             note="main road passable; avoid the underpass",
         )
     for n in range(rng.choice([0, 0, 1, 1, 2])):
-        image = sim_images.photo(rng)
+        image = images.photo(rng)
         add(
             first + timedelta(minutes=6 + 5 * n),
             c.RecordImage,
             lead.actor,
             blob=image,
             incident_id=call.id,
-            sha256=sim_images.sha256(image),
-            media_type=sim_images.MEDIA_TYPE,
+            sha256=images.sha256(image),
+            media_type=images.MEDIA_TYPE,
             size=len(image),
             lat=call.point[1],
             lon=call.point[0],

@@ -84,7 +84,7 @@ def test_the_same_events_give_the_same_report(
 
 
 def test_names_the_fonts_cannot_draw_are_plotted_by_id() -> None:
-    from replay import report_plots
+    from replay.report import plots
 
     row = {
         "volunteer_id": "5f0c3a9e-0000-4000-8000-000000000000",
@@ -94,6 +94,6 @@ def test_names_the_fonts_cannot_draw_are_plotted_by_id() -> None:
         "hours": 9.5,
     }
     # Under filterwarnings=error a missing glyph would fail this test.
-    png = report_plots.service_hours({"service_hours": [row]})
+    png = plots.service_hours({"service_hours": [row]})
     assert png.startswith(b"\x89PNG")
-    assert report_plots.label("Chen Wei", "5f0c3a9e") == "Chen Wei"
+    assert plots.label("Chen Wei", "5f0c3a9e") == "Chen Wei"

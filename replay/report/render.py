@@ -13,8 +13,8 @@ import io
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from replay.report_data import MEASURES
-from replay.report_plots import PLOTS
+from replay.report.data import MEASURES
+from replay.report.plots import PLOTS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from replay.report_data import MEASURES
+from replay.report.data import MEASURES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

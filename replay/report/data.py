@@ -16,7 +16,7 @@ from projections.stats import percentile
 
 if TYPE_CHECKING:
     from projections.base import Row
-    from replay.report_fold import OperationStory
+    from replay.report.fold import OperationStory
 
 # (key in the report, key in the stats row, English label, Chinese label): the
 # programme's published figures, under the stats view's definitions.

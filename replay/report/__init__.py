@@ -4,7 +4,7 @@ It covers one operation, or several together (a storm and the year-round
 programme around it are two operations; the programme's published figures are
 the sums of their rows). Totals, response-time medians and hazard counts are the
 stats view's rows for the operations (projections.stats), folded in the same pass
-as the report's own story (replay.report_fold), so the report and the live stats
+as the report's own story (replay.report.fold), so the report and the live stats
 view cannot disagree. The whole log is folded, not only the operations' events:
 field time (`as_of`) moves with every event, and "overdue" is judged against it
 exactly as live.
@@ -26,8 +26,8 @@ from domain.model.operation import Operation
 from projections.hazards import HazardLedger
 from projections.rebuild import fold_log, no_cyclic_gc, progress_bar
 from projections.stats import Statistics
-from replay.report_data import assemble
-from replay.report_fold import OperationStory
+from replay.report.data import assemble
+from replay.report.fold import OperationStory
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -101,12 +101,12 @@ class Report:
         return json.dumps(self.data, indent=2, ensure_ascii=False) + "\n"
 
     def csv(self) -> str:
-        from replay.report_render import render_csv
+        from replay.report.render import render_csv
 
         return render_csv(self.data)
 
     def html(self, generated_at: datetime | None = None) -> str:
-        from replay.report_render import render_html
+        from replay.report.render import render_html
 
         return render_html(self.data, generated_at)
 

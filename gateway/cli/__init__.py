@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    from gateway import demo
+    from gateway.cli import demo
 
     demo.add_parser(commands)
     morning = commands.add_parser(
@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=_report)
 
-    from gateway import simulate
+    from gateway.cli import simulate
 
     simulate.add_parser(commands)
 
@@ -217,7 +217,7 @@ def _morning(_: argparse.Namespace) -> int:
             if outcome.replayed:
                 status += " (already recorded)"
             print(f"{where:>7}  {status}  {detail}")
-        from gateway.summary import summary
+        from gateway.cli.summary import summary
         from projections.rebuild import rebuild
 
         print("\n".join(summary(rebuild(app))))
@@ -363,7 +363,3 @@ def _bench_ingest(args: argparse.Namespace) -> int:
     from bench.ingest import run
 
     return run(quick=args.quick, submitters=args.submitters)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,21 +1,22 @@
-"""The `brigade` command line."""
+"""The `brigade` command line: its parser, and `serve`.
+
+Each command's work is in a module of its own: `store` (morning, events, views,
+token), `report`, `demo` and `simulate`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from gateway.bootstrap import ConfigurationError, describe, open_store, start_writer
+from gateway.bootstrap import ConfigurationError, describe
+from gateway.cli import store
+from gateway.cli.report import write_report
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-
-    from eventsourcing.persistence import Notification
-
-    from domain.app import Brigade
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     morning = commands.add_parser(
         "morning", help="play a scripted Typhoon Doksuri morning into the store"
     )
-    morning.set_defaults(run=_morning)
+    morning.set_defaults(run=store.morning)
 
     serve = commands.add_parser("serve", help="run the HTTP API (FastAPI, uvicorn)")
     serve.add_argument("--host", help="default BRIGADE_HOST or 127.0.0.1")
@@ -64,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--volunteer", help="the volunteer id (role volunteer)")
     create.add_argument("--name", default="", help="who holds it (commander, observer)")
-    create.set_defaults(run=_token_create)
+    create.set_defaults(run=store.token_create)
 
     events = commands.add_parser("events", help="read the event log")
     events_commands = events.add_subparsers(title="events commands", metavar="COMMAND")
@@ -78,16 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument(
         "-f", "--follow", action="store_true", help="keep printing new events"
     )
-    tail.set_defaults(run=_tail)
+    tail.set_defaults(run=store.events_tail)
 
     views = commands.add_parser("views", help="the live views of the log")
     views_commands = views.add_subparsers(title="views commands", metavar="COMMAND")
     rebuild = views_commands.add_parser(
         "rebuild", help="drop the views' saved state and fold them again from the log"
     )
-    rebuild.set_defaults(run=_views_rebuild)
+    rebuild.set_defaults(run=store.views_rebuild)
     status = views_commands.add_parser("status", help="where the saved views stand")
-    status.set_defaults(run=_views_status)
+    status.set_defaults(run=store.views_status)
 
     report = commands.add_parser(
         "report", help="write an operation's after-action report: HTML, JSON, CSV"
@@ -101,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--out", help="directory to write into (default ./brigade-report-<id>)"
     )
-    report.set_defaults(run=_report)
+    report.set_defaults(run=write_report)
 
     from gateway.cli import simulate
 
@@ -175,152 +176,6 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,
         **websocket_options(),
     )
-    return 0
-
-
-def _token_create(args: argparse.Namespace) -> int:
-    from uuid import UUID
-
-    from domain.types import Role
-    from gateway.tokens import create_token, signing_key
-
-    role = Role(args.role)
-    if role is Role.VOLUNTEER:
-        if not args.volunteer:
-            print("brigade: a volunteer token needs --volunteer ID", file=sys.stderr)
-            return 2
-        subject = str(UUID(args.volunteer))
-    else:
-        subject = args.name or role.value
-    print(create_token(signing_key(Settings.from_env()), role, subject))
-    return 0
-
-
-def _morning(_: argparse.Namespace) -> int:
-    from replay.sim.morning import morning
-
-    settings = Settings.from_env()
-    print(f"store: {describe(settings)}")
-    app = open_store(settings)
-    writer = start_writer(app)
-    try:
-        for step in morning():
-            outcome = writer.execute(step.command)
-            where = f"#{outcome.position}" if outcome.position is not None else "--"
-            if outcome.rejection is not None:
-                status = "refused "
-                why = outcome.rejection
-                detail = f"{step.says}: {why.message} [{why.code}]"
-            else:
-                status = "accepted"
-                detail = step.says
-            if outcome.replayed:
-                status += " (already recorded)"
-            print(f"{where:>7}  {status}  {detail}")
-        from gateway.cli.summary import summary
-        from projections.rebuild import rebuild
-
-        print("\n".join(summary(rebuild(app))))
-        print(
-            f"\n{app.recorder.max_notification_id()} events in the log. "
-            "Read them with: brigade events tail -n 50"
-        )
-    finally:
-        writer.close()
-        app.close()
-    return 0
-
-
-def _tail(args: argparse.Namespace) -> int:
-    app = open_store(Settings.from_env())
-    try:
-        last = app.recorder.max_notification_id() or 0
-        start = args.after if args.after is not None else max(last - args.lines, 0)
-        while True:
-            batch = app.recorder.select_notifications(
-                start=start, limit=500, inclusive_of_start=False
-            )
-            for notification in batch:
-                print(_describe_event(app, notification), flush=True)
-                start = notification.id
-            if not args.follow:
-                return 0
-            if len(batch) < 500:
-                time.sleep(0.5)
-    finally:
-        app.close()
-
-
-def _describe_event(app: Brigade, notification: Notification) -> str:
-    event: Any = app.mapper.to_domain_event(notification)
-    state = {
-        k: v
-        for k, v in vars(event).items()
-        if k
-        not in {
-            "originator_id",
-            "originator_version",
-            "timestamp",
-            "occurred_at",
-            "actor",
-            "command_id",
-            "originator_topic",
-        }
-    }
-    fields = " ".join(f"{k}={v}" for k, v in state.items())
-    field_time = getattr(event, "occurred_at", None)
-    when = field_time.isoformat(timespec="seconds") if field_time else "-"
-    kind = type(event).__qualname__
-    actor = getattr(event, "actor", "-")
-    return f"{notification.id:>8}  {when}  {kind:<32} {actor}  {fields}"
-
-
-def _report(args: argparse.Namespace) -> int:
-    from replay.report import write_report
-
-    app = open_store(Settings.from_env())
-    try:
-        return write_report(app, args.operation, args.out)
-    finally:
-        app.close()
-
-
-def _views_rebuild(_: argparse.Namespace) -> int:
-    from projections.rebuild import progress_bar, rebuild
-    from replay.seekpoints import SeekIndex
-
-    app = open_store(Settings.from_env())
-    try:
-        # Seek points are views too: a rebuild after a fix to a view must not
-        # leave replay showing the old view's moments. They are made again lazily.
-        SeekIndex(app).drop()
-        views = rebuild(app, app.checkpoints, progress_bar())
-    finally:
-        app.close()
-    print(file=sys.stderr)
-    for name, view in views.items():
-        print(f"{name:<8} {len(view.rows):>7} rows at position {view.position}")
-    return 0
-
-
-def _views_status(_: argparse.Namespace) -> int:
-    from projections import checkpoint
-
-    app = open_store(Settings.from_env())
-    try:
-        views = checkpoint.load(app.checkpoints)
-        last = app.recorder.max_notification_id() or 0
-    finally:
-        app.close()
-    if views is None:
-        print(f"no saved views; the log has {last} events (brigade views rebuild)")
-        return 0
-    for name, view in views.items():
-        behind = last - view.position
-        print(
-            f"{name:<8} {len(view.rows):>7} rows at position {view.position} "
-            f"({behind} events behind the log)"
-        )
     return 0
 
 

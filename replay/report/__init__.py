@@ -13,10 +13,7 @@ exactly as live.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -24,13 +21,15 @@ from eventsourcing.utils import get_topic
 
 from domain.model.operation import Operation
 from projections.hazards import HazardLedger
-from projections.rebuild import fold_log, no_cyclic_gc, progress_bar
+from projections.rebuild import fold_log, no_cyclic_gc
 from projections.stats import Statistics
 from replay.report.data import assemble
 from replay.report.fold import OperationStory
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from datetime import datetime
+    from pathlib import Path
 
     from domain.app import Brigade
     from projections.base import View
@@ -162,28 +161,3 @@ def file_stem(operations: Sequence[UUID]) -> str:
     if len(operations) == 1:
         return str(operations[0])
     return "-".join(str(o)[:8] for o in operations)
-
-
-def write_report(app: Brigade, refs: Sequence[str], out: str | None) -> int:
-    """`brigade report`: find the operations, fold, write the files, print totals."""
-    try:
-        operations = [find_operation(app, ref) for ref in refs]
-    except (OperationNotFound, OperationAmbiguous) as error:
-        print(f"brigade: {error} [{error.code}]", file=sys.stderr)
-        return 1
-    report = build_report(app, operations, progress=progress_bar())
-    print(file=sys.stderr)
-    default = "brigade-report-" + file_stem(operations)
-    paths = report.write(Path(out or default), generated_at=datetime.now(UTC))
-    data = report.data
-    for operation in data["operations"]:
-        print(f"{operation['name']} ({operation['id']})")
-    print(f"as of field time {data['as_of']}, log position {data['position']}")
-    for key, value in data["totals"].items():
-        print(f"  {data['labels'][key]['en']:<34} {value}")
-    for measure, found in data["response_times"].items():
-        summary = f"n={found['n']} median={found['median']} p90={found['p90']}"
-        print(f"  {measure:<34} {summary} (seconds)")
-    for path in paths:
-        print(f"wrote {path}")
-    return 0

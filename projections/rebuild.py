@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sys
-import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -36,21 +34,6 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
-
-
-def progress_bar() -> Callable[[int, int], None]:
-    """A `progress` for `fold_log` that draws a bar and the rate on stderr."""
-    started = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        filled = 40 * done // max(total, 1)
-        rate = done / max(time.monotonic() - started, 1e-9)
-        bar = "#" * filled + "." * (40 - filled)
-        print(
-            f"\r[{bar}] {done}/{total} events, {rate:,.0f}/s", end="", file=sys.stderr
-        )
-
-    return progress
 
 
 def fold_log(

@@ -47,7 +47,6 @@ PACED_FROM = "2023-07-28T06:00:00+08:00"
 # Two field minutes a wall second: a moving phone's fix every half second, an
 # incident every few seconds, the landfall morning in about three minutes.
 SPEED = 120.0
-STATUS_EVERY = 15.0  # wall seconds between the progress lines
 
 
 def add_parser(commands: Any) -> None:
@@ -200,6 +199,7 @@ async def _serve_and_play(
     paced_from: datetime,
     intro: list[str],
 ) -> None:
+    from gateway.cli import progress
     from replay.sim.drive import WriterSink, play
 
     serving = asyncio.create_task(server.serve())
@@ -210,49 +210,32 @@ async def _serve_and_play(
         await asyncio.sleep(0.02)
     print("\n".join(intro), flush=True)
     service = app.state.service
-    status = _Status()
-    playing = asyncio.create_task(
-        play(
-            simulation,
-            WriterSink(service.writer, service.blobs.put),
-            total=len(simulation),
-            speed=args.speed,
-            paced_from=paced_from,
-            progress=status.show,
+    with progress.commands(stderr=False) as shown:
+        playing = asyncio.create_task(
+            play(
+                simulation,
+                WriterSink(service.writer, service.blobs.put),
+                total=len(simulation),
+                speed=args.speed,
+                paced_from=paced_from,
+                progress=shown,
+            )
         )
-    )
-    deadline = None if args.seconds is None else time.monotonic() + args.seconds
-    told = False
-    while not server.should_exit and not serving.done():
-        if deadline is not None and time.monotonic() >= deadline:
-            break
-        if playing.done() and not told:
-            told = True
-            _played(playing.result())
-        await asyncio.sleep(0.05)
-    # Stop sending before the app's writer closes with the server.
-    playing.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await playing
+        deadline = None if args.seconds is None else time.monotonic() + args.seconds
+        told = False
+        while not server.should_exit and not serving.done():
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if playing.done() and not told:
+                told = True
+                _played(playing.result())
+            await asyncio.sleep(0.05)
+        # Stop sending before the app's writer closes with the server.
+        playing.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await playing
     server.should_exit = True
     await serving
-
-
-class _Status:
-    """A line now and then: where field time stands and how much has been sent."""
-
-    def __init__(self) -> None:
-        self.shown = time.monotonic()
-
-    def show(self, tally: Tally) -> None:
-        if time.monotonic() - self.shown < STATUS_EVERY:
-            return
-        self.shown = time.monotonic()
-        when = f"{tally.field_time:%Y-%m-%d %H:%M}" if tally.field_time else "-"
-        print(
-            f"field time {when}: {tally.sent:,} of {tally.total:,} commands sent",
-            flush=True,
-        )
 
 
 def _played(tally: Tally) -> None:

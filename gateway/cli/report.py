@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def write_report(args: argparse.Namespace) -> int:
     """Find the operations, fold, write the files, print the totals."""
-    from projections.rebuild import progress_bar
+    from gateway.cli import progress
     from replay.report import (
         OperationAmbiguous,
         OperationNotFound,
@@ -32,10 +32,10 @@ def write_report(args: argparse.Namespace) -> int:
         except (OperationNotFound, OperationAmbiguous) as error:
             print(f"brigade: {error} [{error.code}]", file=sys.stderr)
             return 1
-        report = build_report(app, operations, progress=progress_bar())
+        with progress.events() as shown:
+            report = build_report(app, operations, progress=shown)
     finally:
         app.close()
-    print(file=sys.stderr)
     default = "brigade-report-" + file_stem(operations)
     paths = report.write(Path(args.out or default), generated_at=datetime.now(UTC))
     data = report.data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from gateway.tokens import SECRET_FILE, create_token, signing_key
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from domain.app import Brigade
     from replay.sim import Params, Simulation
@@ -117,7 +119,6 @@ def run_doksuri(args: argparse.Namespace) -> int:
         f"commands ({simulation.positions:,} positions, {simulation.refusals} "
         "dispatches the rules must refuse)"
     )
-    progress = None if args.no_progress else _progress
     try:
         args.paced_from = (
             datetime.fromisoformat(args.paced_from) if args.paced_from else STORM_OPENS
@@ -128,15 +129,20 @@ def run_doksuri(args: argparse.Namespace) -> int:
         print(f"brigade: {error}", file=sys.stderr)
         return 2
     if args.target:
-        return _remote(args, simulation, progress)
-    return _here(args, simulation, progress)
+        return _remote(args, simulation)
+    return _here(args, simulation)
 
 
-def _here(
+def _bar(
     args: argparse.Namespace,
-    simulation: Simulation,
-    progress: Any,
-) -> int:
+) -> AbstractContextManager[Callable[[Tally], None] | None]:
+    """The bar of commands sent on stderr, unless --no-progress."""
+    from gateway.cli import progress
+
+    return nullcontext() if args.no_progress else progress.commands()
+
+
+def _here(args: argparse.Namespace, simulation: Simulation) -> int:
     from gateway.blobs import DiskBlobs
     from replay.sim.drive import WriterSink, play
 
@@ -147,16 +153,17 @@ def _here(
     before = app.recorder.max_notification_id() or 0
     blobs = DiskBlobs(settings.data_dir / "blobs")
     try:
-        tally = asyncio.run(
-            play(
-                simulation,
-                WriterSink(writer, blobs.put),
-                total=len(simulation),
-                speed=args.speed,
-                paced_from=args.paced_from,
-                progress=progress,
+        with _bar(args) as progress:
+            tally = asyncio.run(
+                play(
+                    simulation,
+                    WriterSink(writer, blobs.put),
+                    total=len(simulation),
+                    speed=args.speed,
+                    paced_from=args.paced_from,
+                    progress=progress,
+                )
             )
-        )
         writer.close()
         after = app.recorder.max_notification_id() or 0
         _said(tally, after - before)
@@ -177,11 +184,7 @@ def _stats(app: Brigade) -> dict[str, Any]:
     return stats.rows
 
 
-def _remote(
-    args: argparse.Namespace,
-    simulation: Simulation,
-    progress: Any,
-) -> int:
+def _remote(args: argparse.Namespace, simulation: Simulation) -> int:
     from replay.sim.drive import play
     from replay.sim.remote import RemoteError, RemoteSink
 
@@ -202,7 +205,9 @@ def _remote(
         assert key is not None
         return create_token(key, Role.VOLUNTEER, volunteer_id)
 
-    async def drive() -> tuple[Tally, dict[str, Any]]:
+    async def drive(
+        progress: Callable[[Tally], None] | None,
+    ) -> tuple[Tally, dict[str, Any]]:
         sink = RemoteSink(args.target, commander, volunteer if key else None)
         try:
             tally = await play(
@@ -226,31 +231,16 @@ def _remote(
         f"{'each volunteer' + chr(39) + 's /ws/field' if key else 'HTTP as commander'}"
     )
     try:
-        tally, stats = asyncio.run(drive())
+        with _bar(args) as progress:
+            tally, stats = asyncio.run(drive(progress))
     except RemoteError as error:
-        print(f"\nbrigade: {error}", file=sys.stderr)
+        print(f"brigade: {error}", file=sys.stderr)
         return 1
     _said(tally, None)
     return _totals(simulation, stats, tally)
 
 
-def _progress(tally: Tally) -> None:
-    width = 40
-    filled = width * tally.sent // max(tally.total, 1)
-    rate = tally.sent / max(tally.seconds, 1e-9)
-    bar = "#" * filled + "." * (width - filled)
-    when = tally.field_time.strftime("%Y-%m-%d %H:%M") if tally.field_time else ""
-    print(
-        f"\r[{bar}] {tally.sent:,}/{tally.total:,} commands, {rate:,.0f}/s, "
-        f"field time {when}",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
 def _said(tally: Tally, events: int | None) -> None:
-    print(file=sys.stderr)
     refused = ", ".join(f"{code} {n}" for code, n in sorted(tally.refused.items()))
     appended = "" if events is None else f", {events:,} events appended"
     print(

@@ -101,7 +101,8 @@ def _describe_event(app: Brigade, notification: Notification) -> str:
 
 def views_rebuild(_: argparse.Namespace) -> int:
     """`brigade views rebuild`: fold every view again from the log, and save them."""
-    from projections.rebuild import progress_bar, rebuild
+    from gateway.cli import progress
+    from projections.rebuild import rebuild
     from replay.seekpoints import SeekIndex
 
     app = open_store(Settings.from_env())
@@ -109,10 +110,10 @@ def views_rebuild(_: argparse.Namespace) -> int:
         # Seek points are views too: a rebuild after a fix to a view must not
         # leave replay showing the old view's moments. They are made again lazily.
         SeekIndex(app).drop()
-        views = rebuild(app, app.checkpoints, progress_bar())
+        with progress.events() as shown:
+            views = rebuild(app, app.checkpoints, shown)
     finally:
         app.close()
-    print(file=sys.stderr)
     for name, view in views.items():
         print(f"{name:<8} {len(view.rows):>7} rows at position {view.position}")
     return 0

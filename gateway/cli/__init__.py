@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from gateway.bootstrap import ConfigurationError, describe
@@ -17,6 +18,10 @@ from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+# The entry point group of commands plugged in from other packages: each names an
+# add_parser(commands) that adds its command to the subparsers.
+PLUGINS = "brigade.cli"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,48 +113,10 @@ def _parser() -> argparse.ArgumentParser:
 
     simulate.add_parser(commands)
 
-    bench = commands.add_parser("bench", help="run a benchmark (see bench/)")
-    bench_commands = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK")
-    ingest = bench_commands.add_parser(
-        "ingest",
-        help="durable events/s: raw sqlite3, eventsourcing, brigade's write path",
-    )
-    ingest.add_argument("--quick", action="store_true", help="a short run (under 30 s)")
-    ingest.add_argument("--submitters", type=int, default=50)
-    ingest.set_defaults(run=_bench_ingest)
-    rebuild_bench = bench_commands.add_parser(
-        "rebuild", help="views rebuild rate beside eventsourcing's raw read rate"
-    )
-    rebuild_bench.add_argument("--quick", action="store_true", help="100,000 events")
-    rebuild_bench.set_defaults(run=_bench_rebuild)
-    latency = bench_commands.add_parser(
-        "latency", help="time from a command to its delta at a consumer"
-    )
-    latency.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
-    latency.set_defaults(run=_bench_latency)
-    field_bench = bench_commands.add_parser(
-        "field", help="acknowledged durable commands/s from 200 field sockets"
-    )
-    field_bench.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
-    field_bench.set_defaults(run=_bench_field)
-    fanout_bench = bench_commands.add_parser(
-        "fanout", help="live deltas to 1,000 subscribers beside a bare broadcast server"
-    )
-    fanout_bench.add_argument(
-        "--quick", action="store_true", help="3 s phases instead of 8"
-    )
-    fanout_bench.add_argument("--subscribers", type=int, help="default 1,000")
-    fanout_bench.add_argument(
-        "--rate", type=float, default=50.0, help="incidents/s for the latency phases"
-    )
-    fanout_bench.set_defaults(run=_bench_fanout)
-    seek_bench = bench_commands.add_parser(
-        "seek", help="the views at 50 random moments beside a full rebuild"
-    )
-    seek_bench.add_argument(
-        "--quick", action="store_true", help="100,000 events instead of 1,000,000"
-    )
-    seek_bench.set_defaults(run=_bench_seek)
+    # Commands other packages plug in (bench: `brigade bench`), so that gateway
+    # imports none of them.
+    for plugin in sorted(entry_points(group=PLUGINS), key=lambda e: e.name):
+        plugin.load()(commands)
     return parser
 
 
@@ -177,44 +144,3 @@ def _serve(args: argparse.Namespace) -> int:
         **websocket_options(),
     )
     return 0
-
-
-def _bench_seek(args: argparse.Namespace) -> int:
-    from bench.seek import run
-
-    return run(quick=args.quick)
-
-
-def _bench_field(args: argparse.Namespace) -> int:
-    from bench.field import run
-
-    return run(quick=args.quick)
-
-
-def _bench_fanout(args: argparse.Namespace) -> int:
-    from bench.fanout import run
-
-    return run(quick=args.quick, subscribers=args.subscribers, rate=args.rate)
-
-
-def _bench_latency(args: argparse.Namespace) -> int:
-    from bench.latency import run
-
-    settings = Settings.from_env()
-    return run(
-        quick=args.quick,
-        database_url=settings.database_url,
-        redis_url=settings.redis_url,
-    )
-
-
-def _bench_rebuild(args: argparse.Namespace) -> int:
-    from bench.rebuild import run
-
-    return run(quick=args.quick)
-
-
-def _bench_ingest(args: argparse.Namespace) -> int:
-    from bench.ingest import run
-
-    return run(quick=args.quick, submitters=args.submitters)

@@ -1,0 +1,126 @@
+"""`brigade bench BENCHMARK` and `python -m bench BENCHMARK`: the benchmarks' flags.
+
+`brigade` finds `add_parser` through the `brigade.cli` entry point group
+(pyproject.toml): bench sits above gateway and may import it, never the reverse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from gateway.bootstrap import ConfigurationError
+from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+
+def add_parser(commands: Any) -> None:
+    """`brigade bench`: the benchmarks as subcommands of the `brigade` command."""
+    bench = commands.add_parser("bench", help="run a benchmark (see bench/)")
+    add_benchmarks(bench.add_subparsers(title="benchmarks", metavar="BENCHMARK"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m bench`: the same benchmarks without the `brigade` command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="brigade's benchmarks (see bench/)"
+    )
+    add_benchmarks(parser.add_subparsers(title="benchmarks", metavar="BENCHMARK"))
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 2
+    try:
+        return run(args)
+    except ConfigurationError as error:
+        print(f"brigade: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def add_benchmarks(benchmarks: Any) -> None:
+    """One subcommand per benchmark, each with its flags."""
+    ingest = benchmarks.add_parser(
+        "ingest",
+        help="durable events/s: raw sqlite3, eventsourcing, brigade's write path",
+    )
+    ingest.add_argument("--quick", action="store_true", help="a short run (under 30 s)")
+    ingest.add_argument("--submitters", type=int, default=50)
+    ingest.set_defaults(run=_ingest)
+    rebuild = benchmarks.add_parser(
+        "rebuild", help="views rebuild rate beside eventsourcing's raw read rate"
+    )
+    rebuild.add_argument("--quick", action="store_true", help="100,000 events")
+    rebuild.set_defaults(run=_rebuild)
+    latency = benchmarks.add_parser(
+        "latency", help="time from a command to its delta at a consumer"
+    )
+    latency.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
+    latency.set_defaults(run=_latency)
+    field = benchmarks.add_parser(
+        "field", help="acknowledged durable commands/s from 200 field sockets"
+    )
+    field.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
+    field.set_defaults(run=_field)
+    fanout = benchmarks.add_parser(
+        "fanout", help="live deltas to 1,000 subscribers beside a bare broadcast server"
+    )
+    fanout.add_argument("--quick", action="store_true", help="3 s phases instead of 8")
+    fanout.add_argument("--subscribers", type=int, help="default 1,000")
+    fanout.add_argument(
+        "--rate", type=float, default=50.0, help="incidents/s for the latency phases"
+    )
+    fanout.set_defaults(run=_fanout)
+    seek = benchmarks.add_parser(
+        "seek", help="the views at 50 random moments beside a full rebuild"
+    )
+    seek.add_argument(
+        "--quick", action="store_true", help="100,000 events instead of 1,000,000"
+    )
+    seek.set_defaults(run=_seek)
+
+
+def _seek(args: argparse.Namespace) -> int:
+    from bench.seek import run
+
+    return run(quick=args.quick)
+
+
+def _field(args: argparse.Namespace) -> int:
+    from bench.field import run
+
+    return run(quick=args.quick)
+
+
+def _fanout(args: argparse.Namespace) -> int:
+    from bench.fanout import run
+
+    return run(quick=args.quick, subscribers=args.subscribers, rate=args.rate)
+
+
+def _latency(args: argparse.Namespace) -> int:
+    from bench.latency import run
+
+    settings = Settings.from_env()
+    return run(
+        quick=args.quick,
+        database_url=settings.database_url,
+        redis_url=settings.redis_url,
+    )
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from bench.rebuild import run
+
+    return run(quick=args.quick)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from bench.ingest import run
+
+    return run(quick=args.quick, submitters=args.submitters)

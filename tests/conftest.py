@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
 
+    from replay.sim import Simulation
+    from replay.sim.drive import Tally
+
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
@@ -43,6 +48,40 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'brigade.sqlite3'}"
     else:
         yield request.getfixturevalue("postgres_url")
+
+
+@dataclass(frozen=True)
+class Played:
+    """A simulation played into a store that the tests only read."""
+
+    app: Brigade
+    simulation: Simulation
+    tally: Tally
+
+
+@pytest.fixture(scope="session")
+def published_year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Played]:
+    """The simulation of the published figures, played once per test run.
+
+    The defaults (phones reporting rarely, to keep it short) into an SQLite store
+    with the real clock, as `brigade simulate doksuri` plays them here; the tests
+    that check the figures in the views and in the report share it.
+    """
+    from replay.sim import Params, Simulation
+    from replay.sim.drive import WriterSink, play
+
+    folder = tmp_path_factory.mktemp("published")
+    simulation = Simulation(Params(moving_every=3600.0, still_every=7200.0))
+    app = Brigade(env=store_env(f"sqlite:///{folder / 'b.sqlite3'}", folder))
+    try:
+        writer = CommandWriter(app)
+        try:
+            tally = asyncio.run(play(simulation, WriterSink(writer)))
+        finally:
+            writer.close()
+        yield Played(app, simulation, tally)
+    finally:
+        app.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
@@ -161,68 +161,3 @@ def test_the_report_opens_in_a_browser_with_its_plots(served: Api) -> None:
     fetched = [u for u in requested if not u.startswith("data:")]
     assert fetched == [url]
     assert not any(re.match(r"https?://(?!127\.0\.0\.1)", u) for u in requested)
-
-
-def test_a_simulation_over_the_network_is_reported_with_its_totals(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """`brigade simulate doksuri --target URL`, then the server's own report.
-
-    On SQLite only: the simulator's own tests drive both stores over the network.
-    """
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'server.sqlite3'}",
-        data_dir=tmp_path / "data",
-        secret="test",
-    )
-    with serving(settings) as api:
-        report = _simulated_report(api, tmp_path, monkeypatch, capsys)
-    assert {k: report["totals"][k] for k in list(report["totals"])[:6]} == {
-        "service_activities": 21,
-        "premises_inspected": 13,
-        "rescue_turnouts": 26,
-        "hornet_nests": 5,
-        "people_rescued": 6,
-        "people_evacuated": 17,
-    }
-    assert report["refusals"]["total"] == 4
-
-
-def _simulated_report(
-    api: Api,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> dict[str, Any]:
-    from gateway import cli
-    from replay.sim import Params, Simulation
-
-    totals = {
-        "activities": 21,
-        "storefronts": 13,
-        "turnouts": 26,
-        "hornet-nests": 5,
-        "rescued": 6,
-        "evacuated": 17,
-    }
-    small = {"seed": 11, "volunteers": 30, "refusals": 4, **totals}
-    monkeypatch.setenv("BRIGADE_SECRET", "test")  # the server's: volunteers' tokens
-    monkeypatch.setenv("BRIGADE_DATA_DIR", str(tmp_path / "client"))
-    options = [f"--{k}={v}" for k, v in small.items()]
-    sparse = ["--moving-every=600", "--still-every=3600", "--no-progress"]
-    code = cli.main(["simulate", "doksuri", "--target", api.url, *options, *sparse])
-    assert code == 0, capsys.readouterr().out
-    simulation = Simulation(
-        Params(**{k.replace("-", "_"): v for k, v in small.items()})
-    )
-    operations = [str(o) for o in simulation.operations().values()]
-    response = api.http.get(
-        "/reports.json",
-        params={"operation": operations},
-        headers=api.token(Role.OBSERVER),
-    )
-    assert response.status_code == 200, response.text
-    report: dict[str, Any] = response.json()
-    return report

@@ -1,14 +1,19 @@
-"""`brigade simulate doksuri --target URL`: a real server, HTTP and field sockets."""
+"""`brigade simulate doksuri --target URL`: a real server, HTTP and field sockets,
+and the server's own report of what was played into it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import io
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
 from conftest import serving
+from support import fresh_schema
 
 from domain.app import Brigade
 from domain.model.incident import Incident
@@ -22,6 +27,7 @@ from replay.sim.drive import play
 from replay.sim.remote import RemoteError, RemoteSink
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from conftest import Api
@@ -71,20 +77,55 @@ PARAMS = Params(
 ROUNDS = 8
 
 
+@dataclass(frozen=True)
+class Simulated:
+    """What `brigade simulate doksuri --target URL` left on a server still running."""
+
+    api: Api
+    store_url: str
+    folder: Path
+    code: int
+    out: str
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def simulated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Simulated]:
+    """SMALL played over the network once per store, for the tests that read it.
+
+    Not the published run (tests/conftest.py): this one has to cross a real
+    server's HTTP API and the volunteers' own field sockets, which a run into a
+    store in this process never does.
+    """
+    folder = tmp_path_factory.mktemp("simulated")
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            store_url = f"sqlite:///{folder / 'brigade.sqlite3'}"
+        else:
+            store_url = stack.enter_context(fresh_schema())
+        settings = Settings(
+            database_url=store_url, data_dir=folder / "data", secret="test"
+        )
+        api = stack.enter_context(serving(settings))
+        out = io.StringIO()
+        with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(out):
+            env.setenv("BRIGADE_SECRET", "test")  # the server's: volunteers' tokens
+            env.setenv("BRIGADE_DATA_DIR", str(folder / "client"))
+            code = cli.main(["simulate", "doksuri", "--target", api.url, *SMALL])
+        yield Simulated(api, store_url, folder, code, out.getvalue())
+
+
 def test_against_a_running_server_the_totals_are_exact_too(
-    api: Api,
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    simulated: Simulated,
 ) -> None:
-    monkeypatch.setenv("BRIGADE_SECRET", "test")  # the server's: volunteers' tokens
-    monkeypatch.setenv("BRIGADE_DATA_DIR", str(tmp_path / "client"))
-
-    code = cli.main(["simulate", "doksuri", "--target", api.url, *SMALL])
-
-    out = capsys.readouterr().out
-    assert code == 0, out
+    """Its own run, not the published one: the field actions must come over the
+    volunteers' sockets and the photos over HTTP (the report test shares the run)."""
+    api = simulated.api
+    assert simulated.code == 0, simulated.out
     simulation = Simulation(PARAMS)
     commander = api.token(Role.COMMANDER)
     stats = {}
@@ -109,7 +150,7 @@ def test_against_a_running_server_the_totals_are_exact_too(
     )
     assert doksuri["dispatches_refused"] == simulation.refusals == 4
     # Field actions came from the volunteers' own sockets; photos are on the server.
-    app = Brigade(env=store_env(store_url, tmp_path / "reader"))
+    app = Brigade(env=store_env(simulated.store_url, simulated.folder / "reader"))
     try:
         arrivals, images = [], []
         position = 0
@@ -133,6 +174,31 @@ def test_against_a_running_server_the_totals_are_exact_too(
         assert photo.status_code == 200
         assert hashlib.sha256(photo.content).hexdigest() == event.sha256
         assert photo.headers["content-type"] == "image/png"
+
+
+def test_a_simulation_over_the_network_is_reported_with_its_totals(
+    simulated: Simulated,
+) -> None:
+    """`brigade simulate doksuri --target URL`, then the server's own report."""
+    api = simulated.api
+    assert simulated.code == 0, simulated.out
+    operations = [str(o) for o in Simulation(PARAMS).operations().values()]
+    response = api.http.get(
+        "/reports.json",
+        params={"operation": operations},
+        headers=api.token(Role.OBSERVER),
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert {k: report["totals"][k] for k in list(report["totals"])[:6]} == {
+        "service_activities": 21,
+        "premises_inspected": 13,
+        "rescue_turnouts": 26,
+        "hornet_nests": 5,
+        "people_rescued": 6,
+        "people_evacuated": 17,
+    }
+    assert report["refusals"]["total"] == 4
 
 
 def test_without_a_token_or_a_key_it_says_what_to_give(

@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING
 import pytest
 from report_story import NAME, tell
 
-from domain.app import Brigade
 from projections.rebuild import rebuild
 from replay.report import build_report
 
 if TYPE_CHECKING:
-    from pathlib import Path
     from uuid import UUID
 
+    from conftest import Played
     from support import Scenario
+
+    from domain.app import Brigade
 
 
 @pytest.fixture
@@ -182,30 +183,19 @@ def test_operations_reported_together_add_up(
     assert data["response_times"]["report_to_dispatch_s"]["median"] == 180
 
 
-def test_the_simulated_year_reports_the_published_figures(tmp_path: Path) -> None:
+def test_the_simulated_year_reports_the_published_figures(
+    published_year: Played,
+) -> None:
     """`brigade simulate doksuri`, then the report of its two operations."""
-    import asyncio
-
-    from domain.store.config import store_env
-    from domain.writer import CommandWriter
-    from replay.sim import Params, Simulation
-    from replay.sim.drive import WriterSink, play
-
-    # The published defaults; phones report rarely, to keep the test short.
-    simulation = Simulation(Params(moving_every=3600.0, still_every=7200.0))
-    app = Brigade(env=store_env(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path))
-    try:
-        writer = CommandWriter(app)
-        try:
-            tally = asyncio.run(play(simulation, WriterSink(writer)))
-        finally:
-            writer.close()
-        assert tally.ok, tally.examples
-        operations = [simulation.programme, simulation.doksuri]
-        data = build_report(app, operations).data
-        programme, doksuri = (build_report(app, [o]).data for o in operations)
-    finally:
-        app.close()
+    app, simulation, tally = (
+        published_year.app,
+        published_year.simulation,
+        published_year.tally,
+    )
+    assert tally.ok, tally.examples
+    operations = [simulation.programme, simulation.doksuri]
+    data = build_report(app, operations).data
+    programme, doksuri = (build_report(app, [o]).data for o in operations)
     assert {k: data["totals"][k] for k in list(data["totals"])[:6]} == {
         "service_activities": 820,
         "premises_inspected": 595,

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from pathlib import Path
 
+    from conftest import Played
+
     from replay.sim.drive import Tally
 
 # Not the published figures: a run must show whatever totals it was asked for.
@@ -130,11 +132,12 @@ def test_the_totals_asked_for_are_exactly_the_stats_views(
     )
 
 
-def test_the_default_run_shows_the_published_figures(fresh: Any) -> None:
-    app = fresh()
-    params = Params(moving_every=3600.0, still_every=7200.0)
-    simulation = Simulation(params)
-    tally = run(app, simulation)
+def test_the_default_run_shows_the_published_figures(published_year: Played) -> None:
+    app, simulation, tally = (
+        published_year.app,
+        published_year.simulation,
+        published_year.tally,
+    )
     views = rebuild(app)
 
     assert tally.ok, tally.examples

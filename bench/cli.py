@@ -7,14 +7,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, Any
 
-from gateway.bootstrap import ConfigurationError
+from gateway.cli import dispatch
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
 
 def add_parser(commands: Any) -> None:
@@ -29,18 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bench", description="brigade's benchmarks (see bench/)"
     )
     add_benchmarks(parser.add_subparsers(title="benchmarks", metavar="BENCHMARK"))
-    args = parser.parse_args(argv)
-    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
-    if run is None:
-        parser.print_help()
-        return 2
-    try:
-        return run(args)
-    except ConfigurationError as error:
-        print(f"brigade: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return dispatch(parser, argv)
 
 
 def add_benchmarks(benchmarks: Any) -> None:

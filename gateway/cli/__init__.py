@@ -25,7 +25,11 @@ PLUGINS = "brigade.cli"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    return dispatch(_parser(), argv)
+
+
+def dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    """Run the command `argv` names; a bad configuration or Ctrl-C is an exit code."""
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:

@@ -27,7 +27,7 @@ from uuid import UUID, uuid4
 from eventsourcing.application import Application
 
 from domain import commands as c
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.ids import uuid7
 from domain.model.base import Provenance
 from domain.model.volunteer import Volunteer

@@ -19,7 +19,7 @@ from eventsourcing.domain import Snapshot
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.model.base import BrigadeAggregate
     from domain.unit_of_work import WriteUnit
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from eventsourcing.domain import CanMutateAggregate
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.commands import Command
 
     # Called with a command's outcome, or with the exception that failed it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import describe_store, store_env
 from domain.writer import CommandWriter
 

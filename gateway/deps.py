@@ -10,7 +10,7 @@ from gateway.errors import ApiError
 from gateway.tokens import read_token
 
 if TYPE_CHECKING:
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.writer import CommandWriter
     from gateway.blobs import BlobStore
     from projections.follower import Follower

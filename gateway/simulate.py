@@ -16,7 +16,7 @@ from gateway.tokens import SECRET_FILE, create_token, signing_key
 if TYPE_CHECKING:
     import argparse
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from replay.sim_drive import Tally
     from replay.simulator import Params, Simulation
 

@@ -32,7 +32,7 @@ from replay.report_fold import OperationStory
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from projections.base import View
 
 PAGE = 5_000

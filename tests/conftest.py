@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 from support import Clock, Scenario, fresh_schema
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
 from domain.types import Role
 from domain.writer import CommandWriter

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from support import Scenario
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
 from domain.writer import CommandWriter
 
@@ -29,7 +29,7 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from uuid import UUID
     from domain import commands as c
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.ids import uuid7
     from domain.store.config import store_env
     from domain.types import Role

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from conftest import serving
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.model.incident import Incident
 from domain.store.config import store_env
 from domain.types import Role

@@ -18,7 +18,7 @@ from replay.morning import morning
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from domain.writer import CommandWriter, WriterClosed
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.outcome import Outcome
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     import pytest
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.outcome import Outcome
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 from report_story import NAME, tell
 
-from domain.app import Brigade
+from domain.application import Brigade
 from projections.rebuild import rebuild
 from replay.report import build_report
 

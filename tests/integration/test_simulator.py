@@ -13,7 +13,7 @@ from uuid import uuid4
 import pytest
 
 from domain import commands as c
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.model.incident import Incident
 from domain.store.config import store_env
 from domain.writer import CommandWriter

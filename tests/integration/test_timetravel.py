@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.writer import CommandWriter
     from projections.base import Row
     from projections.deltas import Subscription

@@ -13,7 +13,7 @@ from replay.morning import morning, uid
 if TYPE_CHECKING:
     from support import Scenario
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.writer import CommandWriter
 
 

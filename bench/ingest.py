@@ -33,7 +33,7 @@ from domain.model.base import Provenance
 from domain.model.volunteer import Volunteer
 from domain.store.config import store_env
 from domain.types import Role
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 ROWS_PER_COMMIT = 500
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.workload import operation
 from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.rebuild import PAGE, rebuild
 
 

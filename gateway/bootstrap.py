@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from domain.application import Brigade
 from domain.store.config import describe_store, store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 if TYPE_CHECKING:
     from gateway.settings import Settings

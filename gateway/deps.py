@@ -11,7 +11,7 @@ from gateway.tokens import read_token
 
 if TYPE_CHECKING:
     from domain.application import Brigade
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
     from gateway.blobs import BlobStore
     from projections.follower import Follower
 

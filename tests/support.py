@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from domain.outcome import Outcome
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
 
 POSTGRES_URL = os.environ.get(
     "BRIGADE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

@@ -15,7 +15,7 @@ from support import Scenario
 
 from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,7 +33,7 @@ CHILD = textwrap.dedent(
     from domain.ids import uuid7
     from domain.store.config import store_env
     from domain.types import Role
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
 
     app = Brigade(env=store_env(None, Path(sys.argv[1])))
     writer = CommandWriter(app)

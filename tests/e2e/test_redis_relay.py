@@ -24,7 +24,7 @@ from support import Scenario, eventually
 
 from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.catalog import all_views, fold
 from projections.deltas import Reset, coalesced
 from projections.follower import Follower

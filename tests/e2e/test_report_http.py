@@ -18,7 +18,7 @@ from conftest import serving
 from domain.application import Brigade
 from domain.store.config import store_env
 from domain.types import Role
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from gateway.settings import Settings
 from replay.morning import morning, uid
 

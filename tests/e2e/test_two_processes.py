@@ -15,7 +15,7 @@ from support import Scenario
 
 from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.catalog import all_views, fold
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from support import Scenario
 
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections import checkpoint
 from projections.follower import Follower
 from projections.rebuild import rebuild

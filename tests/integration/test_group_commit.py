@@ -13,12 +13,14 @@ import pytest
 from support import COMMANDER, LANDFALL, Scenario, volunteer
 
 from domain import commands as c
-from domain.writer import CommandWriter, WriterClosed
+from domain.handlers.base import HANDLERS
+from domain.write import CommandWriter, WriterClosed
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from domain.application import Brigade
+    from domain.handlers import Result
     from domain.outcome import Outcome
 
 
@@ -198,3 +200,29 @@ def test_a_command_sent_as_the_writer_closes_is_refused_not_lost(app: Brigade) -
 
     asyncio.run(send_then_close())
     assert app.recorder.max_notification_id() in (None, 0)
+
+
+def test_a_command_that_breaks_its_handler_fails_every_sender_of_its_id(
+    story: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a handler with a bug
+    def broken(*_: object) -> Result:
+        raise RuntimeError("a bug in a handler")
+
+    vid = story.registered()
+    monkeypatch.setitem(HANDLERS, c.ReportPosition, broken)
+    command = story.command(
+        c.ReportPosition, volunteer_id=vid, lat=24.9, lon=118.6, actor=volunteer(vid)
+    )
+
+    async def sent_twice_in_one_batch() -> list[Outcome | BaseException]:
+        sends = [story.writer.send(command), story.writer.send(command)]
+        return await asyncio.wait_for(
+            asyncio.gather(*sends, return_exceptions=True), 10
+        )
+
+    # When a phone's retry of it arrives in the same batch as the first send
+    results = asyncio.run(sent_twice_in_one_batch())
+
+    # Then both senders learn of the failure; none is left waiting
+    assert [type(r) for r in results] == [RuntimeError, RuntimeError]

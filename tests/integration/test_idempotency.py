@@ -11,7 +11,7 @@ from support import Scenario, volunteer
 
 from domain import commands as c
 from domain.model.volunteer import Volunteer
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -187,7 +187,7 @@ def test_the_simulated_year_reports_the_published_figures(tmp_path: Path) -> Non
     import asyncio
 
     from domain.store.config import store_env
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
     from replay.sim_drive import WriterSink, play
     from replay.simulator import Params, Simulation
 

@@ -16,7 +16,7 @@ from domain import commands as c
 from domain.application import Brigade
 from domain.model.incident import Incident
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from gateway import cli
 from projections.rebuild import rebuild
 from replay.sim_drive import WriterSink, play

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from domain.application import Brigade
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
     from projections.base import Row
     from projections.deltas import Subscription
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from support import Scenario
 
     from domain.application import Brigade
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
 
 
 def views_of_the_morning(writer: CommandWriter, app: Brigade) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -17,7 +17,9 @@ from domain.handlers.base import HANDLERS
 from domain.write import CommandWriter, WriterClosed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
+
+    from eventsourcing.persistence import StoredEvent
 
     from domain.application import Brigade
     from domain.handlers import Result
@@ -121,8 +123,9 @@ def test_two_writers_on_one_store_never_lose_or_double_an_event(
 
 
 def test_snapshots_keep_a_long_history_quick_to_load(
-    story: Scenario, app: Brigade
+    story: Scenario, app: Brigade, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Given a volunteer who has reported their position 250 times
     vid = story.registered()
     me = volunteer(vid)
     for _ in range(250):
@@ -137,9 +140,23 @@ def test_snapshots_keep_a_long_history_quick_to_load(
     assert app.snapshots is not None
     snapshots = list(app.snapshots.get(vid))
     assert [s.originator_version for s in snapshots] == [100, 200]
+
+    # When the volunteer is loaded from the store
+    read: list[int] = []
+    select_events = app.recorder.select_events
+
+    def counted(*args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
+        stored = select_events(*args, **kwargs)
+        read.extend(e.originator_version for e in stored)
+        return stored
+
+    monkeypatch.setattr(app.recorder, "select_events", counted)
     fresh = app.load(vid)
+
+    # Then only the 51 events after the latest snapshot are read, not all 251
     assert fresh is not None and fresh.version == 251
     assert fresh.id == UUID(str(vid))
+    assert read == list(range(201, 252))
 
 
 def test_a_burst_from_one_turn_of_the_event_loop_is_cut_into_batches_in_order(

@@ -49,6 +49,16 @@ def test_a_volunteer_is_not_dispatched_twice_to_one_incident() -> None:
         incident.dispatch(vid, "", p(2))
 
 
+def test_an_incidents_assignments_keep_their_stored_strings() -> None:
+    # Snapshots store them: a renamed value, or an enum member, would not load.
+    incident, vid = flood(), uuid4()
+    incident.dispatch(vid, "", p(1))
+    assert incident.assignments == {vid.hex: "dispatched"}
+    incident.arrive(vid, p(2))
+    assert incident.assignments == {vid.hex: "on_scene"}
+    assert all(type(state) is str for state in incident.assignments.values())
+
+
 def test_a_volunteer_arrives_once() -> None:
     incident, vid = flood(), uuid4()
     incident.dispatch(vid, "", p(1))

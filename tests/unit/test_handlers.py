@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID, uuid4
 
-import pytest
-from support import COMMANDER, LANDFALL, volunteer
+from support import COMMANDER, LANDFALL, flood, refused, volunteer
+from support import provenance as p
 
 from domain import commands as c
-from domain.errors import Code, Conflict, DomainError
+from domain.errors import Code, Conflict
 from domain.handlers import decide
 from domain.model.activity import ServiceActivity
-from domain.model.base import BrigadeAggregate, Provenance, journal
+from domain.model.base import BrigadeAggregate, journal
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
@@ -50,30 +50,8 @@ class DictUnitOfWork:
         return decide(self, command, NOW, SKEW)
 
 
-def p() -> Provenance:
-    return Provenance(occurred_at=LANDFALL, actor="test", command_id=uuid4())
-
-
-def refused(code: Code) -> pytest.RaisesExc[DomainError]:
-    return pytest.raises(DomainError, check=lambda e: e.code is code)
-
-
 def typhoon() -> Operation:
     return Operation.open(uuid4(), "Doksuri", "typhoon", None, p())
-
-
-def flood(operation: Operation) -> Incident:
-    return Incident.report(
-        uuid4(),
-        operation.id,
-        kind="flood",
-        lat=24.9,
-        lon=118.6,
-        address="",
-        severity=3,
-        description="",
-        p=p(),
-    )
 
 
 def recruit(*, vetted: bool = True, trained: bool = True) -> Volunteer:
@@ -158,7 +136,7 @@ def dispatch(incident: Incident, person: Volunteer) -> c.DispatchVolunteer:
 
 def test_a_refused_dispatch_is_recorded_as_a_fact_and_then_raised() -> None:
     operation = typhoon()
-    incident, untrained = flood(operation), recruit(trained=False)
+    incident, untrained = flood(operation.id), recruit(trained=False)
     uow = DictUnitOfWork(operation, incident, untrained)
 
     with journal() as triggered, refused(Code.TRAINING_INCOMPLETE) as caught:
@@ -172,7 +150,7 @@ def test_a_refused_dispatch_is_recorded_as_a_fact_and_then_raised() -> None:
 
 def test_an_accepted_dispatch_assigns_the_volunteer_and_the_incident() -> None:
     operation = typhoon()
-    incident, trained = flood(operation), recruit()
+    incident, trained = flood(operation.id), recruit()
     uow = DictUnitOfWork(operation, incident, trained)
 
     with journal() as triggered:

@@ -142,7 +142,8 @@ class BatchCommitter:
             recorded = self.brigade.recorded_outcomes(list(groups))
         except Exception as error:
             log.exception("could not read command records")
-            return _settle(groups, dict.fromkeys(groups, error))  # not counted
+            # Nothing ran: every sender learns why, and no batch is counted.
+            return _settle(groups, dict.fromkeys(groups, error))
         return self._counted(batch, groups, self._careful(groups, recorded))
 
     def _counted(

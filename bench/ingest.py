@@ -27,13 +27,13 @@ from uuid import UUID, uuid4
 from eventsourcing.application import Application
 
 from domain import commands as c
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.ids import uuid7
 from domain.model.base import Provenance
 from domain.model.volunteer import Volunteer
 from domain.store.config import store_env
 from domain.types import Role
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 ROWS_PER_COMMIT = 500
 

@@ -24,10 +24,10 @@ from uuid import UUID
 
 from bench.workload import COMMANDER
 from domain import commands as c
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.ids import uuid7
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.follower import Follower
 from projections.stream import StreamRelay
 

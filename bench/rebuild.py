@@ -15,9 +15,9 @@ from concurrent.futures import wait
 from pathlib import Path
 
 from bench.workload import operation
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.rebuild import PAGE, rebuild
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.rebuild import fill
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
 from projections.catalog import all_views
 from projections.rebuild import fold_log, no_cyclic_gc, rebuild

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from gateway import errors, logs
 from gateway.blobs import DiskBlobs
 from gateway.bootstrap import open_store

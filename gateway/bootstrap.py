@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import describe_store, store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 if TYPE_CHECKING:
     from gateway.settings import Settings

@@ -10,8 +10,8 @@ from gateway.errors import ApiError
 from gateway.tokens import read_token
 
 if TYPE_CHECKING:
-    from domain.app import Brigade
-    from domain.writer import CommandWriter
+    from domain.application import Brigade
+    from domain.write import CommandWriter
     from gateway.blobs import BlobStore
     from projections.follower import Follower
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import pickle
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from domain.application import CheckpointRecorder
     from projections.base import View
 
 log = logging.getLogger(__name__)
@@ -22,15 +23,7 @@ FORMAT = 2
 NAME = "views"
 
 
-class CheckpointStore(Protocol):
-    def select_checkpoint(self, name: str) -> tuple[int, bytes] | None: ...
-
-    def save_checkpoint(self, name: str, position: int, state: bytes) -> None: ...
-
-    def drop_checkpoints(self) -> None: ...
-
-
-def save(store: CheckpointStore, views: dict[str, View]) -> int:
+def save(store: CheckpointRecorder, views: dict[str, View]) -> int:
     """Save every view (they stand at one position); returns that position."""
     position = min(view.position for view in views.values())
     state = pickle.dumps((FORMAT, views), protocol=pickle.HIGHEST_PROTOCOL)
@@ -38,7 +31,7 @@ def save(store: CheckpointStore, views: dict[str, View]) -> int:
     return position
 
 
-def load(store: CheckpointStore) -> dict[str, View] | None:
+def load(store: CheckpointRecorder) -> dict[str, View] | None:
     """The saved views, or None if there are none that this version can use."""
     found = store.select_checkpoint(NAME)
     if found is None:

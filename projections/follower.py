@@ -20,9 +20,8 @@ from projections.catalog import all_views, fold
 from projections.deltas import DeltaLog
 
 if TYPE_CHECKING:
-    from domain.app import Brigade
+    from domain.application import Brigade, CheckpointRecorder
     from projections.base import Change, View
-    from projections.checkpoint import CheckpointStore
 
 log = logging.getLogger(__name__)
 # (the position before the batch, the batch's event positions, changes published)
@@ -41,7 +40,7 @@ class Follower:
         batch: int = 1000,
         window: float = 1.0,
         history: int = 100_000,
-        checkpoints: CheckpointStore | None = None,
+        checkpoints: CheckpointRecorder | None = None,
         checkpoint_every: int = 50_000,
     ) -> None:
         self.app = app

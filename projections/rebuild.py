@@ -13,9 +13,8 @@ from projections.catalog import all_views
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
-    from domain.app import Brigade
+    from domain.application import Brigade, CheckpointRecorder
     from projections.base import View
-    from projections.checkpoint import CheckpointStore
 
 PAGE = 5_000
 
@@ -65,7 +64,7 @@ def fold_log(
 
 def rebuild(
     app: Brigade,
-    store: CheckpointStore | None = None,
+    store: CheckpointRecorder | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, View]:
     """Fold every event into fresh views; save them as the new checkpoint if a store."""

@@ -11,19 +11,16 @@ from domain.model.activity import ServiceActivity
 from domain.model.incident import Incident
 from domain.model.volunteer import Volunteer
 from domain.training import REQUIRED_COURSES, dispatch_refusal, qualified_domains
-from domain.types import Grade, Vetting
+from domain.types import Grade, IncidentStatus, Vetting
 from projections.base import Row, View, handles, iso
 from projections.base import key as key_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-OFF_DUTY, AVAILABLE, DISPATCHED, ON_SCENE = (
-    "off_duty",
-    "available",
-    "dispatched",
-    "on_scene",
-)
+# A volunteer's status; dispatched and on scene as the incident's status says them.
+OFF_DUTY, AVAILABLE = "off_duty", "available"
+DISPATCHED, ON_SCENE = IncidentStatus.DISPATCHED.value, IncidentStatus.ON_SCENE.value
 NEXT_GRADE = {
     Grade.LEVEL_1: Grade.LEVEL_2,
     Grade.LEVEL_2: Grade.LEVEL_3,

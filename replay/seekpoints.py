@@ -25,7 +25,7 @@ from projections.catalog import all_views
 from projections.rebuild import fold_log, no_cyclic_gc
 
 if TYPE_CHECKING:
-    from domain.app import Brigade
+    from domain.application import Brigade
     from projections.base import Change, View
     from projections.follower import Follower
 

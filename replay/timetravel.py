@@ -28,7 +28,7 @@ from replay.seekpoints import EVERY, SeekIndex
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from projections.base import Row, View
 
 # Events read at a time while looking for the first past a field time: that one

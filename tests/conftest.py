@@ -15,10 +15,10 @@ import pytest
 import uvicorn
 from support import Clock, Scenario, fresh_schema
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
 from domain.types import Role
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key

@@ -12,16 +12,20 @@ from urllib.parse import urlencode, urlsplit
 from uuid import UUID, uuid4
 
 import psycopg
+import pytest
 from psycopg.sql import SQL, Identifier
 
 from domain import commands as c
+from domain.errors import Code, DomainError
+from domain.model.base import Provenance
+from domain.model.incident import Incident
 from domain.types import Role
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from domain.outcome import Outcome
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
 
 POSTGRES_URL = os.environ.get(
     "BRIGADE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -45,6 +49,35 @@ class Clock:
 
 def volunteer(volunteer_id: UUID) -> c.Actor:
     return c.Actor(Role.VOLUNTEER, str(volunteer_id))
+
+
+def provenance(minutes: int = 0) -> Provenance:
+    """Provenance for calling an aggregate directly, `minutes` after landfall."""
+    return Provenance(
+        occurred_at=LANDFALL + timedelta(minutes=minutes),
+        actor="test",
+        command_id=uuid4(),
+    )
+
+
+def flood(operation_id: UUID | None = None) -> Incident:
+    """A flood reported straight on the aggregate, without a store."""
+    return Incident.report(
+        uuid4(),
+        operation_id or uuid4(),
+        kind="flood",
+        lat=24.9,
+        lon=118.6,
+        address="",
+        severity=3,
+        description="",
+        p=provenance(),
+    )
+
+
+def refused(code: Code) -> pytest.RaisesExc[DomainError]:
+    """Expect the domain to refuse with this code."""
+    return pytest.raises(DomainError, check=lambda e: e.code is code)
 
 
 @dataclass

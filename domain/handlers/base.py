@@ -32,6 +32,12 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
 
 
 class UnitOfWork(Protocol):
+    """The aggregates a handler may find and add, as the handlers see the writer's.
+
+    The write path's class of the same name (`domain.write.unit_of_work`) implements
+    it, as a dict does in the handler tests; handlers never import either.
+    """
+
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None: ...
 
     def add(self, aggregate: BrigadeAggregate) -> None: ...

@@ -13,9 +13,6 @@ from domain.types import IncidentKind, IncidentStatus, LonLat, MediaType
 if TYPE_CHECKING:
     from domain.training import Refusal
 
-DISPATCHED = "dispatched"
-ON_SCENE = "on_scene"
-
 
 class Incident(BrigadeAggregate):
     class Reported(BrigadeAggregate.Created):
@@ -46,7 +43,9 @@ class Incident(BrigadeAggregate):
         note: str
 
         def apply(self, incident: Incident) -> None:
-            incident.assignments[self.volunteer_id.hex] = DISPATCHED
+            incident.assignments[self.volunteer_id.hex] = (
+                IncidentStatus.DISPATCHED.value
+            )
 
     class DispatchRefused(BrigadeAggregate.Event):
         volunteer_id: UUID
@@ -57,7 +56,7 @@ class Incident(BrigadeAggregate):
         volunteer_id: UUID
 
         def apply(self, incident: Incident) -> None:
-            incident.assignments[self.volunteer_id.hex] = ON_SCENE
+            incident.assignments[self.volunteer_id.hex] = IncidentStatus.ON_SCENE.value
 
     class RouteGuided(BrigadeAggregate.Event):
         path: list[LonLat]
@@ -111,6 +110,8 @@ class Incident(BrigadeAggregate):
     operation_id: UUID
     kind: str
     severity: int
+    # Volunteer id (hex) -> IncidentStatus.DISPATCHED or ON_SCENE, as the plain
+    # string: snapshots store it, and their transcoder takes no enum members.
     assignments: dict[str, str]
     evacuated: int
     rescued: int
@@ -159,7 +160,7 @@ class Incident(BrigadeAggregate):
             return IncidentStatus.CLOSED
         if self.resolved:
             return IncidentStatus.RESOLVED
-        if ON_SCENE in self.assignments.values():
+        if IncidentStatus.ON_SCENE in self.assignments.values():
             return IncidentStatus.ON_SCENE
         if self.assignments:
             return IncidentStatus.DISPATCHED
@@ -240,7 +241,7 @@ class Incident(BrigadeAggregate):
                 Code.NOT_DISPATCHED,
                 f"volunteer {volunteer_id} is not dispatched to this incident",
             )
-        if state == ON_SCENE:
+        if state == IncidentStatus.ON_SCENE:
             raise Conflict(Code.ALREADY_ARRIVED, "the volunteer has already arrived")
         self.trigger_event(
             self.VolunteerArrived, volunteer_id=volunteer_id, **p.as_kwargs()

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from replay.sim import Params, Simulation
     from replay.sim.drive import Tally
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from eventsourcing.persistence import Notification
 
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 def morning(_: argparse.Namespace) -> int:

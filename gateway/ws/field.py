@@ -29,7 +29,7 @@ import msgpack
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from domain.writer import WriterClosed
+from domain.write import WriterClosed
 from gateway.errors import STATUS
 from gateway.routes.commands import MODELS, build
 from gateway.ws.common import accept, send

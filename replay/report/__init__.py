@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from projections.base import View
 
 PAGE = 5_000

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from domain.outcome import Outcome
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
     from replay.sim import Planned
 
 # Mismatches kept word for word; the rest are only counted.

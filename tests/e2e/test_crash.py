@@ -13,9 +13,9 @@ from uuid import UUID
 
 from support import Scenario
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,11 +29,11 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from uuid import UUID
     from domain import commands as c
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.ids import uuid7
     from domain.store.config import store_env
     from domain.types import Role
-    from domain.writer import CommandWriter
+    from domain.write import CommandWriter
 
     app = Brigade(env=store_env(None, Path(sys.argv[1])))
     writer = CommandWriter(app)

@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from bench.rebuild import fill
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
 from domain.types import Role
 from gateway.settings import Settings

@@ -22,9 +22,9 @@ import redis
 from conftest import free_port
 from support import Scenario, eventually
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.catalog import all_views, fold
 from projections.deltas import Reset, coalesced
 from projections.follower import Follower
@@ -38,7 +38,7 @@ WATCHER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.store.config import store_env
     from projections.follower import Follower
     from projections.stream import StreamRelay

@@ -15,10 +15,10 @@ from urllib.parse import quote
 import pytest
 from conftest import serving
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
 from domain.types import Role
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from gateway.settings import Settings
 from replay.sim.morning import morning, uid
 

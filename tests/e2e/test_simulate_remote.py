@@ -15,7 +15,7 @@ import pytest
 from conftest import serving
 from support import fresh_schema
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.model.incident import Incident
 from domain.store.config import store_env
 from domain.types import Role

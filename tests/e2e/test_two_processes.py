@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import pytest
 from support import Scenario
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.catalog import all_views, fold
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ WATCHER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.store.config import store_env
     from projections.follower import Follower
 

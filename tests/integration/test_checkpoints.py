@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from support import Scenario
 
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections import checkpoint
 from projections.follower import Follower
 from projections.rebuild import rebuild
@@ -14,7 +14,7 @@ from projections.rebuild import rebuild
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 def test_a_follower_resumes_from_the_saved_views_and_catches_up(

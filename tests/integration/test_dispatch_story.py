@@ -14,7 +14,7 @@ from domain.model.volunteer import Volunteer
 from domain.types import IncidentStatus
 
 if TYPE_CHECKING:
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 def event_names(app: Brigade, aggregate_id: object) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from support import Scenario, eventually, volunteer
 
 from domain import commands as c
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from projections.catalog import all_views, fold
 from projections.deltas import Reset
 from projections.follower import Follower
@@ -18,7 +18,7 @@ from replay.sim.morning import morning
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_resuming_after_a_position_gives_exactly_the_changes_missed(
     operation = story.operation()
     story.incident(operation)
     eventually(
-        lambda: follower.position == story.writer.app.recorder.max_notification_id()
+        lambda: follower.position == story.writer.brigade.recorder.max_notification_id()
     )
     before = follower.deltas.snapshot("board")
 
@@ -63,7 +63,7 @@ def test_resuming_after_a_position_gives_exactly_the_changes_missed(
     second = story.incident(operation, kind="medical")
     story.incident(operation, kind="fire")
     story.ok(c.ResolveIncident, incident_id=second, outcome="treated on site")
-    last = story.writer.app.recorder.max_notification_id()
+    last = story.writer.brigade.recorder.max_notification_id()
     eventually(lambda: follower.position == last)
 
     missed = follower.deltas.since(before.position, ["board"])
@@ -116,11 +116,12 @@ def test_another_writer_is_seen_without_an_in_process_wake(
             lambda: (
                 str(operation) in follower.views["stats"].rows
                 or (
-                    follower.position >= (other.app.recorder.max_notification_id() or 0)
+                    follower.position
+                    >= (other.brigade.recorder.max_notification_id() or 0)
                 )
             )
         )
-        assert follower.position == other.app.recorder.max_notification_id()
+        assert follower.position == other.brigade.recorder.max_notification_id()
     finally:
         other.close()
         follower.stop()
@@ -202,7 +203,7 @@ def test_a_subscriber_gets_a_snapshot_then_every_change_in_order(
 ) -> None:
     operation = story.operation()
     story.incident(operation)
-    last = story.writer.app.recorder.max_notification_id()
+    last = story.writer.brigade.recorder.max_notification_id()
     eventually(lambda: follower.position == last)
 
     fresh = follower.deltas.subscribe(["board", "stats"])
@@ -212,7 +213,7 @@ def test_a_subscriber_gets_a_snapshot_then_every_change_in_order(
         assert len(fresh.snapshots[0].rows) == 1
         for kind in ("medical", "fire", "flood"):
             story.incident(operation, kind=kind)
-        last = story.writer.app.recorder.max_notification_id()
+        last = story.writer.brigade.recorder.max_notification_id()
         eventually(lambda: follower.position == last)
 
         got = []

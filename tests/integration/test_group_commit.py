@@ -6,19 +6,23 @@ import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 import pytest
 from support import COMMANDER, LANDFALL, Scenario, volunteer
 
 from domain import commands as c
-from domain.writer import CommandWriter, WriterClosed
+from domain.handlers.base import HANDLERS
+from domain.write import CommandWriter, WriterClosed
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
-    from domain.app import Brigade
+    from eventsourcing.persistence import StoredEvent
+
+    from domain.application import Brigade
+    from domain.handlers import Result
     from domain.outcome import Outcome
 
 
@@ -119,8 +123,9 @@ def test_two_writers_on_one_store_never_lose_or_double_an_event(
 
 
 def test_snapshots_keep_a_long_history_quick_to_load(
-    story: Scenario, app: Brigade
+    story: Scenario, app: Brigade, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Given a volunteer who has reported their position 250 times
     vid = story.registered()
     me = volunteer(vid)
     for _ in range(250):
@@ -135,9 +140,23 @@ def test_snapshots_keep_a_long_history_quick_to_load(
     assert app.snapshots is not None
     snapshots = list(app.snapshots.get(vid))
     assert [s.originator_version for s in snapshots] == [100, 200]
+
+    # When the volunteer is loaded from the store
+    read: list[int] = []
+    select_events = app.recorder.select_events
+
+    def counted(*args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
+        stored = select_events(*args, **kwargs)
+        read.extend(e.originator_version for e in stored)
+        return stored
+
+    monkeypatch.setattr(app.recorder, "select_events", counted)
     fresh = app.load(vid)
+
+    # Then only the 51 events after the latest snapshot are read, not all 251
     assert fresh is not None and fresh.version == 251
     assert fresh.id == UUID(str(vid))
+    assert read == list(range(201, 252))
 
 
 def test_a_burst_from_one_turn_of_the_event_loop_is_cut_into_batches_in_order(
@@ -198,3 +217,29 @@ def test_a_command_sent_as_the_writer_closes_is_refused_not_lost(app: Brigade) -
 
     asyncio.run(send_then_close())
     assert app.recorder.max_notification_id() in (None, 0)
+
+
+def test_a_command_that_breaks_its_handler_fails_every_sender_of_its_id(
+    story: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a handler with a bug
+    def broken(*_: object) -> Result:
+        raise RuntimeError("a bug in a handler")
+
+    vid = story.registered()
+    monkeypatch.setitem(HANDLERS, c.ReportPosition, broken)
+    command = story.command(
+        c.ReportPosition, volunteer_id=vid, lat=24.9, lon=118.6, actor=volunteer(vid)
+    )
+
+    async def sent_twice_in_one_batch() -> list[Outcome | BaseException]:
+        sends = [story.writer.send(command), story.writer.send(command)]
+        return await asyncio.wait_for(
+            asyncio.gather(*sends, return_exceptions=True), 10
+        )
+
+    # When a phone's retry of it arrives in the same batch as the first send
+    results = asyncio.run(sent_twice_in_one_batch())
+
+    # Then both senders learn of the failure; none is left waiting
+    assert [type(r) for r in results] == [RuntimeError, RuntimeError]

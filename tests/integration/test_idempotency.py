@@ -11,14 +11,14 @@ from support import Scenario, volunteer
 
 from domain import commands as c
 from domain.model.volunteer import Volunteer
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import pytest
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.outcome import Outcome
 
 

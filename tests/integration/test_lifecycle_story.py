@@ -16,7 +16,7 @@ from domain.model.volunteer import Volunteer
 from domain.types import IncidentStatus
 
 if TYPE_CHECKING:
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 def test_an_incident_runs_from_report_to_close(story: Scenario, app: Brigade) -> None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from conftest import Played
     from support import Scenario
 
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 @pytest.fixture

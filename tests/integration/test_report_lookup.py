@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from support import Scenario
 
-    from domain.app import Brigade
+    from domain.application import Brigade
 
 
 @pytest.fixture

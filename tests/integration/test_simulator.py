@@ -13,10 +13,10 @@ from uuid import uuid4
 import pytest
 
 from domain import commands as c
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.model.incident import Incident
 from domain.store.config import store_env
-from domain.writer import CommandWriter
+from domain.write import CommandWriter
 from gateway import cli
 from projections.rebuild import rebuild
 from replay.sim import (

@@ -9,7 +9,7 @@ import pytest
 from eventsourcing.tests import persistence as es_tests
 from support import fresh_schema
 
-from domain.app import Brigade
+from domain.application import Brigade
 from domain.store.config import store_env
 from domain.store.postgres import (
     BrigadePostgresApplicationRecorder,

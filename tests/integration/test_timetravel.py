@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
-    from domain.app import Brigade
-    from domain.writer import CommandWriter
+    from domain.application import Brigade
+    from domain.write import CommandWriter
     from projections.base import Row
     from projections.deltas import Subscription
 

@@ -13,8 +13,8 @@ from replay.sim.morning import morning, uid
 if TYPE_CHECKING:
     from support import Scenario
 
-    from domain.app import Brigade
-    from domain.writer import CommandWriter
+    from domain.application import Brigade
+    from domain.write import CommandWriter
 
 
 def views_of_the_morning(writer: CommandWriter, app: Brigade) -> dict[str, Any]:

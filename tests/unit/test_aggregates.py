@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from support import LANDFALL
+from support import LANDFALL, flood, refused
+from support import provenance as p
 
-from domain.errors import Code, DomainError
-from domain.model.base import Provenance
+from domain.errors import Code
 from domain.model.incident import Incident
 from domain.model.volunteer import Volunteer
 from domain.training import dispatch_refusal
 from domain.types import ServiceDomain
-
-
-def p(minutes: int = 0) -> Provenance:
-    return Provenance(
-        occurred_at=LANDFALL + timedelta(minutes=minutes),
-        actor="test",
-        command_id=uuid4(),
-    )
-
-
-def flood() -> Incident:
-    return Incident.report(
-        uuid4(),
-        uuid4(),
-        kind="flood",
-        lat=24.9,
-        lon=118.6,
-        address="",
-        severity=3,
-        description="",
-        p=p(),
-    )
-
-
-def refused(code: Code) -> pytest.RaisesExc[DomainError]:
-    return pytest.raises(DomainError, check=lambda e: e.code is code)
 
 
 def test_a_volunteer_is_not_dispatched_twice_to_one_incident() -> None:
@@ -47,6 +20,16 @@ def test_a_volunteer_is_not_dispatched_twice_to_one_incident() -> None:
     incident.dispatch(vid, "", p(1))
     with refused(Code.ALREADY_DISPATCHED):
         incident.dispatch(vid, "", p(2))
+
+
+def test_an_incidents_assignments_keep_their_stored_strings() -> None:
+    # Snapshots store them: a renamed value, or an enum member, would not load.
+    incident, vid = flood(), uuid4()
+    incident.dispatch(vid, "", p(1))
+    assert incident.assignments == {vid.hex: "dispatched"}
+    incident.arrive(vid, p(2))
+    assert incident.assignments == {vid.hex: "on_scene"}
+    assert all(type(state) is str for state in incident.assignments.values())
 
 
 def test_a_volunteer_arrives_once() -> None:

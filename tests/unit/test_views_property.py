@@ -20,7 +20,7 @@ from domain import commands as c
 from domain.errors import DomainError
 from domain.handlers import decide
 from domain.types import Role
-from domain.unit_of_work import WriteUnit
+from domain.write.unit_of_work import UnitOfWork
 from projections.catalog import all_views, fold
 
 if TYPE_CHECKING:
@@ -297,9 +297,9 @@ def play(steps: list[tuple[Any, ...]]) -> list[tuple[int, object]]:
         cmd = opening if step[0] == "open" else command(step, at)
         if cmd is None:
             continue
-        unit = WriteUnit(load, load)
+        unit = UnitOfWork(load, load)
 
-        def run(u: WriteUnit, cmd: c.Command = cmd) -> Any:
+        def run(u: UnitOfWork, cmd: c.Command = cmd) -> Any:
             return decide(u, cmd, now, timedelta(seconds=120))
 
         try:

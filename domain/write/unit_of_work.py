@@ -23,8 +23,12 @@ R = TypeVar("R")
 Loader = Callable[["UUID"], BrigadeAggregate | None]
 
 
-class WriteUnit:
-    """Aggregates touched by a batch, and every event the batch decided, in order."""
+class UnitOfWork:
+    """Aggregates touched by a batch, and every event the batch decided, in order.
+
+    The handlers see it through the `domain.handlers.base.UnitOfWork` protocol
+    (`find`, `add`): one idea, one name; this is the writer's implementation.
+    """
 
     def __init__(self, load: Loader, load_stored: Loader) -> None:
         self._load = load
@@ -54,9 +58,8 @@ class WriteUnit:
             self.loaded_versions[key] = 0 if aggregate is None else aggregate.version
             return aggregate
 
-    def run(self, decide: Callable[[WriteUnit], R]) -> tuple[R, int, int]:
-        """Run one command; returns its result and the slice of `events` it added."""
-        start = len(self.events)
+    def run(self, decide: Callable[[UnitOfWork], R]) -> R:
+        """Run one command; the events it decided (or kept) are appended to `events`."""
         with journal() as triggered:
             try:
                 result = decide(self)
@@ -70,7 +73,7 @@ class WriteUnit:
                 self._roll_back(triggered)
                 raise
         self.events.extend(triggered)
-        return result, start, len(self.events)
+        return result
 
     def _roll_back(self, triggered: list[CanMutateAggregate[UUID]]) -> None:
         for aggregate_id in {event.originator_id for event in triggered}:

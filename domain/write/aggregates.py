@@ -1,6 +1,6 @@
 """Aggregates the write path keeps in memory, current with the store.
 
-The writer decides every command against aggregates held here instead of loading
+The writer decides every command against aggregates cached here instead of loading
 them from the store each time. They stay current because the writer remembers
 what it stored, and forgets whatever another process wrote to since: one cheap
 query per batch when this writer is alone on the store. A snapshot is stored
@@ -19,58 +19,58 @@ from eventsourcing.domain import Snapshot
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from domain.app import Brigade
+    from domain.application import Brigade
     from domain.model.base import BrigadeAggregate
-    from domain.unit_of_work import WriteUnit
+    from domain.write.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-class Aggregates:
+class AggregateCache:
     """At most `size` aggregates by UUID.int, the least recently used dropped first."""
 
-    def __init__(self, app: Brigade, size: int = 50_000) -> None:
-        self.app = app
+    def __init__(self, brigade: Brigade, size: int = 50_000) -> None:
+        self.brigade = brigade
         self.size = size
-        self._held: OrderedDict[int, BrigadeAggregate] = OrderedDict()
-        # The store position up to which what is held is known to be current.
+        self._cached: OrderedDict[int, BrigadeAggregate] = OrderedDict()
+        # The store position up to which the cache is known to be current.
         self._seen = 0
 
     def load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
-        """The aggregate as held, else as stored (None if there is none)."""
-        aggregate = self._held.get(aggregate_id.int)
-        return aggregate if aggregate is not None else self.app.load(aggregate_id)
+        """The aggregate as cached, else as stored (None if there is none)."""
+        aggregate = self._cached.get(aggregate_id.int)
+        return aggregate if aggregate is not None else self.brigade.load(aggregate_id)
 
     def forget(self, keys: Iterable[int]) -> None:
         """Drop these aggregates (by UUID.int): their next load reads the store."""
         for key in keys:
-            self._held.pop(key, None)
+            self._cached.pop(key, None)
 
     def clear(self) -> None:
-        self._held.clear()
+        self._cached.clear()
 
-    def remember(self, unit: WriteUnit, positions: list[int]) -> None:
-        """Hold what a unit of work stored at `positions`, snapshotting as due."""
+    def remember(self, unit: UnitOfWork, positions: list[int]) -> None:
+        """Cache what a unit of work stored at `positions`, snapshotting as due."""
         unit.collect()
-        interval = self.app.snapshot_interval
+        interval = self.brigade.snapshot_interval
         snapshots: list[Any] = []
         for key, aggregate in unit.touched.items():
             if aggregate is None:
                 continue
-            self._held[key] = aggregate
-            self._held.move_to_end(key)
+            self._cached[key] = aggregate
+            self._cached.move_to_end(key)
             before = unit.loaded_versions.get(key, 0)
             if aggregate.version // interval > before // interval:
                 snapshots.append(Snapshot.take(aggregate))
-        if snapshots and self.app.snapshots is not None:
+        if snapshots and self.brigade.snapshots is not None:
             # Derived data, all in one transaction: losing one only slows a load.
             try:
-                self.app.snapshots.put(snapshots)
+                self.brigade.snapshots.put(snapshots)
             except Exception:
                 log.exception("could not store %d snapshots", len(snapshots))
-        while len(self._held) > self.size:
-            self._held.popitem(last=False)
-        # Our own events keep what is held current only if nobody wrote in between.
+        while len(self._cached) > self.size:
+            self._cached.popitem(last=False)
+        # Our own events keep the cache current only if nobody wrote in between.
         if (
             positions
             and positions[0] == self._seen + 1
@@ -80,15 +80,15 @@ class Aggregates:
             self._seen = positions[-1]
 
     def forget_what_others_wrote(self) -> None:
-        """Drop held aggregates that another process has written to since.
+        """Drop cached aggregates that another process has written to since.
 
         One cheap query per batch when this writer is alone on the store; a scan of
         the others' notifications when it is not. A write that still races past
         this check fails on its aggregate's version and is retried.
         """
-        last = self.app.recorder.max_notification_id() or 0
+        last = self.brigade.recorder.max_notification_id() or 0
         while self._seen < last:
-            notifications = self.app.recorder.select_notifications(
+            notifications = self.brigade.recorder.select_notifications(
                 start=self._seen, limit=1000, stop=last, inclusive_of_start=False
             )
             if not notifications:

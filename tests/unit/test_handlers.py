@@ -1,0 +1,193 @@
+"""Handlers on their own: the checks every command passes and a few rules, no store.
+
+A dict stands in for the writer's unit of work (the `find`/`add` protocol the
+handlers see), so each story runs in well under a millisecond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, TypeVar
+from uuid import UUID, uuid4
+
+from support import COMMANDER, LANDFALL, flood, refused, volunteer
+from support import provenance as p
+
+from domain import commands as c
+from domain.errors import Code, Conflict
+from domain.handlers import decide
+from domain.model.activity import ServiceActivity
+from domain.model.base import BrigadeAggregate, journal
+from domain.model.incident import Incident
+from domain.model.operation import Operation
+from domain.model.volunteer import Volunteer
+
+if TYPE_CHECKING:
+    from domain.handlers import Result
+
+A = TypeVar("A", bound=BrigadeAggregate)
+NOW = LANDFALL + timedelta(hours=2)  # the server's clock
+SKEW = timedelta(seconds=120)
+
+
+class DictUnitOfWork:
+    """The handlers' unit of work over a dict of aggregates, as a batch sees them."""
+
+    def __init__(self, *aggregates: BrigadeAggregate) -> None:
+        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        aggregate = self.aggregates.get(aggregate_id)
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def add(self, aggregate: BrigadeAggregate) -> None:
+        if aggregate.id in self.aggregates:
+            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
+        self.aggregates[aggregate.id] = aggregate
+
+    def run(self, command: c.Command) -> Result:
+        return decide(self, command, NOW, SKEW)
+
+
+def typhoon() -> Operation:
+    return Operation.open(uuid4(), "Doksuri", "typhoon", None, p())
+
+
+def recruit(*, vetted: bool = True, trained: bool = True) -> Volunteer:
+    """A volunteer on shift and insured; vetted and trained for water rescue if so."""
+    person = Volunteer.register(
+        uuid4(), name="Lin Fang", contact="+86", community="", domains=[], p=p()
+    )
+    if vetted:
+        person.decide_vetting(True, "", p())
+    if trained:
+        for course in ("basic-fire-safety", "water-rescue"):
+            person.complete_course(course, True, 90, p())
+    person.insure("PICC-1", LANDFALL + timedelta(days=365), p())
+    person.start_shift(None, p())
+    return person
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unheard(c.Command):
+    """A command no handler is registered for."""
+
+
+def close(operation: Operation) -> c.CloseOperation:
+    return c.CloseOperation(
+        command_id=uuid4(),
+        actor=COMMANDER,
+        occurred_at=LANDFALL,
+        operation_id=operation.id,
+    )
+
+
+def test_a_command_without_a_handler_is_refused_as_unknown() -> None:
+    command = Unheard(command_id=uuid4(), actor=COMMANDER, occurred_at=LANDFALL)
+    with refused(Code.UNKNOWN_COMMAND):
+        DictUnitOfWork().run(command)
+
+
+def test_only_the_roles_a_command_allows_may_send_it() -> None:
+    operation = typhoon()
+    uow = DictUnitOfWork(operation)
+    with refused(Code.ROLE_NOT_ALLOWED) as caught:
+        uow.run(replace(close(operation), actor=volunteer(uuid4())))
+    assert "volunteer role may not close operation" in caught.value.message
+    assert not operation.closed
+
+    uow.run(close(operation))
+    assert operation.closed
+
+
+def test_a_field_time_needs_a_time_zone_and_a_plausible_date() -> None:
+    operation = typhoon()
+    uow = DictUnitOfWork(operation)
+    naive, too_early = LANDFALL.replace(tzinfo=None), datetime(1999, 12, 31, tzinfo=UTC)
+    for at in (naive, too_early):
+        with refused(Code.FIELD_TIME_INVALID):
+            uow.run(replace(close(operation), occurred_at=at))
+    assert not operation.closed
+
+
+def test_a_field_time_may_run_ahead_of_the_server_clock_only_by_the_skew() -> None:
+    operation = typhoon()
+    uow = DictUnitOfWork(operation)
+    with refused(Code.FIELD_TIME_IN_FUTURE):
+        uow.run(
+            replace(close(operation), occurred_at=NOW + SKEW + timedelta(seconds=1))
+        )
+    assert not operation.closed
+
+    uow.run(replace(close(operation), occurred_at=NOW + SKEW))
+    assert operation.closed
+
+
+def dispatch(incident: Incident, person: Volunteer) -> c.DispatchVolunteer:
+    return c.DispatchVolunteer(
+        command_id=uuid4(),
+        actor=COMMANDER,
+        occurred_at=LANDFALL,
+        incident_id=incident.id,
+        volunteer_id=person.id,
+    )
+
+
+def test_a_refused_dispatch_is_recorded_as_a_fact_and_then_raised() -> None:
+    operation = typhoon()
+    incident, untrained = flood(operation.id), recruit(trained=False)
+    uow = DictUnitOfWork(operation, incident, untrained)
+
+    with journal() as triggered, refused(Code.TRAINING_INCOMPLETE) as caught:
+        uow.run(dispatch(incident, untrained))
+
+    # The refusal is kept (the after-action review reports it); no assignment is made
+    assert caught.value.keeps_events
+    assert [type(e) for e in triggered] == [Incident.DispatchRefused]
+    assert untrained.assignment is None and not incident.is_assigned(untrained.id)
+
+
+def test_an_accepted_dispatch_assigns_the_volunteer_and_the_incident() -> None:
+    operation = typhoon()
+    incident, trained = flood(operation.id), recruit()
+    uow = DictUnitOfWork(operation, incident, trained)
+
+    with journal() as triggered:
+        uow.run(dispatch(incident, trained))
+
+    assert [type(e) for e in triggered] == [
+        Volunteer.Assigned,
+        Incident.VolunteerDispatched,
+    ]
+    assert trained.assignment == incident.id and incident.is_assigned(trained.id)
+
+
+def log_activity(operation: Operation, *people: Volunteer) -> c.LogServiceActivity:
+    return c.LogServiceActivity(
+        command_id=uuid4(),
+        actor=COMMANDER,
+        occurred_at=LANDFALL,
+        operation_id=operation.id,
+        kind="publicity",
+        participants=[person.id for person in people],
+        hours=2.0,
+    )
+
+
+def test_only_vetted_volunteers_may_log_service() -> None:
+    operation = typhoon()
+    vetted, pending = recruit(), recruit(vetted=False)
+    uow = DictUnitOfWork(operation, vetted, pending)
+
+    with refused(Code.NOT_VETTED) as caught:
+        uow.run(log_activity(operation, vetted, pending))
+    assert "Lin Fang is not vetted" in caught.value.message
+    assert not any(isinstance(a, ServiceActivity) for a in uow.aggregates.values())
+
+    result = uow.run(log_activity(operation, vetted))
+    activity = uow.find(ServiceActivity, UUID(result["activity_id"]))
+    assert activity is not None
+    logged = activity.pending_events[0]
+    assert isinstance(logged, ServiceActivity.Logged)
+    assert logged.participants == [vetted.id]

@@ -19,6 +19,7 @@ from starlette.routing import NoMatchFound
 
 from domain.training import DOMAIN_FOR_KIND
 from domain.types import IncidentKind
+from gateway.deps import SettingsDep
 from gateway.errors import ApiError
 from gateway.settings import Settings
 
@@ -61,9 +62,8 @@ def policy(settings: Settings) -> str:
     )
 
 
-def config(request: Request) -> dict[str, Any]:
+def config(request: Request, settings: Settings) -> dict[str, Any]:
     """What the page needs before it connects."""
-    settings: Settings = request.app.state.settings
     return {
         "tile_url": settings.tile_url,
         "tile_attribution": settings.tile_attribution,
@@ -85,11 +85,14 @@ def serves(request: Request, name: str, path: str) -> bool:
 
 
 @router.get("/")
-def page(request: Request) -> HTMLResponse:
+def page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The command centre."""
-    settings: Settings = request.app.state.settings
     # Escaped so that no value can close the <script> element it sits in.
-    data = json.dumps(config(request)).replace("<", "\\u003c").replace(">", "\\u003e")
+    data = (
+        json.dumps(config(request, settings))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+    )
     html = (WEB / "index.html").read_text(encoding="utf-8").replace(PLACEHOLDER, data)
     return HTMLResponse(
         html,

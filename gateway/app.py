@@ -55,4 +55,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(field.router)
     app.include_router(playback_router)
     app.include_router(page.router)
+    app.mount("/web", page.web_files(), name="web")
     return app

@@ -2,7 +2,9 @@
 
 Each is a typed dependency (`Annotated[..., Depends(...)]`), the same for HTTP
 routes and WebSocket endpoints; the parts come from the `Runtime` the app's
-lifespan opened (`gateway/app.py`).
+lifespan opened (`gateway/app.py`). They are `async` though they never wait:
+FastAPI runs a plain function in its thread pool, a hop (and, for a thousand
+sockets connecting at once, threads) that a lookup does not need.
 """
 
 from typing import Annotated
@@ -21,7 +23,7 @@ from gateway.ws.fanout import Fanout
 from replay.timetravel import TimeTravel
 
 
-def runtime(connection: HTTPConnection) -> Runtime:
+async def runtime(connection: HTTPConnection) -> Runtime:
     found: Runtime = connection.app.state.runtime
     return found
 
@@ -29,24 +31,24 @@ def runtime(connection: HTTPConnection) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
 
 
-def settings(runtime: RuntimeDep) -> Settings:
+async def settings(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
-def signing_key(runtime: RuntimeDep) -> bytes:
+async def signing_key(runtime: RuntimeDep) -> bytes:
     """The key tokens are signed with."""
     return runtime.signing_key
 
 
-def metrics(runtime: RuntimeDep) -> Metrics:
+async def metrics(runtime: RuntimeDep) -> Metrics:
     return runtime.metrics
 
 
-def fanout(runtime: RuntimeDep) -> Fanout:
+async def fanout(runtime: RuntimeDep) -> Fanout:
     return runtime.fanout
 
 
-def time_travel(runtime: RuntimeDep) -> TimeTravel:
+async def time_travel(runtime: RuntimeDep) -> TimeTravel:
     return runtime.time_travel
 
 
@@ -57,7 +59,7 @@ FanoutDep = Annotated[Fanout, Depends(fanout)]
 TimeTravelDep = Annotated[TimeTravel, Depends(time_travel)]
 
 
-def actor(
+async def actor(
     key: SigningKeyDep, authorization: Annotated[str | None, Header()] = None
 ) -> Actor:
     """The actor a bearer token names; 401 without a valid one."""
@@ -80,7 +82,7 @@ async def socket_actor(
     return await accept(socket, token, key)
 
 
-def binary(format: str = "json") -> bool:
+async def binary(format: str = "json") -> bool:
     """Whether a socket's frames are msgpack (`?format=msgpack`), not JSON text."""
     return format == "msgpack"
 

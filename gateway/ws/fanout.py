@@ -39,10 +39,11 @@ from gateway.ws.common import encode
 from gateway.ws.transport import (
     WIRE,
     cut,
-    direct_writer,
+    plain_protocol,
     server_send,
     transport_of,
     wire_message,
+    write_direct,
 )
 from projections.deltas import delta
 from replay.timetravel import belongs
@@ -105,8 +106,8 @@ class Connection:
         self.sender: asyncio.Task[None] | None = None
         self.cut: asyncio.Task[None] | None = None
         self._send: Send = server_send(socket) or socket.send
-        # Writes frames past the server's protocol, when they may be (else None).
-        self.direct = direct_writer(self._send)
+        # The server's protocol, when frames may be written past it (else None).
+        self.direct = plain_protocol(self._send)
         # Frames written by `direct`, and frames sent through the server's `send`.
         self.written_directly = 0
         self.sent_through_send = 0
@@ -118,7 +119,7 @@ class Connection:
         if self.sender is None:
             direct, wire = self.direct, outgoing.get(WIRE)
             # What the protocol's send would write, framed once for everyone.
-            if direct is not None and wire is not None and direct.write(wire):
+            if direct is not None and wire is not None and write_direct(direct, wire):
                 self.written_directly += 1
                 return
             self._send_now(outgoing)

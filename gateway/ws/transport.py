@@ -10,8 +10,8 @@ attribute a new version no longer has:
 - the server's own `send` (`KeepServerSend`), whose protocol holds the TCP
   transport, so a stalled peer can be cut (`cut`);
 - writing a frame framed once for everyone straight to each transport
-  (`DirectWriter`), past the protocol's `send`. When the protocol lacks what
-  this needs, `direct_writer` gives None and frames go through `send`.
+  (`write_direct`), past the protocol's `send`. When the protocol lacks what
+  this needs, `plain_protocol` gives None and frames go through `send`.
 """
 
 from __future__ import annotations
@@ -149,40 +149,8 @@ def wire_message(data: str | bytes) -> dict[str, Any]:
     return sent
 
 
-class DirectWriter:
-    """Writes framed bytes to one connection's transport, past uvicorn's protocol.
-
-    Only while the protocol's own `send` would write them at once: the
-    transport takes data (not paused), no close was sent, the peer is there and
-    websockets' connection is open. Bound once per connection, so the check
-    costs a few attribute reads per frame.
-    """
-
-    __slots__ = ("_conn", "_protocol", "_takes", "_transport")
-
-    def __init__(self, protocol: Any) -> None:
-        self._protocol = protocol
-        self._conn = protocol.conn
-        self._takes = protocol.writable.is_set
-        self._transport: asyncio.Transport = protocol.transport
-
-    def write(self, wire: bytes) -> bool:
-        """Write `wire` now if the connection takes it; False: use `send`."""
-        protocol, transport = self._protocol, self._transport
-        if (
-            self._takes()
-            and not protocol.close_sent
-            and not protocol.disconnected
-            and self._conn.state is State.OPEN
-            and not transport.is_closing()
-        ):
-            transport.write(wire)
-            return True
-        return False
-
-
-def direct_writer(send: object) -> DirectWriter | None:
-    """A writer past uvicorn's sans-I/O protocol behind `send`, if frames may bypass it.
+def plain_protocol(send: object) -> Any:
+    """uvicorn's sans-I/O protocol behind `send`, if frames may bypass it (else None).
 
     They may when its connection negotiated no extension (no compression): then
     a data frame is the same bytes on every connection, and the protocol keeps
@@ -194,4 +162,24 @@ def direct_writer(send: object) -> DirectWriter | None:
         return None
     if getattr(conn, "extensions", None) != [] or not hasattr(conn, "state"):
         return None
-    return DirectWriter(protocol)
+    return protocol
+
+
+def write_direct(protocol: Any, wire: bytes) -> bool:
+    """Write framed bytes to a `plain_protocol`'s transport; False: use `send`.
+
+    Only while the protocol's own `send` would write them at once: the transport
+    takes data (not paused), no close was sent, the peer is there and
+    websockets' connection is open.
+    """
+    transport = protocol.transport
+    if (
+        protocol.writable.is_set()
+        and not protocol.close_sent
+        and not protocol.disconnected
+        and protocol.conn.state is State.OPEN
+        and not transport.is_closing()
+    ):
+        transport.write(wire)
+        return True
+    return False

@@ -46,10 +46,10 @@ def test_uvicorns_protocol_still_has_what_the_fast_paths_read() -> None:
 def test_with_no_compression_frames_may_be_written_past_the_protocol() -> None:
     found = protocol()
     # What the server hands the app as `send` is the protocol's own method.
-    assert transport.direct_writer(found.send) is not None
+    assert transport.plain_protocol(found.send) is found
 
 
-def test_a_protocol_without_what_the_direct_path_reads_gets_no_direct_writer() -> None:
+def test_a_protocol_without_what_the_direct_path_reads_is_sent_through() -> None:
     class Older:
         """A protocol whose connection state is kept elsewhere."""
 
@@ -60,4 +60,4 @@ def test_a_protocol_without_what_the_direct_path_reads_gets_no_direct_writer() -
             """Never called."""
 
     assert transport.missing(Older()) != []
-    assert transport.direct_writer(Older().send) is None
+    assert transport.plain_protocol(Older().send) is None

@@ -9,9 +9,11 @@ attribute a new version no longer has:
 - reading ahead (`ReadAheadWebSockets`): a few messages instead of one;
 - the server's own `send` (`KeepServerSend`), whose protocol holds the TCP
   transport, so a stalled peer can be cut (`cut`);
-- writing a frame framed once for everyone straight to each transport
-  (`write_direct`), past the protocol's `send`. When the protocol lacks what
-  this needs, `plain_protocol` gives None and frames go through `send`.
+- writing a frame framed once for everyone straight to each transport, past
+  the protocol's `send` (`wire_message`; the write itself is inline in the
+  fan-out's hot loop, `Connection.offer`, reading what DIRECT_NEEDS names).
+  When the protocol lacks it, `plain_protocol` gives None and frames go
+  through `send`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import (
     WebSocketsSansIOProtocol,
 )
 from websockets.frames import Frame, Opcode
-from websockets.protocol import State
 
 if TYPE_CHECKING:
     from fastapi import WebSocket
@@ -163,23 +164,3 @@ def plain_protocol(send: object) -> Any:
     if getattr(conn, "extensions", None) != [] or not hasattr(conn, "state"):
         return None
     return protocol
-
-
-def write_direct(protocol: Any, wire: bytes) -> bool:
-    """Write framed bytes to a `plain_protocol`'s transport; False: use `send`.
-
-    Only while the protocol's own `send` would write them at once: the transport
-    takes data (not paused), no close was sent, the peer is there and
-    websockets' connection is open.
-    """
-    transport = protocol.transport
-    if (
-        protocol.writable.is_set()
-        and not protocol.close_sent
-        and not protocol.disconnected
-        and protocol.conn.state is State.OPEN
-        and not transport.is_closing()
-    ):
-        transport.write(wire)
-        return True
-    return False

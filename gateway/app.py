@@ -1,29 +1,21 @@
-"""The FastAPI app: the store, the write path and the views, wired for a process."""
+"""The FastAPI app: a process's runtime, opened for its lifespan, and its routes."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from domain.write import CommandWriter
 from gateway import errors, logs
-from gateway.blobs import DiskBlobs
-from gateway.bootstrap import open_store
-from gateway.deps import Service
-from gateway.metrics import Metrics
+from gateway.bootstrap import Runtime
 from gateway.routes import commands, health, images, metrics, page, views
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
-from gateway.tokens import signing_key
 from gateway.ws import field, live
-from gateway.ws.common import KeepServerSend
 from gateway.ws.playback import router as playback_router
-from projections.follower import Follower
-from projections.stream import StreamRelay
-from replay.seekpoints import SeekKeeper
-from replay.timetravel import TimeTravel
+from gateway.ws.transport import KeepServerSend
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -34,41 +26,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        brigade = open_store(settings)
-        writer = CommandWriter(brigade)
-        follower = Follower(brigade, checkpoints=brigade.checkpoints)
-        relay = None
-        if settings.redis_url:
-            relay = StreamRelay(
-                follower, settings.redis_url, stream=settings.redis_stream
-            ).start()
-        follower.start()
-        writer.on_events(follower.offer)
-        blobs = DiskBlobs(settings.data_dir / "blobs")
-        app.state.service = Service(
-            brigade, writer, follower, signing_key(settings), blobs
-        )
-        app.state.metrics.watch(app.state.service)
-        # Replay's seek points are made as the log grows, not at the first look.
-        app.state.time_travel = TimeTravel(brigade)
-        seek_points = SeekKeeper(app.state.time_travel.index).follow(follower).start()
+        runtime = Runtime.open(settings)
+        runtime.fanout.start(asyncio.get_running_loop())
+        app.state.runtime = runtime
+        # gateway/demo.py reads the writer and blobs here until it opens a Runtime.
+        app.state.service = runtime
         try:
             yield
         finally:
-            seek_points.stop()
-            writer.close()
-            follower.stop()
-            if relay is not None:
-                relay.stop()
-            brigade.close()
+            runtime.close()
 
     app = FastAPI(
         title="brigade",
         summary="Incident coordination for volunteer fire and rescue brigades",
         lifespan=lifespan,
     )
-    app.state.metrics = Metrics()
-    app.state.settings = settings
     errors.install(app)
     logs.install(app)
     # The live socket cuts stalled clients through the server's transport.
@@ -83,4 +55,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(field.router)
     app.include_router(playback_router)
     app.include_router(page.router)
+    app.mount("/web", page.web_files(), name="web")
     return app

@@ -1,7 +1,14 @@
-"""The one place that wires brigade: settings -> store -> application -> writer."""
+"""Where brigade is wired: settings -> store -> the parts a process runs.
+
+`Runtime.open` makes every part at once and starts the store's side (the
+writer, the views, the Redis relay, seek points); a server then starts the
+live fan-out on its event loop. A command-line tool opens one too, with no
+server, and closes it when done.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.application import Brigade
@@ -9,7 +16,15 @@ from domain.store.config import describe_store, store_env
 from domain.write import CommandWriter
 
 if TYPE_CHECKING:
+    from gateway.blobs import BlobStore
+    from gateway.metrics import Metrics
+    from gateway.report_cache import ReportCache
     from gateway.settings import Settings
+    from gateway.ws.fanout import Fanout
+    from projections.follower import Follower
+    from projections.stream import StreamRelay
+    from replay.seekpoints import SeekKeeper
+    from replay.timetravel import TimeTravel
 
 
 class ConfigurationError(Exception):
@@ -33,4 +48,78 @@ def describe(settings: Settings) -> str:
 
 
 def start_writer(app: Brigade) -> CommandWriter:
+    # Until the command line opens a Runtime (gateway/cli.py, gateway/simulate.py).
     return CommandWriter(app)
+
+
+@dataclass(eq=False)
+class Runtime:
+    """The parts one brigade process runs, made together and closed together."""
+
+    settings: Settings
+    brigade: Brigade
+    writer: CommandWriter
+    signing_key: bytes
+    blobs: BlobStore
+    metrics: Metrics
+    follower: Follower
+    relay: StreamRelay | None
+    time_travel: TimeTravel
+    seek_keeper: SeekKeeper
+    fanout: Fanout
+    reports: ReportCache
+
+    @classmethod
+    def open(cls, settings: Settings) -> Runtime:
+        """Every part made, and the store's side started: writer, views, relay."""
+        # Imported here: the command line's other tools need none of it.
+        from gateway.blobs import DiskBlobs
+        from gateway.metrics import Metrics
+        from gateway.report_cache import ReportCache
+        from gateway.tokens import signing_key
+        from gateway.ws.fanout import Fanout
+        from projections.follower import Follower
+        from projections.stream import StreamRelay
+        from replay.seekpoints import SeekKeeper
+        from replay.timetravel import TimeTravel
+
+        key = signing_key(settings)  # before anything starts: it may be refused
+        brigade = open_store(settings)
+        writer = CommandWriter(brigade)
+        follower = Follower(brigade, checkpoints=brigade.checkpoints)
+        relay = None
+        if settings.redis_url:
+            relay = StreamRelay(
+                follower, settings.redis_url, stream=settings.redis_stream
+            ).start()
+        follower.start()
+        writer.on_events(follower.offer)
+        metrics = Metrics()
+        metrics.watch(brigade, follower)
+        time_travel = TimeTravel(brigade)
+        # Replay's seek points are made as the log grows, not at the first look.
+        seek_keeper = SeekKeeper(time_travel.index).follow(follower).start()
+        return cls(
+            settings=settings,
+            brigade=brigade,
+            writer=writer,
+            signing_key=key,
+            blobs=DiskBlobs(settings.data_dir / "blobs"),
+            metrics=metrics,
+            follower=follower,
+            relay=relay,
+            time_travel=time_travel,
+            seek_keeper=seek_keeper,
+            fanout=Fanout(follower.deltas),
+            reports=ReportCache(brigade),
+        )
+
+    def close(self) -> None:
+        """Stop every part, the commands already sent stored first."""
+        self.fanout.stop()
+        self.seek_keeper.stop()
+        self.writer.close()
+        self.follower.stop()
+        if self.relay is not None:
+            self.relay.stop()
+        self.brigade.close()

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from gateway.schemas import problem, problems
+
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
@@ -28,11 +30,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
-            for e in error.errors()
-        ]
-        first = problems[0] if problems else {"where": "body", "problem": "invalid"}
-        message = f"{first['where']}: {first['problem']}"
-        body = {"code": "invalid_value", "message": message, "problems": problems}
+        body = {
+            "code": "invalid_value",
+            "message": problem(error),
+            "problems": problems(error),
+        }
         return JSONResponse(body, status_code=422)

@@ -11,8 +11,9 @@ from prometheus_client.registry import Collector
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from domain.application import Brigade
     from domain.outcome import Outcome
-    from gateway.deps import Service
+    from projections.follower import Follower
 
 
 class CommandCounts(Collector):
@@ -66,9 +67,11 @@ class Metrics:
         counts = self.commands.counts
         counts[code] = counts.get(code, 0) + 1
 
-    def watch(self, service: Service) -> None:
+    def watch(self, brigade: Brigade, follower: Follower) -> None:
+        """Report how far the follower's views are behind the store."""
+
         def lag() -> float:
-            last = service.brigade.recorder.max_notification_id() or 0
-            return float(max(last - service.follower.position, 0))
+            last = brigade.recorder.max_notification_id() or 0
+            return float(max(last - follower.position, 0))
 
         self.lag.set_function(lag)

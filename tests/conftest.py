@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import uvicorn
-from support import Clock, Scenario, fresh_schema
+from support import Clock, Scenario, eventually, fresh_schema
 
 from domain.application import Brigade
 from domain.store.config import store_env
@@ -150,13 +149,14 @@ class Api:
 
     def position(self) -> int:
         """The store's last position, once the views have caught up with it."""
-        deadline = time.monotonic() + 10
-        while True:
-            ready = self.http.get("/ready")
-            if ready.status_code == 200:
-                return int(ready.json()["position"])
-            assert time.monotonic() < deadline, ready.text
-            time.sleep(0.01)
+        answers: list[httpx.Response] = []
+
+        def ready() -> bool:
+            answers.append(self.http.get("/ready"))
+            return answers[-1].status_code == 200
+
+        eventually(ready, what=lambda: answers[-1].text)
+        return int(answers[-1].json()["position"])
 
 
 def free_port() -> int:
@@ -184,10 +184,7 @@ def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
+    eventually(lambda: server.started, 20, every=0.02, what="the server did not start")
     client = Api(f"http://127.0.0.1:{port}", settings, app)
     try:
         yield client

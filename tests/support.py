@@ -195,9 +195,15 @@ def fresh_schema() -> Iterator[str]:
             conn.execute(SQL("DROP SCHEMA {} CASCADE").format(Identifier(name)))
 
 
-def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Wait until `check()` holds; fail the test if it never does."""
+def eventually(
+    check: Callable[[], bool],
+    timeout: float = 10.0,
+    *,
+    every: float = 0.01,
+    what: str | Callable[[], str] = "never happened",
+) -> None:
+    """Wait until `check()` holds; fail the test, saying `what`, if it never does."""
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, "never happened"
-        time.sleep(0.01)
+        assert time.monotonic() < deadline, what if isinstance(what, str) else what()
+        time.sleep(every)

@@ -16,7 +16,7 @@ from gateway.blobs import (
     stored_thumbnail,
     too_large,
 )
-from gateway.deps import ActorDep, ServiceDep
+from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import ApiError
 
 router = APIRouter(prefix="/images", tags=["images"])
@@ -30,7 +30,7 @@ class Stored(BaseModel):
 
 
 @router.post("", status_code=201)
-async def upload(request: Request, actor: ActorDep, service: ServiceDep) -> Stored:
+async def upload(request: Request, actor: ActorDep, runtime: RuntimeDep) -> Stored:
     """Store an image (the raw bytes as the body); record it with RecordImage."""
     if actor.role is Role.OBSERVER:
         raise ApiError(403, "role_not_allowed", "the observer role may not upload")
@@ -41,7 +41,7 @@ async def upload(request: Request, actor: ActorDep, service: ServiceDep) -> Stor
             why = too_large()
             raise ApiError(why.status, why.code, why.message)
     try:
-        stored = await asyncio.to_thread(store_image, service.blobs, bytes(data))
+        stored = await asyncio.to_thread(store_image, runtime.blobs, bytes(data))
     except ImageRefused as why:
         raise ApiError(why.status, why.code, why.message) from None
     return Stored(**stored.as_dict())
@@ -51,14 +51,14 @@ async def upload(request: Request, actor: ActorDep, service: ServiceDep) -> Stor
 def download(
     sha256: str,
     _: ActorDep,
-    service: ServiceDep,
+    runtime: RuntimeDep,
     thumbnail: Annotated[bool, Query()] = False,
 ) -> Response:
     """An image (or its JPEG thumbnail, made at upload), to authenticated users only."""
     if thumbnail:
-        data = stored_thumbnail(service.blobs, sha256)
+        data = stored_thumbnail(runtime.blobs, sha256)
     else:
-        data = service.blobs.get(sha256)
+        data = runtime.blobs.get(sha256)
     if data is None:
         raise ApiError(404, "image_not_found", f"no image {sha256}")
     return Response(

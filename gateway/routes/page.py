@@ -10,17 +10,25 @@ the browser, opening only the tile server's origin when one is configured.
 import json
 from importlib import resources
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
+from starlette.exceptions import HTTPException
 from starlette.routing import NoMatchFound
+from starlette.staticfiles import StaticFiles
 
 from domain.training import DOMAIN_FOR_KIND
 from domain.types import IncidentKind
+from gateway.deps import SettingsDep
 from gateway.errors import ApiError
-from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+    from starlette.types import Scope
+
+    from gateway.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +42,9 @@ TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 PLACEHOLDER = "{{CONFIG}}"
+# A file may change with the next release: the browser asks again every time and
+# gets a 304 while its copy's ETag still matches.
+ASSET_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 
 def tile_origin(tile_url: str | None) -> str:
@@ -47,7 +58,7 @@ def tile_origin(tile_url: str | None) -> str:
     return f"{parts.scheme}://{host}"
 
 
-def policy(settings: Settings) -> str:
+def policy(settings: "Settings") -> str:
     images = " ".join(
         filter(None, ["'self' blob: data:", tile_origin(settings.tile_url)])
     )
@@ -61,9 +72,8 @@ def policy(settings: Settings) -> str:
     )
 
 
-def config(request: Request) -> dict[str, Any]:
+def config(request: Request, settings: "Settings") -> dict[str, Any]:
     """What the page needs before it connects."""
-    settings: Settings = request.app.state.settings
     return {
         "tile_url": settings.tile_url,
         "tile_attribution": settings.tile_attribution,
@@ -85,11 +95,14 @@ def serves(request: Request, name: str, path: str) -> bool:
 
 
 @router.get("/")
-def page(request: Request) -> HTMLResponse:
+def page(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The command centre."""
-    settings: Settings = request.app.state.settings
     # Escaped so that no value can close the <script> element it sits in.
-    data = json.dumps(config(request)).replace("<", "\\u003c").replace(">", "\\u003e")
+    data = (
+        json.dumps(config(request, settings))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+    )
     html = (WEB / "index.html").read_text(encoding="utf-8").replace(PLACEHOLDER, data)
     return HTMLResponse(
         html,
@@ -101,18 +114,26 @@ def page(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/web/{path:path}")
-def asset(path: str) -> Response:
-    """A static file of the page (its scripts, styles and vendored Leaflet)."""
-    parts = PurePosixPath(path).parts
-    if not parts or any(p in ("..", ".") or p.startswith(".") for p in parts):
-        raise ApiError(404, "not_found", f"no file {path}")
-    file = WEB.joinpath(*parts)
-    kind = TYPES.get(PurePosixPath(path).suffix)
-    if kind is None or not file.is_file():
-        raise ApiError(404, "not_found", f"no file {path}")
-    return Response(
-        file.read_bytes(),
-        media_type=kind,
-        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
-    )
+class WebFiles(StaticFiles):
+    """The page's static files, under `/web/`: known types only, none hidden."""
+
+    async def get_response(self, path: str, scope: "Scope") -> "Response":
+        file = PurePosixPath(path)
+        kind = TYPES.get(file.suffix)
+        if kind is None or any(part.startswith(".") for part in file.parts):
+            raise ApiError(404, "not_found", f"no file {path}")
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404:
+                raise
+            raise ApiError(404, "not_found", f"no file {path}") from None
+        if response.status_code == 200:  # not on a 304
+            response.headers["Content-Type"] = kind
+        response.headers.update(ASSET_HEADERS)
+        return response
+
+
+def web_files() -> WebFiles:
+    """The files of the page, to mount at `/web`."""
+    return WebFiles(packages=[("gateway", "web")])

@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from gateway.deps import ActorDep, ServiceDep
+from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import ApiError
 from projections.catalog import VIEW_NAMES, belongs
 
@@ -13,12 +13,12 @@ router = APIRouter(prefix="/views", tags=["views"])
 
 @router.get("/{name}")
 def read_view(
-    name: str, _: ActorDep, service: ServiceDep, operation_id: str | None = None
+    name: str, _: ActorDep, runtime: RuntimeDep, operation_id: str | None = None
 ) -> dict[str, Any]:
     """Rows by key (the map: a FeatureCollection), optionally of one operation."""
     if name not in VIEW_NAMES:
         raise ApiError(404, "unknown_view", f"views are: {', '.join(VIEW_NAMES)}")
-    snapshot = service.follower.deltas.snapshot(name)
+    snapshot = runtime.follower.deltas.snapshot(name)
     rows = snapshot.rows
     if operation_id is not None:
         rows = {k: r for k, r in rows.items() if belongs(r, operation_id)}

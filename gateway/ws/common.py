@@ -1,15 +1,7 @@
-"""What both sockets do alike: accept a token, write frames as JSON or msgpack.
-
-And one thing only a server can do for us: cut a peer that stopped reading. A
-close frame would queue behind the data the peer never read, so dropping a
-stalled client needs the connection's transport. `KeepServerSend` keeps the
-server's own `send` in each WebSocket's scope; under uvicorn that is a method of
-the connection's protocol, which holds the transport.
-"""
+"""What the sockets do alike: accept a token, write frames as JSON or msgpack."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -19,18 +11,16 @@ from gateway.tokens import read_token
 
 if TYPE_CHECKING:
     from fastapi import WebSocket
-    from starlette.types import ASGIApp, Receive, Scope, Send
 
     from domain.commands import Actor
 
 UNAUTHENTICATED = 4001
-SERVER_SEND = "brigade.server_send"
+BAD_REQUEST = 4400
 
 
-async def accept(socket: WebSocket, token: str) -> Actor | None:
+async def accept(socket: WebSocket, token: str, key: bytes) -> Actor | None:
     """Accept the socket; close it (4001) and return None unless the token is good."""
-    service = socket.app.state.service
-    actor = read_token(service.key, token) if token else None
+    actor = read_token(key, token) if token else None
     await socket.accept()
     if actor is None:
         await socket.close(code=UNAUTHENTICATED, reason="a valid ?token= is needed")
@@ -43,13 +33,6 @@ def encode(frame: dict[str, Any] | list[dict[str, Any]], binary: bool) -> str | 
     return json.dumps(frame, separators=(",", ":"))
 
 
-def message(data: str | bytes) -> dict[str, Any]:
-    """The ASGI message that sends an encoded frame (one may go to many sockets)."""
-    if isinstance(data, bytes):
-        return {"type": "websocket.send", "bytes": data}
-    return {"type": "websocket.send", "text": data}
-
-
 async def send(
     socket: WebSocket, frame: dict[str, Any] | list[dict[str, Any]], binary: bool
 ) -> None:
@@ -60,26 +43,7 @@ async def send(
         await socket.send_text(data)
 
 
-class KeepServerSend:
-    """ASGI middleware: the server's own `send`, kept in every WebSocket's scope."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            scope[SERVER_SEND] = send
-        await self.app(scope, receive, send)
-
-
-def server_send(socket: WebSocket) -> Send | None:
-    """The server's `send` for this socket, past the app's wrappers (if kept)."""
-    found: Send | None = socket.scope.get(SERVER_SEND)
-    return found
-
-
-def transport_of(socket: WebSocket) -> asyncio.Transport | None:
-    """The socket's TCP transport, when the server keeps it where we can see it."""
-    owner = getattr(server_send(socket), "__self__", None)
-    transport = getattr(owner, "transport", None)
-    return transport if isinstance(transport, asyncio.Transport) else None
+async def refuse(socket: WebSocket, code: str, message: str) -> None:
+    """Say why a frame is refused, then close (4400)."""
+    await socket.send_json({"type": "error", "code": code, "message": message})
+    await socket.close(code=BAD_REQUEST)

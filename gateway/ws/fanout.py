@@ -11,6 +11,9 @@ A frame is also framed once: under uvicorn's sans-I/O protocol, with no
 compression negotiated, a server's frame is the same bytes on every connection,
 so each connection whose transport takes it gets those bytes written directly
 (`websockets.broadcast` frames every copy afresh; this is the fan-out's hot loop).
+How, and what of uvicorn that reads, is in `gateway/ws/transport.py`; each
+connection counts the frames it wrote directly and those it sent through the
+protocol's `send`.
 
 Each `Connection` writes a frame at once while its socket takes it; once a send
 has to wait (the peer reads slowly), later frames queue, bounded, behind it, so a
@@ -25,18 +28,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import struct
 import threading
 from collections import deque
 from functools import partial
-from socket import SO_LINGER, SOL_SOCKET
 from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import WebSocketDisconnect
-from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from gateway.ws.common import encode, message, server_send, transport_of
+from gateway.ws.common import encode
+from gateway.ws.transport import (
+    WIRE,
+    cut,
+    plain_protocol,
+    server_send,
+    transport_of,
+    wire_message,
+)
 from projections.catalog import belongs
 from projections.deltas import delta
 
@@ -53,11 +61,8 @@ HEARTBEAT = 20.0
 TOO_SLOW = 4008
 # How long a dropped client gets to read the close frame before the transport goes.
 CLOSE_GRACE = 2.0
-LINGER_ZERO = struct.pack("ii", 1, 0)
 # Connections sent to between two turns of the event loop.
 YIELD_EVERY = 256
-# The key of an outgoing ASGI message holding the frame's bytes as sent on the wire.
-WIRE = "brigade.wire"
 
 Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
 
@@ -75,9 +80,11 @@ class Connection:
         "on_drop",
         "seen",
         "sender",
+        "sent_through_send",
         "size",
         "socket",
         "too_slow",
+        "written_directly",
     )
 
     def __init__(
@@ -100,26 +107,32 @@ class Connection:
         self.cut: asyncio.Task[None] | None = None
         self._send: Send = server_send(socket) or socket.send
         # The server's protocol, when frames may be written past it (else None).
-        self.direct = _plain_protocol(self._send)
+        self.direct = plain_protocol(self._send)
+        # Frames written by `direct`, and frames sent through the server's `send`.
+        self.written_directly = 0
+        self.sent_through_send = 0
 
     def offer(self, outgoing: dict[str, Any]) -> None:
         """Send an ASGI message now or queue it; a client too far behind is dropped."""
         if self.too_slow or self.gone:
             return
         if self.sender is None:
-            protocol = self.direct
-            wire = outgoing.get(WIRE)
+            direct, wire = self.direct, outgoing.get(WIRE)
+            # What the protocol's send would write, framed once for everyone,
+            # while its send would write at once. These are uvicorn's attributes
+            # that transport.DIRECT_NEEDS lists (and tests check): read here, not
+            # through a function, as a call per connection cost 5% of a round.
             if (
-                wire is not None
-                and protocol is not None
-                and protocol.writable.is_set()
-                and not protocol.close_sent
-                and not protocol.disconnected
-                and protocol.conn.state is State.OPEN
-                and not protocol.transport.is_closing()
+                direct is not None
+                and wire is not None
+                and direct.writable.is_set()
+                and not direct.close_sent
+                and not direct.disconnected
+                and direct.conn.state is State.OPEN
+                and not direct.transport.is_closing()
             ):
-                # What the protocol's send would write, framed once for everyone.
-                protocol.transport.write(wire)
+                self.written_directly += 1  # first: a reader may look on arrival
+                direct.transport.write(wire)
                 return
             self._send_now(outgoing)
         elif self.backlog is None:
@@ -136,6 +149,7 @@ class Connection:
         the transport and returns), so most frames cost no task at all: what
         Python 3.12's eager tasks do, by hand.
         """
+        self.sent_through_send += 1
         step = cast("Coroutine[Any, Any, None]", self._send(outgoing))
         try:
             waiting = step.send(None)
@@ -167,6 +181,7 @@ class Connection:
                 except StopIteration:
                     break
             while self.backlog:
+                self.sent_through_send += 1
                 await self._send(self.backlog.popleft())
             self.backlog = None
         except (OSError, RuntimeError, WebSocketDisconnect):
@@ -199,61 +214,50 @@ class Connection:
             cut(transport)
 
 
-def _plain_protocol(send: Send) -> Any:
-    """uvicorn's sans-I/O protocol behind `send`, if frames may bypass it.
-
-    They may when its connection negotiated no extension (no compression): then
-    a data frame is the same bytes on every connection, and the protocol keeps
-    no state about the frames it sends. Anything else sends through the server.
-    """
-    protocol = getattr(send, "__self__", None)
-    conn = getattr(protocol, "conn", None)
-    needed = ("writable", "close_sent", "disconnected", "transport")
-    if conn is None or not all(hasattr(protocol, name) for name in needed):
-        return None
-    if getattr(conn, "extensions", None) != [] or not hasattr(conn, "state"):
-        return None
-    return protocol
-
-
-def wire_message(data: str | bytes) -> dict[str, Any]:
-    """The ASGI message sending `data`, with its unmasked frame's bytes (`WIRE`)."""
-    sent = message(data)
-    if isinstance(data, bytes):
-        sent[WIRE] = Frame(Opcode.BINARY, data).serialize(mask=False)
-    else:
-        sent[WIRE] = Frame(Opcode.TEXT, data.encode()).serialize(mask=False)
-    return sent
-
-
 def _settle(resume: asyncio.Future[None], _done: object) -> None:
     if not resume.done():
         resume.set_result(None)
 
 
-def cut(transport: asyncio.Transport) -> None:
-    """Abort the connection with a reset, freeing the kernel's buffers too."""
-    sock = transport.get_extra_info("socket")
-    if sock is not None:  # linger 0: a reset, not a FIN queued behind unread data
-        with contextlib.suppress(OSError):
-            sock.setsockopt(SOL_SOCKET, SO_LINGER, LINGER_ZERO)
-    transport.abort()
-
-
 class Fanout:
-    """The live connections of one process, fed by one listener on the deltas."""
+    """The live connections of one process, fed by one listener on the deltas.
 
-    def __init__(self, deltas: DeltaLog, loop: asyncio.AbstractEventLoop) -> None:
+    Made with the process's other parts; `start` on the event loop that serves
+    the sockets, `stop` when it shuts down.
+    """
+
+    def __init__(self, deltas: DeltaLog) -> None:
         self.deltas = deltas
-        self.loop = loop
         self.audiences: dict[Audience, set[Connection]] = {}
         self.batch = 0  # batches received; written under deltas.lock
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: list[tuple[int, list[Change]]] = []
         self._lock = threading.Lock()
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.TimerHandle | None = None
-        deltas.listen(self._receive)
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            raise RuntimeError("the live fan-out has not been started")
+        return self._loop
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Listen to the deltas and send them on `loop` until `stop`."""
+        self._loop = loop
+        self._sender = loop.create_task(self._send_batches())
+        self.deltas.listen(self._receive)
+
+    def stop(self) -> None:
+        if self._loop is None:
+            return
+        self.deltas.unlisten(self._receive)
+        if self._sender is not None:
+            self._sender.cancel()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
 
     def join(self, connection: Connection, batch: int) -> None:
         """Send this connection every batch after `batch` (it has the rest)."""
@@ -264,8 +268,6 @@ class Fanout:
         else:  # share one key among the audience's connections
             connection.audience = next(iter(members)).audience
         members.add(connection)
-        if self._sender is None:  # runs from the first subscriber until shutdown
-            self._sender = self.loop.create_task(self._send_batches())
         if self._heartbeat is None:
             self._heartbeat = self.loop.call_later(HEARTBEAT, self._beat)
 
@@ -282,6 +284,10 @@ class Fanout:
     def _receive(self, changes: list[Change]) -> None:
         """The follower's thread, holding deltas.lock: hand off, one wake-up."""
         self.batch += 1
+        if not self.audiences:
+            # Nobody to send to; who joins later (under deltas.lock, as this
+            # runs) starts after this batch.
+            return
         with self._lock:
             self._pending.append((self.batch, changes))
             wake = len(self._pending) == 1

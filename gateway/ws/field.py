@@ -16,8 +16,6 @@ answers per connection may be owed: past that the server stops reading, and the
 phone's sends slow down (back-pressure).
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import json
@@ -30,33 +28,38 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from domain.write import WriterClosed
+from gateway.deps import BinaryDep, MetricsDep, RuntimeDep, SocketActorDep
 from gateway.errors import STATUS
-from gateway.routes.commands import MODELS, build
-from gateway.ws.common import accept, send
-from gateway.ws.upload import UPLOAD, Refused, Uploaded, problem, upload
+from gateway.schemas import MODELS, UPLOAD, build, problem
+from gateway.ws.common import BAD_REQUEST, send
+from gateway.ws.upload import Refused, Uploaded, upload
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine, Mapping
 
     from domain.commands import Actor, Command
     from domain.outcome import Outcome
-    from gateway.deps import Service
+    from gateway.bootstrap import Runtime
     from gateway.metrics import Metrics
 
 router = APIRouter()
 
 IN_FLIGHT = 256
-MALFORMED = 4400
+MALFORMED = BAD_REQUEST
 
 
 @router.websocket("/ws/field")
 async def field(
-    socket: WebSocket, token: str = "", format: str = "json", batch: bool = False
+    socket: WebSocket,
+    actor: SocketActorDep,
+    binary: BinaryDep,
+    runtime: RuntimeDep,
+    metrics: MetricsDep,
+    batch: bool = False,
 ) -> None:
-    actor = await accept(socket, token)
     if actor is None:
         return
-    phone = Phone(socket, actor, binary=format == "msgpack", batch=batch)
+    phone = Phone(socket, actor, runtime, metrics, binary=binary, batch=batch)
     await phone.serve()
 
 
@@ -70,14 +73,21 @@ class Phone:
     """
 
     def __init__(
-        self, socket: WebSocket, actor: Actor, *, binary: bool, batch: bool
+        self,
+        socket: WebSocket,
+        actor: "Actor",
+        runtime: "Runtime",
+        metrics: "Metrics",
+        *,
+        binary: bool,
+        batch: bool,
     ) -> None:
         self.socket = socket
         self.actor = actor
         self.binary = binary
         self.batch = batch
-        self.service: Service = socket.app.state.service
-        self.metrics: Metrics = socket.app.state.metrics
+        self.runtime = runtime
+        self.metrics = metrics
         self.outbox: list[dict[str, Any]] = []
         self.owed = 0  # commands read whose answer has not been written yet
         self.wake = asyncio.Event()
@@ -136,7 +146,7 @@ class Phone:
             self._reject(frame_id, "invalid_value", "body must be an object", 422)
             return
         if name == UPLOAD:
-            self._upload(upload(self.service, self.actor, command_id, body), frame_id)
+            self._upload(upload(self.runtime, self.actor, command_id, body), frame_id)
             return
         found = MODELS.get(name) if isinstance(name, str) else None
         if found is None:
@@ -150,15 +160,15 @@ class Phone:
             return
         self._submit(build(cls, checked, self.actor, command_id), frame_id)
 
-    def _submit(self, command: Command, frame_id: str) -> None:
+    def _submit(self, command: "Command", frame_id: str) -> None:
         try:
-            self.service.writer.post(command, partial(self._settled, frame_id))
+            self.runtime.writer.post(command, partial(self._settled, frame_id))
         except WriterClosed:  # the server is stopping
             self._reject(frame_id, "internal_error", "try again later", 500)
             return
         self.running += 1
 
-    def _upload(self, upload: Coroutine[Any, Any, Any], frame_id: str) -> None:
+    def _upload(self, upload: "Coroutine[Any, Any, Any]", frame_id: str) -> None:
         self.running += 1
         task = asyncio.ensure_future(upload)
         self.uploads.add(task)  # held: the loop keeps only a weak reference
@@ -172,7 +182,7 @@ class Phone:
             self._settled(frame_id, task.exception() or task.result())
 
     def _settled(
-        self, frame_id: str, found: Outcome | Uploaded | Refused | BaseException
+        self, frame_id: str, found: "Outcome | Uploaded | Refused | BaseException"
     ) -> None:
         self.running -= 1
         if not self.running:
@@ -189,7 +199,7 @@ class Phone:
             self._answer(frame_id, found)
 
     def _answer(
-        self, frame_id: str, outcome: Outcome, image: dict[str, Any] | None = None
+        self, frame_id: str, outcome: "Outcome", image: dict[str, Any] | None = None
     ) -> None:
         self.metrics.count(outcome)
         why = outcome.rejection
@@ -271,7 +281,7 @@ class Phone:
             await self.socket.close(code=MALFORMED)
 
 
-def _read(message: Mapping[str, Any], binary: bool) -> dict[str, Any] | None:
+def _read(message: "Mapping[str, Any]", binary: bool) -> dict[str, Any] | None:
     try:
         if binary and message.get("bytes") is not None:
             frame = msgpack.unpackb(message["bytes"])

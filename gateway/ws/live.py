@@ -10,83 +10,67 @@ that far behind is closed with code 4008 (or cut) and never slows anyone else
 (`gateway/ws/fanout.py`).
 """
 
-import asyncio
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
 
-from gateway.ws.common import accept, encode
-from gateway.ws.fanout import Connection, Fanout, wire_message
+from gateway.deps import (
+    BinaryDep,
+    FanoutDep,
+    MetricsDep,
+    SettingsDep,
+    SocketActorDep,
+)
+from gateway.schemas import LiveSubscribe
+from gateway.ws.common import encode, refuse
+from gateway.ws.fanout import Connection
+from gateway.ws.transport import wire_message
 from projections.catalog import VIEW_NAMES, belongs
-from projections.deltas import Subscription, delta
+from projections.deltas import delta
+
+if TYPE_CHECKING:
+    from projections.deltas import Subscription
 
 router = APIRouter()
 
-BAD_REQUEST = 4400
-
-
-def _fanout(socket: WebSocket) -> Fanout:
-    """This process's fanout, made on first use (it needs the running loop)."""
-    deltas = socket.app.state.service.follower.deltas
-    fanout: Fanout | None = getattr(socket.app.state, "live_fanout", None)
-    if fanout is None or fanout.deltas is not deltas:
-        fanout = Fanout(deltas, asyncio.get_running_loop())
-        socket.app.state.live_fanout = fanout
-    return fanout
-
-
-def _bad(request: Any) -> bool:
-    if not isinstance(request, dict):
-        return True
-    views, after = request.get("views"), request.get("after")
-    operation_id = request.get("operation_id")
-    return (
-        request.get("type") != "subscribe"
-        or not isinstance(views, list)
-        or not views
-        or any(v not in VIEW_NAMES for v in views)
-        or not (
-            after is None or (isinstance(after, int) and not isinstance(after, bool))
-        )
-        or not (operation_id is None or isinstance(operation_id, str))
-    )
+SUBSCRIBE = (
+    f"send {{type: subscribe, views: [{', '.join(VIEW_NAMES)}], operation_id?, after?}}"
+)
 
 
 @router.websocket("/ws/live")
-async def live(socket: WebSocket, token: str = "", format: str = "json") -> None:
-    if await accept(socket, token) is None:
+async def live(
+    socket: WebSocket,
+    actor: SocketActorDep,
+    binary: BinaryDep,
+    fanout: FanoutDep,
+    metrics: MetricsDep,
+    settings: SettingsDep,
+) -> None:
+    if actor is None:
         return
     try:
-        request = await socket.receive_json()
+        frame = await socket.receive_json()
     except (WebSocketDisconnect, ValueError):
         return
-    if _bad(request):
-        await socket.send_json(
-            {
-                "type": "error",
-                "code": "bad_subscribe",
-                "message": f"send {{type: subscribe, views: [{', '.join(VIEW_NAMES)}], "
-                "operation_id?, after?}",
-            }
-        )
-        await socket.close(code=BAD_REQUEST)
+    try:
+        request = LiveSubscribe.model_validate(frame)
+    except ValidationError:
+        await refuse(socket, "bad_subscribe", SUBSCRIBE)
         return
 
-    views: list[str] = request["views"]
-    operation_id: str | None = request.get("operation_id")
-    binary = format == "msgpack"
-    metrics = socket.app.state.metrics
-    fanout = _fanout(socket)
+    views, operation_id = request.views, request.operation_id
     connection = Connection(
         socket,
         (frozenset(views), operation_id, binary),
-        socket.app.state.settings.live_queue_frames,
+        settings.live_queue_frames,
         on_drop=metrics.drops.inc,
     )
     deltas = fanout.deltas
     with deltas.lock:  # the start and the joining see the same published batches
-        start = deltas.subscribe(views, request.get("after"))
+        start = deltas.subscribe(views, request.after)
         start.close()
         fanout.join(connection, fanout.batch)
     metrics.subscribers.inc()
@@ -104,7 +88,7 @@ async def live(socket: WebSocket, token: str = "", format: str = "json") -> None
 
 
 def _send_start(
-    connection: Connection, start: Subscription, operation_id: str | None
+    connection: Connection, start: "Subscription", operation_id: str | None
 ) -> None:
     """A reset and snapshots, or the changes missed since the client's position."""
     binary = connection.audience[2]

@@ -9,123 +9,91 @@ answers with a `snapshot` per view at that moment and a `playback` status, then
 live socket's, so a client renders live and replay alike.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
-import json
 import time
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
 
-from gateway.ws.common import accept, send
-from projections.catalog import VIEW_NAMES
-from replay.playback import MAX_SPEED, MIN_SPEED, Pace, Player, check_speed
+from gateway.deps import BinaryDep, SocketActorDep, TimeTravelDep
+from gateway.schemas import (
+    CONTROL,
+    ChangeSpeed,
+    Control,
+    Pause,
+    PlaybackSubscribe,
+    Resume,
+    Seek,
+    said,
+)
+from gateway.ws.common import refuse, send
+from replay.playback import Pace, Player
 from replay.timetravel import OutOfRange
 
 if TYPE_CHECKING:
-    from replay.timetravel import TimeTravel
+    from collections.abc import Mapping
 
 router = APIRouter()
 
-BAD_REQUEST = 4400
 HEARTBEAT = 20.0
-# What the reader hands on when the client has gone (compared by identity).
-CLOSED: dict[str, Any] = {"type": "closed"}
 # Frames go out at most this often; events due in between share a frame.
 TICK = 0.02
 # A player this far behind its pace (a slow client) slows down rather than bursts.
 LAG = 0.25
+SUBSCRIBE = "send {type: subscribe, ...} first"
+CONTROLS = "send pause, resume, speed or seek"
 
 
 class BadFrame(ValueError):
     """A frame the protocol does not allow; the message says what to send."""
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+class Gone:
+    """What the reader hands on last: the client has gone."""
 
 
-def _moment(frame: dict[str, Any]) -> dict[str, Any]:
-    """The moment a frame names: {"position": P} or {"field_time": T}, or none."""
-    position, field_time = frame.get("position"), frame.get("field_time")
-    if position is not None and field_time is not None:
-        raise BadFrame("give a position or a field_time, not both")
-    if position is not None:
-        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-            raise BadFrame("position must be a whole number, 0 or more")
-        return {"position": position}
-    if field_time is not None:
-        try:
-            when = datetime.fromisoformat(field_time)
-        except (TypeError, ValueError):
-            raise BadFrame("field_time must be ISO 8601 with a time zone") from None
-        if when.utcoffset() is None:
-            raise BadFrame("field_time must be ISO 8601 with a time zone")
-        return {"field_time": when}
-    return {}
-
-
-def _speed(frame: dict[str, Any], default: float) -> float:
-    speed = frame.get("speed", default)
-    if not _number(speed):
-        raise BadFrame(f"speed must be a number from {MIN_SPEED:g} to {MAX_SPEED:g}")
-    try:
-        return check_speed(float(speed))
-    except ValueError as error:
-        raise BadFrame(str(error)) from None
-
-
-def _subscription(request: Any) -> tuple[list[str], str | None, dict[str, Any], float]:
-    if not isinstance(request, dict) or request.get("type") != "subscribe":
-        raise BadFrame("send {type: subscribe, ...} first")
-    views, operation_id = request.get("views"), request.get("operation_id")
-    if (
-        not isinstance(views, list)
-        or not views
-        or any(v not in VIEW_NAMES for v in views)
-    ):
-        raise BadFrame(f"views: a list of {', '.join(VIEW_NAMES)}")
-    if not (operation_id is None or isinstance(operation_id, str)):
-        raise BadFrame("operation_id must be a string")
-    if not isinstance(request.get("paused", False), bool):
-        raise BadFrame("paused must be true or false")
-    return views, operation_id, _moment(request), _speed(request, MIN_SPEED)
-
-
-async def _error(socket: WebSocket, code: str, message: str) -> None:
-    await socket.send_json({"type": "error", "code": code, "message": message})
-    await socket.close(code=BAD_REQUEST)
+GONE = Gone()
+Heard = Control | BadFrame | Gone
 
 
 @router.websocket("/ws/playback")
-async def playback(socket: WebSocket, token: str = "", format: str = "json") -> None:
-    if await accept(socket, token) is None:
+async def playback(
+    socket: WebSocket, actor: SocketActorDep, binary: BinaryDep, travel: TimeTravelDep
+) -> None:
+    if actor is None:
         return
-    binary = format == "msgpack"
     message = await socket.receive()
     if message["type"] == "websocket.disconnect":
         return
     try:
-        try:
-            request = json.loads(message.get("text") or "")
-        except ValueError:
-            raise BadFrame("frames are JSON text") from None
-        views, operation_id, moment, speed = _subscription(request)
-        # The process's, made at startup with its seek points (gateway.app).
-        travel: TimeTravel = socket.app.state.time_travel
-        player = Player(travel, views, operation_id)
-        snapshots = await asyncio.to_thread(player.seek, **(moment or {"position": 0}))
-    except (BadFrame, OutOfRange) as error:
-        await _error(socket, "bad_subscribe", str(error))
+        request = PlaybackSubscribe.model_validate_json(message.get("text") or "")
+        # The process's, made at startup with its seek points (gateway.bootstrap).
+        player = Player(travel, request.views, request.operation_id)
+        moment = request.moment() or {"position": 0}
+        snapshots = await asyncio.to_thread(player.seek, **moment)
+    except ValidationError as error:
+        await refuse(socket, "bad_subscribe", said(error, SUBSCRIBE))
+        return
+    except OutOfRange as error:
+        await refuse(socket, "bad_subscribe", str(error))
         return
     for frame in snapshots:
         await send(socket, frame, binary)
-    session = Session(socket, binary, player, Pace(speed))
-    session.playing = not request.get("paused", False)
+    session = Session(socket, binary, player, Pace(request.speed))
+    session.playing = not request.paused
     await session.run()
+
+
+def _control(message: "Mapping[str, Any]") -> Control | BadFrame:
+    text = message.get("text")
+    if text is None:
+        return BadFrame(CONTROLS)
+    try:
+        return CONTROL.validate_json(text)
+    except ValidationError as error:
+        return BadFrame(said(error, CONTROLS))
 
 
 class Session:
@@ -140,7 +108,7 @@ class Session:
         self.pace = pace
         self.playing = True
         self.ended = False
-        self.controls: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.controls: asyncio.Queue[Heard] = asyncio.Queue()
 
     async def run(self) -> None:
         reader = asyncio.create_task(self._read())
@@ -148,14 +116,14 @@ class Session:
             await self._anchor()
             await self._status()
             while True:
-                control: dict[str, Any] | None
+                control: Heard | None
                 if not self.playing or self.ended:
                     control = await self._wait_for_control()
                 else:
                     control = await self._play_until_control()
                 if control is None:  # nothing came while playing: play on
                     continue
-                if control is CLOSED or not await self._handle(control):
+                if isinstance(control, Gone) or not await self._handle(control):
                     return
         except WebSocketDisconnect:
             return
@@ -164,7 +132,7 @@ class Session:
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
 
-    async def _wait_for_control(self) -> dict[str, Any]:
+    async def _wait_for_control(self) -> Heard:
         """The next control frame; a heartbeat every 20 s while there is none."""
         while True:
             try:
@@ -174,24 +142,17 @@ class Session:
                 await send(self.socket, frame, self.binary)
 
     async def _read(self) -> None:
-        """Hand each control frame to the player's loop; CLOSED when the client left."""
+        """Hand each control frame to the player's loop; GONE when the client left."""
         try:
             while True:
                 message = await self.socket.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                text = message.get("text")
-                try:
-                    frame = json.loads(text) if text is not None else None
-                except ValueError:
-                    frame = None
-                await self.controls.put(
-                    frame if isinstance(frame, dict) else {"type": None}
-                )
+                await self.controls.put(_control(message))
         finally:
-            await self.controls.put(CLOSED)
+            await self.controls.put(GONE)
 
-    async def _play_until_control(self) -> dict[str, Any] | None:
+    async def _play_until_control(self) -> Heard | None:
         """Send the frames that are due; return a control frame if one arrived."""
         due = await asyncio.to_thread(self.player.next_due)
         if due is None:
@@ -212,27 +173,24 @@ class Session:
             await send(self.socket, frame, self.binary)
         return self.controls.get_nowait() if not self.controls.empty() else None
 
-    async def _handle(self, control: dict[str, Any]) -> bool:
+    async def _handle(self, control: Control | BadFrame) -> bool:
         """Apply a control frame; False when the connection is closed for it."""
-        kind = control.get("type")
         try:
-            if kind == "pause":
+            if isinstance(control, BadFrame):
+                raise control
+            if isinstance(control, Pause):
                 self.playing = False
-            elif kind == "resume":
+            elif isinstance(control, Resume):
                 self.playing, self.ended = True, False
                 await self._anchor()
-            elif kind == "speed":
-                self.pace.speed = _speed(control, self.pace.speed)
+            elif isinstance(control, ChangeSpeed):
+                if control.speed is not None:
+                    self.pace.speed = control.speed
                 await self._anchor()
-            elif kind == "seek":
-                moment = _moment(control)
-                if not moment:
-                    raise BadFrame("seek needs a position or a field_time")
-                await self._seek(moment)
-            else:
-                raise BadFrame("send pause, resume, speed or seek")
+            elif isinstance(control, Seek):
+                await self._seek(control.moment())
         except (BadFrame, OutOfRange) as error:
-            await _error(self.socket, "bad_control", str(error))
+            await refuse(self.socket, "bad_control", str(error))
             return False
         await self._status()
         return True

@@ -11,36 +11,21 @@ import asyncio
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from gateway.blobs import MAX_BYTES, ImageRefused, StoredImage, store_image, too_large
-from gateway.routes.commands import MODELS, build
+from gateway.schemas import MODELS, UploadBody, build, problem
 
 if TYPE_CHECKING:
     from domain.commands import Actor
     from domain.outcome import Outcome
-    from gateway.deps import Service
+    from gateway.bootstrap import Runtime
 
-UPLOAD = "UploadImage"
 # base64 spells 3 bytes with 4 characters: a longer text cannot fit under the cap.
 MAX_TEXT = (MAX_BYTES + 2) // 3 * 4
-
-
-class UploadBody(BaseModel):
-    """The body of an `UploadImage` frame: `data` is base64 text or msgpack bin."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    incident_id: UUID
-    data: str | bytes
-    caption: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +44,7 @@ class Uploaded:
 
 
 async def upload(
-    service: "Service", actor: "Actor", command_id: UUID, body: dict[str, Any]
+    runtime: "Runtime", actor: "Actor", command_id: UUID, body: dict[str, Any]
 ) -> "Uploaded | Refused":
     """Check and store the image, then record it on the incident."""
     try:
@@ -76,39 +61,32 @@ async def upload(
         except (binascii.Error, ValueError):
             return Refused("invalid_value", "body.data: not base64", 422)
     try:
-        image = await asyncio.to_thread(store_image, service.blobs, data)
+        image = await asyncio.to_thread(store_image, runtime.blobs, data)
     except ImageRefused as why:
         return Refused(why.code, why.message, why.status)
     cls, model = MODELS["RecordImage"]
     fields = checked.model_dump(exclude={"data"})
     fields.update(sha256=image.sha256, media_type=image.media_type, size=image.size)
     record = model.model_validate(fields)
-    outcome = await service.writer.send(build(cls, record, actor, command_id))
+    outcome = await runtime.writer.send(build(cls, record, actor, command_id))
     if outcome.replayed and outcome.positions:
-        image = await asyncio.to_thread(_first_image, service, outcome, image)
+        image = await asyncio.to_thread(_first_image, runtime, outcome, image)
     return Uploaded(outcome, image)
 
 
 def _first_image(
-    service: "Service", outcome: "Outcome", sent: StoredImage
+    runtime: "Runtime", outcome: "Outcome", sent: StoredImage
 ) -> StoredImage:
     """The image the first frame with this id recorded (a retry may differ)."""
-    brigade = service.brigade
+    brigade = runtime.brigade
     found = brigade.recorder.select_notifications(start=outcome.positions[0], limit=1)
     event = brigade.mapper.to_domain_event(found[0]) if found else None
     sha256 = getattr(event, "sha256", None)
     if event is None or sha256 is None or sha256 == sent.sha256:
         return sent
-    original = service.blobs.get(sha256)
+    original = runtime.blobs.get(sha256)
     if original is not None:
-        return store_image(service.blobs, original)
+        return store_image(runtime.blobs, original)
     return StoredImage(
         sha256, getattr(event, "media_type", ""), getattr(event, "size", 0), ""
     )
-
-
-def problem(error: ValidationError) -> str:
-    """The first thing wrong with a body, as `where: what`."""
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "body"
-    return f"{where}: {first['msg']}"

@@ -14,8 +14,7 @@ from uuid import UUID
 from domain import commands as c
 from domain.ids import uuid7
 from domain.types import Role
-from gateway.blobs import DiskBlobs
-from gateway.bootstrap import open_store, start_writer
+from gateway.bootstrap import Runtime
 from projections.rebuild import rebuild
 from replay.sim import Params, Simulation
 from replay.sim.drive import WriterSink, play
@@ -36,18 +35,16 @@ HELD = SOON + 1_000
 def play_morning(settings: Settings) -> tuple[str, dict[str, tuple[int, datetime]]]:
     """The scripted Doksuri morning, written to the store: its operation's id and
     the position and field time each step reached, by what the step says."""
-    app = open_store(settings)
-    writer = start_writer(app)
+    runtime = Runtime.open(settings)
     try:
         steps = list(morning())
         reached = {}
         for step in steps:
-            outcome = writer.execute(step.command)
+            outcome = runtime.writer.execute(step.command)
             position = outcome.positions[-1] if outcome.positions else -1
             reached[step.says] = (position, step.command.occurred_at)
     finally:
-        writer.close()
-        app.close()
+        runtime.close()
     operation = steps[0].command.operation_id  # type: ignore[attr-defined]
     return str(operation), reached
 
@@ -97,11 +94,10 @@ def written_while_down(
     With `checkpoint`, the views are then rebuilt and saved at the new head, so a
     restarted server keeps no history from before it: a client must start afresh.
     """
-    app = open_store(settings)
-    writer = start_writer(app)
+    runtime = Runtime.open(settings)
     try:
         outcomes = [
-            writer.execute(
+            runtime.writer.execute(
                 c.ReportIncident(
                     command_id=uuid7(),
                     actor=c.Actor(Role.COMMANDER, "duty-officer"),
@@ -117,10 +113,9 @@ def written_while_down(
             for i in range(n)
         ]
         if checkpoint:
-            rebuild(app, app.checkpoints)
+            rebuild(runtime.brigade, runtime.brigade.checkpoints)
     finally:
-        writer.close()
-        app.close()
+        runtime.close()
     return [str(outcome.result["incident_id"]) for outcome in outcomes]
 
 
@@ -141,15 +136,13 @@ def simulate_doksuri(settings: Settings, until: datetime) -> tuple[str, list[dat
         if isinstance(p.command, c.ReportIncident)
         and p.command.operation_id == simulation.doksuri
     ]
-    app = open_store(settings)
-    writer = start_writer(app)
+    runtime = Runtime.open(settings)
     try:
-        sink = WriterSink(writer, DiskBlobs(settings.data_dir / "blobs").put)
+        sink = WriterSink(runtime.writer, runtime.blobs.put)
         # Playwright's own event loop runs in this thread: the simulation gets one.
         with ThreadPoolExecutor(1) as thread:
             tally = thread.submit(asyncio.run, play(stream, sink)).result()
         assert tally.ok, tally.examples
     finally:
-        writer.close()
-        app.close()
+        runtime.close()
     return str(simulation.doksuri), reported

@@ -81,3 +81,21 @@ def test_static_files_are_served_with_their_types_and_nothing_outside_them(
     assert [e.status_code for e in escapes] == [404] * len(escapes), [
         e.text for e in escapes
     ]
+
+
+def test_a_static_file_is_revalidated_and_not_sent_again_while_unchanged(
+    tmp_path: Path,
+) -> None:
+    with serving(Settings(data_dir=tmp_path, secret="test")) as api:
+        first = api.http.get("/web/js/main.js")
+        again = api.http.get(
+            "/web/js/main.js", headers={"If-None-Match": first.headers["etag"]}
+        )
+        missing = api.http.get("/web/js/nothing.js")
+
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "no-cache"
+    assert first.headers["x-content-type-options"] == "nosniff"
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["cache-control"] == "no-cache"
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")

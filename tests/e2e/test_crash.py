@@ -58,6 +58,13 @@ CHILD = textwrap.dedent(
 
 
 def test_every_acknowledged_event_survives_a_kill(tmp_path: Path) -> None:
+    """An ack is sent only after its transaction committed: SIGKILL loses none.
+
+    A killed process leaves the operating system's page cache behind, so this
+    cannot tell an fsync at commit (`synchronous=FULL`) from none (`NORMAL`):
+    it proves "acknowledged only after commit", not that the commit reached
+    the disk.
+    """
     data = tmp_path / "data"
     app = Brigade(env=store_env(None, data))
     writer = CommandWriter(app)

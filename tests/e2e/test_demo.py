@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 import httpx
 from conftest import free_port
+from support import eventually
 from websockets.sync.client import connect
 
 BRIGADE = str(Path(sys.executable).parent / "brigade")
@@ -127,13 +128,15 @@ def test_the_demo_serves_the_page_with_the_storm_arriving_live(
 
         # The token is a commander's, and the operation is the storm's, by name.
         auth = {"Authorization": f"Bearer {token}"}
-        deadline = time.monotonic() + DEADLINE
         rows: dict[str, Any] = {}
-        while operation not in rows and time.monotonic() < deadline:
-            opened = httpx.get(f"{base}/views/operations", headers=auth, timeout=10)
-            assert opened.status_code == 200, opened.text
-            rows = opened.json()["rows"]
-            time.sleep(0.1)
+
+        def opened() -> bool:
+            answer = httpx.get(f"{base}/views/operations", headers=auth, timeout=10)
+            assert answer.status_code == 200, answer.text
+            rows.update(answer.json()["rows"])
+            return operation in rows
+
+        eventually(opened, DEADLINE, every=0.1)
         row = rows[operation]
         assert row["name"] == "Typhoon Doksuri response, Luojiang"
         assert row["area"] is not None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 import pytest
+from support import eventually
 
 from domain.types import Role
 
@@ -45,17 +45,19 @@ def test_a_command_without_a_valid_token_is_refused(api: Api) -> None:
 
 def test_a_report_shows_on_the_board(api: Api) -> None:
     operation, incident = ready_incident(api)
-    deadline = time.monotonic() + 10
-    while True:
+    rows: dict[str, Any] = {}
+
+    def shown() -> bool:
         board = api.http.get(
             "/views/board",
             params={"operation_id": operation},
             headers=api.token(Role.OBSERVER),
         ).json()
-        if incident in board["rows"] or time.monotonic() > deadline:
-            break
-        time.sleep(0.02)
-    assert board["rows"][incident]["address"] == "Shuangyang Street"
+        rows.update(board["rows"])
+        return incident in rows
+
+    eventually(shown, every=0.02)
+    assert rows[incident]["address"] == "Shuangyang Street"
 
 
 def test_a_retry_with_the_same_idempotency_key_takes_effect_once(api: Api) -> None:

@@ -55,7 +55,7 @@ def test_an_image_is_stored_by_hash_recorded_and_served_back(api: Api) -> None:
 def blob_store(api: Api) -> BlobStore:
     """The test server's own blob store."""
     assert api.app is not None
-    found: BlobStore = api.app.state.service.blobs
+    found: BlobStore = api.app.state.runtime.blobs
     return found
 
 

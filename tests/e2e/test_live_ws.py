@@ -13,6 +13,7 @@ from websockets.sync.client import connect
 
 from domain.types import Role
 from gateway.tokens import create_token
+from gateway.ws import transport
 
 if TYPE_CHECKING:
     from conftest import Api
@@ -193,15 +194,48 @@ def test_deltas_framed_once_for_all_reach_each_subscriber_whole(
         )
         # Then each subscriber reads both changes whole, from frames that went
         # past the server's protocol, written once for all of them
+        read = []
         for ws in sockets:
             kinds: list[str] = []
+            frames = 1  # the snapshot
             while len(kinds) < 2:
                 found = frame(ws)
+                frames += 1
                 assert found["type"] == "deltas"
                 kinds += [change["row"]["kind"] for change in found["changes"]]
             assert kinds == ["medical", "flood"]
+            read.append(frames)
         assert api.app is not None
-        fanout = api.app.state.live_fanout
+        fanout = api.app.state.runtime.fanout
         connections = [c for members in fanout.audiences.values() for c in members]
         assert len(connections) == 3
-        assert all(c.direct is not None for c in connections)
+        # every frame a subscriber read was written past the protocol's send
+        assert sorted(c.written_directly for c in connections) == sorted(read)
+        assert [c.sent_through_send for c in connections] == [0, 0, 0]
+
+
+def test_on_a_uvicorn_without_what_the_direct_path_reads_frames_go_through_send(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a server whose protocol lacks an attribute the direct path reads
+    # (as a later uvicorn might: the server runs in this process)
+    monkeypatch.setattr(
+        transport,
+        "DIRECT_NEEDS",
+        (*transport.DIRECT_NEEDS, "renamed_in_a_later_uvicorn"),
+    )
+    operation = open_operation(api)
+    subscribe = {"type": "subscribe", "views": ["board"], "operation_id": operation}
+    with live(api) as ws:
+        ws.send(json.dumps(subscribe))
+        assert frame(ws)["type"] == "snapshot"
+        # When an incident is reported
+        reported = report(api, operation, kind="medical")
+        # Then the subscriber still gets it, sent through the protocol's own send
+        change = frame(ws)["changes"][0]
+        assert change["key"] == reported["result"]["incident_id"]
+        assert api.app is not None
+        fanout = api.app.state.runtime.fanout
+        [connection] = [c for members in fanout.audiences.values() for c in members]
+        assert connection.direct is None
+        assert (connection.written_directly, connection.sent_through_send) == (0, 2)

@@ -24,6 +24,7 @@ from typing import IO
 
 import httpx
 from conftest import free_port
+from support import eventually
 
 README = Path(__file__).parents[2] / "README.md"
 VENV = Path(sys.executable).parent.parent
@@ -204,17 +205,15 @@ def test_serve_starts_on_a_fresh_data_dir_with_no_configuration(
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                ready = httpx.get(f"{base}/ready", timeout=1)
-                if ready.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
+
+        def ready() -> bool:
             assert server.poll() is None, "brigade serve exited"
-            assert time.monotonic() < deadline, "brigade serve did not get ready"
-            time.sleep(0.1)
+            try:
+                return httpx.get(f"{base}/ready", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        eventually(ready, 30, every=0.1, what="brigade serve did not get ready")
         token = subprocess.run(
             [str(VENV / "bin" / "brigade"), "token", "create", "--role", "commander"],
             cwd=tmp_path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import TYPE_CHECKING
 
 from support import Scenario
@@ -63,5 +64,26 @@ def test_rebuild_drops_the_saved_views_and_saves_fresh_ones(app: Brigade) -> Non
 
 
 def test_a_checkpoint_of_another_format_is_not_used(app: Brigade) -> None:
+    writer = CommandWriter(app)
+    story = Scenario(writer)
+    story.incident(story.operation())
+    writer.close()
+    views = rebuild(app)
+    position = Follower.position_of(views)
+
+    def saved(version: int) -> None:
+        state = pickle.dumps((version, views), protocol=pickle.HIGHEST_PROTOCOL)
+        app.checkpoints.save_checkpoint(checkpoint.NAME, position, state)
+
+    # Views saved whole, at their position, by a version with another FORMAT
+    saved(checkpoint.FORMAT + 1)
+    assert checkpoint.load(app.checkpoints) is None
+    # the same views saved with this FORMAT are used: the format alone said no
+    saved(checkpoint.FORMAT)
+    loaded = checkpoint.load(app.checkpoints)
+    assert loaded is not None and loaded["board"].rows == views["board"].rows
+
+
+def test_an_unreadable_checkpoint_is_not_used(app: Brigade) -> None:
     app.checkpoints.save_checkpoint(checkpoint.NAME, 7, b"not a pickle")
     assert checkpoint.load(app.checkpoints) is None

@@ -129,14 +129,3 @@ def test_a_policy_covers_the_instant_it_expires() -> None:
         busy_with=None,
     )
     assert ok is None
-
-
-def test_view_times_keep_their_own_offset() -> None:
-    from datetime import UTC
-
-    from projections.base import iso
-
-    local = LANDFALL
-    same_instant = LANDFALL.astimezone(UTC)
-    assert iso(local) == "2023-07-28T09:55:00+08:00"
-    assert iso(same_instant) == "2023-07-28T01:55:00+00:00"

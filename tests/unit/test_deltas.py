@@ -79,16 +79,19 @@ def test_history_that_has_run_out_says_reset() -> None:
 def test_a_failing_listener_is_dropped_and_the_others_still_hear() -> None:
     log, view = log_at(0)
     heard: list[Change] = []
+    called: list[int] = []
 
     def broken(changes: list[Change]) -> None:
+        called.append(changes[0].position)
         raise RuntimeError("a client went away badly")
 
     log.listen(broken)
     log.listen(heard.extend)
-    for n in (1, 2):
+    for n in (1, 2, 3):
         view.position = n
         log.publish([change(n, f"incident:{n}", n)])
-    assert [c.position for c in heard] == [1, 2]
+    assert [c.position for c in heard] == [1, 2, 3]
+    assert called == [1]  # dropped at its failure: never called again
 
 
 def test_a_copied_row_is_equal_and_shares_nothing_mutable() -> None:

@@ -7,7 +7,7 @@ from websockets.frames import Frame
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
-from gateway.ws.fanout import WIRE, wire_message
+from gateway.ws.transport import WIRE, wire_message
 
 
 def sent_by_protocol(data: str | bytes) -> bytes:

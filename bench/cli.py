@@ -94,7 +94,7 @@ def _fanout(args: argparse.Namespace) -> int:
 def _latency(args: argparse.Namespace) -> int:
     from bench.latency import run
 
-    settings = Settings.from_env()
+    settings = Settings()
     return run(
         quick=args.quick,
         database_url=settings.database_url,

@@ -29,8 +29,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = Runtime.open(settings)
         runtime.fanout.start(asyncio.get_running_loop())
         app.state.runtime = runtime
-        # gateway/demo.py reads the writer and blobs here until it opens a Runtime.
-        app.state.service = runtime
         try:
             yield
         finally:

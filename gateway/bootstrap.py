@@ -39,17 +39,16 @@ def _env(settings: Settings) -> dict[str, str]:
 
 
 def open_store(settings: Settings) -> Brigade:
-    """The application on the configured store (default: SQLite in the data dir)."""
+    """The store alone (default: SQLite in the data dir), for tools that only read it.
+
+    Anything that writes opens a `Runtime`, so that its views, seek points and
+    checkpoints follow what it writes as a server's would.
+    """
     return Brigade(env=_env(settings))
 
 
 def describe(settings: Settings) -> str:
     return describe_store(_env(settings))
-
-
-def start_writer(app: Brigade) -> CommandWriter:
-    # Until the command line opens a Runtime (gateway/cli.py, gateway/simulate.py).
-    return CommandWriter(app)
 
 
 @dataclass(eq=False)
@@ -113,6 +112,12 @@ class Runtime:
             fanout=Fanout(follower.deltas),
             reports=ReportCache(brigade),
         )
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Stop every part, the commands already sent stored first."""

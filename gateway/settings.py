@@ -33,7 +33,3 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
-
-    @classmethod
-    def from_env(cls) -> Settings:
-        return cls()

@@ -21,7 +21,7 @@ from domain.write import CommandWriter
 from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.tokens import create_token, signing_key
-from gateway.ws.protocol import websocket_options
+from gateway.ws.transport import websocket_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -129,13 +129,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     from gateway.app import create_app
 
-    settings = Settings.from_env()
+    settings = Settings()
     host, port = args.host or settings.host, args.port or settings.port
     print(
         f"store: {describe(settings)}; serving on http://{host}:{port} (docs at /docs)"
     )
     from gateway import logs
-    from gateway.ws.protocol import websocket_options
+    from gateway.ws.transport import websocket_options
 
     logs.configure()
     # uvicorn's access log would write WebSocket URLs, tokens and all: ours doesn't.

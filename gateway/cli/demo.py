@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"brigade: {error}", file=sys.stderr)
         return 2
-    settings = Settings.from_env().model_copy(
+    settings = Settings().model_copy(
         update={"data_dir": args.data_dir, "database_url": None, "redis_url": None}
     )
     print("planning Typhoon Doksuri (seed 2023) ...", flush=True)
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     token = create_token(signing_key(settings), Role.COMMANDER, "demo duty officer")
     from gateway import logs
     from gateway.app import create_app
-    from gateway.ws.protocol import websocket_options
+    from gateway.ws.transport import websocket_options
 
     logs.configure(level=30)  # warnings and errors only: the address stays in view
     app = create_app(settings)
@@ -209,12 +209,12 @@ async def _serve_and_play(
             return
         await asyncio.sleep(0.02)
     print("\n".join(intro), flush=True)
-    service = app.state.service
+    runtime = app.state.runtime
     with progress.commands(stderr=False) as shown:
         playing = asyncio.create_task(
             play(
                 simulation,
-                WriterSink(service.writer, service.blobs.put),
+                WriterSink(runtime.writer, runtime.blobs.put),
                 total=len(simulation),
                 speed=args.speed,
                 paced_from=paced_from,

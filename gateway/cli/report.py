@@ -25,7 +25,7 @@ def write_report(args: argparse.Namespace) -> int:
         find_operation,
     )
 
-    app = open_store(Settings.from_env())
+    app = open_store(Settings())
     try:
         try:
             operations = [find_operation(app, ref) for ref in args.operation]

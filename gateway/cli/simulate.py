@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.types import Role
-from gateway.bootstrap import describe, open_store, start_writer
+from gateway.bootstrap import Runtime, describe
 from gateway.settings import Settings
 from gateway.tokens import SECRET_FILE, create_token, signing_key
 
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
 
-    from domain.application import Brigade
     from replay.sim import Params, Simulation
     from replay.sim.drive import Tally
 
@@ -143,52 +142,35 @@ def _bar(
 
 
 def _here(args: argparse.Namespace, simulation: Simulation) -> int:
-    from gateway.blobs import DiskBlobs
     from replay.sim.drive import WriterSink, play
 
-    settings = Settings.from_env()
+    settings = Settings()
     print(f"store: {describe(settings)}")
-    app = open_store(settings)
-    writer = start_writer(app)
-    before = app.recorder.max_notification_id() or 0
-    blobs = DiskBlobs(settings.data_dir / "blobs")
-    try:
+    with Runtime.open(settings) as runtime:
+        before = runtime.brigade.recorder.max_notification_id() or 0
         with _bar(args) as progress:
             tally = asyncio.run(
                 play(
                     simulation,
-                    WriterSink(writer, blobs.put),
+                    WriterSink(runtime.writer, runtime.blobs.put),
                     total=len(simulation),
                     speed=args.speed,
                     paced_from=args.paced_from,
                     progress=progress,
                 )
             )
-        writer.close()
-        after = app.recorder.max_notification_id() or 0
+        after = runtime.brigade.recorder.max_notification_id() or 0
         _said(tally, after - before)
-        stats = _stats(app)
-    finally:
-        writer.close()
-        app.close()
+        runtime.follower.catch_up()
+        stats = runtime.follower.views["stats"].rows
     return _totals(simulation, stats, tally)
-
-
-def _stats(app: Brigade) -> dict[str, Any]:
-    """The stats view folded from the whole log (the other views are not needed)."""
-    from projections.rebuild import fold_log
-    from projections.stats import Statistics
-
-    stats = Statistics()
-    fold_log(app, [stats], app.recorder.max_notification_id() or 0)
-    return stats.rows
 
 
 def _remote(args: argparse.Namespace, simulation: Simulation) -> int:
     from replay.sim.drive import play
     from replay.sim.remote import RemoteError, RemoteSink
 
-    settings = Settings.from_env()
+    settings = Settings()
     has_key = bool(settings.secret) or (settings.data_dir / SECRET_FILE).exists()
     if not args.token and not has_key:
         print(

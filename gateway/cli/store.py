@@ -7,7 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from gateway.bootstrap import describe, open_store, start_writer
+from gateway.bootstrap import Runtime, describe, open_store
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -22,13 +22,11 @@ def morning(_: argparse.Namespace) -> int:
     """`brigade morning`: play the scripted morning, then show the views."""
     from replay.sim.morning import morning as script
 
-    settings = Settings.from_env()
+    settings = Settings()
     print(f"store: {describe(settings)}")
-    app = open_store(settings)
-    writer = start_writer(app)
-    try:
+    with Runtime.open(settings) as runtime:
         for step in script():
-            outcome = writer.execute(step.command)
+            outcome = runtime.writer.execute(step.command)
             where = f"#{outcome.position}" if outcome.position is not None else "--"
             if outcome.rejection is not None:
                 status = "refused "
@@ -41,22 +39,19 @@ def morning(_: argparse.Namespace) -> int:
                 status += " (already recorded)"
             print(f"{where:>7}  {status}  {detail}")
         from gateway.cli.summary import summary
-        from projections.rebuild import rebuild
 
-        print("\n".join(summary(rebuild(app))))
+        runtime.follower.catch_up()
+        print("\n".join(summary(runtime.follower.views)))
         print(
-            f"\n{app.recorder.max_notification_id()} events in the log. "
+            f"\n{runtime.brigade.recorder.max_notification_id()} events in the log. "
             "Read them with: brigade events tail -n 50"
         )
-    finally:
-        writer.close()
-        app.close()
     return 0
 
 
 def events_tail(args: argparse.Namespace) -> int:
     """`brigade events tail`: the latest events, or those after a position."""
-    app = open_store(Settings.from_env())
+    app = open_store(Settings())
     try:
         last = app.recorder.max_notification_id() or 0
         start = args.after if args.after is not None else max(last - args.lines, 0)
@@ -105,7 +100,7 @@ def views_rebuild(_: argparse.Namespace) -> int:
     from projections.rebuild import rebuild
     from replay.seekpoints import SeekIndex
 
-    app = open_store(Settings.from_env())
+    app = open_store(Settings())
     try:
         # Seek points are views too: a rebuild after a fix to a view must not
         # leave replay showing the old view's moments. They are made again lazily.
@@ -123,7 +118,7 @@ def views_status(_: argparse.Namespace) -> int:
     """`brigade views status`: where the saved views stand against the log."""
     from projections import checkpoint
 
-    app = open_store(Settings.from_env())
+    app = open_store(Settings())
     try:
         views = checkpoint.load(app.checkpoints)
         last = app.recorder.max_notification_id() or 0
@@ -156,5 +151,5 @@ def token_create(args: argparse.Namespace) -> int:
         subject = str(UUID(args.volunteer))
     else:
         subject = args.name or role.value
-    print(create_token(signing_key(Settings.from_env()), role, subject))
+    print(create_token(signing_key(Settings()), role, subject))
     return 0

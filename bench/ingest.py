@@ -97,15 +97,15 @@ def _provenance() -> Provenance:
 def _sample_row(path: Path) -> tuple[str, int, str, bytes]:
     """A stored position report as brigade writes it, to size the raw rows."""
     path.mkdir()
-    app = Brigade(env=store_env(None, path))
+    brigade = Brigade(env=store_env(None, path))
     volunteer = Volunteer.register(
         uuid4(), name="Sample", contact="x", community="", domains=[], p=_provenance()
     )
     volunteer.report_position(
         lat=24.9, lon=118.6, accuracy=8.0, heading=90.0, speed=1.2, p=_provenance()
     )
-    stored = app.mapper.to_stored_event(volunteer.collect_events()[-1])
-    app.close()
+    stored = brigade.mapper.to_stored_event(volunteer.collect_events()[-1])
+    brigade.close()
     return (
         str(stored.originator_id),
         stored.originator_version,
@@ -146,8 +146,8 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
     # rows are the same size; one save (one commit) per command.
     env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
     env["TRANSCODER_TOPIC"] = "domain.store.transcoder:MsgpackTranscoder"
-    app: Application[UUID] = Application(env=env)
-    synchronous = _pragma(app, "synchronous")
+    application: Application[UUID] = Application(env=env)
+    synchronous = _pragma(application, "synchronous")
     count = [0] * submitters
     barrier = threading.Barrier(submitters + 1)
     deadline = [0.0]
@@ -161,7 +161,7 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
             domains=[],
             p=_provenance(),
         )
-        app.save(volunteer)
+        application.save(volunteer)
         barrier.wait()
         while time.perf_counter() < deadline[0]:
             volunteer.report_position(
@@ -172,7 +172,7 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
                 speed=1.2,
                 p=_provenance(),
             )
-            app.save(volunteer)
+            application.save(volunteer)
             count[i] += 1
 
     threads = [threading.Thread(target=submit, args=(i,)) for i in range(submitters)]
@@ -184,7 +184,7 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    app.close()
+    application.close()
     assert synchronous == 2, (
         f"eventsourcing's SQLite ran with synchronous={synchronous}"
     )
@@ -192,16 +192,16 @@ def _naive(path: Path, submitters: int, seconds: float) -> Result:
     return Result(f"eventsourcing save per command ({how})", sum(count), elapsed)
 
 
-def _pragma(app: Application[UUID], name: str) -> int:
-    with app.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+def _pragma(application: Application[UUID], name: str) -> int:
+    with application.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
         cursor.execute(f"PRAGMA {name}")
         return int(cursor.fetchone()[0])
 
 
 def _brigade(path: Path, submitters: int, seconds: float) -> tuple[Result, bool, int]:
     path.mkdir()
-    app = Brigade(env=store_env(None, path))
-    writer = CommandWriter(app)
+    brigade = Brigade(env=store_env(None, path))
+    writer = CommandWriter(brigade)
     actors = []
     for i in range(submitters):
         outcome = writer.execute(
@@ -245,7 +245,7 @@ def _brigade(path: Path, submitters: int, seconds: float) -> tuple[Result, bool,
     elapsed = asyncio.run(all_phones())
     batches = writer.batches - batches_before
     writer.close()
-    app.close()
+    brigade.close()
     durable = _all_present(path / "brigade.sqlite3", acked)
     return (
         Result(f"brigade write path ({submitters} submitters)", len(acked), elapsed),

@@ -42,10 +42,10 @@ def run(
 ) -> int:
     seconds = 5.0 if quick else 20.0
     with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
-        app = Brigade(env=store_env(database_url, Path(tmp)))
+        brigade = Brigade(env=store_env(database_url, Path(tmp)))
         mode = "embedded" if database_url is None else "postgres"
-        writer = CommandWriter(app)
-        follower = Follower(app)
+        writer = CommandWriter(brigade)
+        follower = Follower(brigade)
         relay = None
         if redis_url is not None:
             mode += "+redis"
@@ -79,7 +79,7 @@ def run(
                 print(f"redis: {relay.published} entries published")
                 relay.client.delete(relay.stream)
                 relay.stop()
-            app.close()
+            brigade.close()
     latencies = sorted((arrived[p] - t0) * 1000 for t0, _, p in sent if p in arrived)
     acks = sorted((acked - t0) * 1000 for t0, acked, _ in sent)
     missing = len(sent) - len(latencies)

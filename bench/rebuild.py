@@ -21,8 +21,8 @@ from domain.write import CommandWriter
 from projections.rebuild import PAGE, rebuild
 
 
-def fill(app: Brigade, events: int) -> None:
-    writer = CommandWriter(app)
+def fill(brigade: Brigade, events: int) -> None:
+    writer = CommandWriter(brigade)
     try:
         chunk = []
         for command in operation(events):
@@ -35,17 +35,17 @@ def fill(app: Brigade, events: int) -> None:
         writer.close()
 
 
-def raw_read(app: Brigade) -> int:
+def raw_read(brigade: Brigade) -> int:
     """Read and decode every event, as a catch-up subscription does."""
     count, position = 0, 0
     while True:
-        notifications = app.recorder.select_notifications(
+        notifications = brigade.recorder.select_notifications(
             start=position, limit=PAGE, inclusive_of_start=False
         )
         if not notifications:
             return count
         for n in notifications:
-            app.mapper.to_domain_event(n)
+            brigade.mapper.to_domain_event(n)
         count += len(notifications)
         position = notifications[-1].id
 
@@ -53,22 +53,22 @@ def raw_read(app: Brigade) -> int:
 def run(*, quick: bool) -> int:
     target = 100_000 if quick else 1_000_000
     with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
-        app = Brigade(env=store_env(None, Path(tmp)))
+        brigade = Brigade(env=store_env(None, Path(tmp)))
         started = time.perf_counter()
-        fill(app, target)
-        events = app.recorder.max_notification_id() or 0
+        fill(brigade, target)
+        events = brigade.recorder.max_notification_id() or 0
         print(f"filled {events} events in {time.perf_counter() - started:.1f} s")
         # Alternate the two, three times each, and keep each one's best: this
         # machine is noisy, and a pair measured side by side shares its noise.
         raw_times, rebuild_times = [], []
         for _ in range(3):
             t = time.perf_counter()
-            read = raw_read(app)
+            read = raw_read(brigade)
             raw_times.append(time.perf_counter() - t)
             t = time.perf_counter()
-            views = rebuild(app)
+            views = rebuild(brigade)
             rebuild_times.append(time.perf_counter() - t)
-        app.close()
+        brigade.close()
     raw_seconds, rebuild_seconds = min(raw_times), min(rebuild_times)
     print("raw read runs (s):", " ".join(f"{x:.2f}" for x in raw_times))
     print("rebuild runs (s): ", " ".join(f"{x:.2f}" for x in rebuild_times))

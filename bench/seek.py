@@ -40,18 +40,20 @@ def snapshot(views: dict[str, View]) -> dict[str, object]:
     }
 
 
-def measure(app: Brigade, *, every: int = EVERY, seed: int = 5) -> dict[str, object]:
+def measure(
+    brigade: Brigade, *, every: int = EVERY, seed: int = 5
+) -> dict[str, object]:
     """Time the baseline, the seek points and the seeks on a filled store."""
-    events = app.recorder.max_notification_id() or 0
+    events = brigade.recorder.max_notification_id() or 0
     started, cpu = time.perf_counter(), time.thread_time()
-    full = rebuild(app)
+    full = rebuild(brigade)
     full_ms = (time.perf_counter() - started) * 1000
     full_cpu_ms = (time.thread_time() - cpu) * 1000
     print(
         f"full rebuild of {events} events: {full_ms:,.0f} ms ({full_cpu_ms:,.0f} CPU)"
     )
 
-    travel = TimeTravel(app, every=every)
+    travel = TimeTravel(brigade, every=every)
     travel.index.drop()
     started = time.perf_counter()
     made = travel.index.extend()
@@ -69,7 +71,7 @@ def measure(app: Brigade, *, every: int = EVERY, seed: int = 5) -> dict[str, obj
         if i < 2:  # the same moment folded from the start of the log
             expected = all_views()
             with no_cyclic_gc():
-                fold_log(app, expected.values(), position)
+                fold_log(brigade, expected.values(), position)
             assert snapshot(moment.views) == snapshot(expected), position
             checked += 1
     assert snapshot(travel.at_position(events).views) == snapshot(full)
@@ -98,17 +100,17 @@ def measure(app: Brigade, *, every: int = EVERY, seed: int = 5) -> dict[str, obj
 def run(*, quick: bool) -> int:
     target = 100_000 if quick else 1_000_000
     with tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp:
-        app = Brigade(env=store_env(None, Path(tmp)))
+        brigade = Brigade(env=store_env(None, Path(tmp)))
         try:
             started = time.perf_counter()
-            fill(app, target)
+            fill(brigade, target)
             print(
-                f"filled {app.recorder.max_notification_id()} events "
+                f"filled {brigade.recorder.max_notification_id()} events "
                 f"in {time.perf_counter() - started:.1f} s"
             )
-            result = measure(app)
+            result = measure(brigade)
         finally:
-            app.close()
+            brigade.close()
     target_ms = 200
     print(f"seek p99 {result['seek_p99_ms']} ms (target <= {target_ms} ms)")
     print(json.dumps({**result, "quick": quick}))

@@ -33,7 +33,7 @@ class Follower:
 
     def __init__(
         self,
-        app: Brigade,
+        brigade: Brigade,
         views: dict[str, View] | None = None,
         *,
         poll: float = 0.5,
@@ -43,7 +43,7 @@ class Follower:
         checkpoints: CheckpointRecorder | None = None,
         checkpoint_every: int = 50_000,
     ) -> None:
-        self.app = app
+        self.brigade = brigade
         self.checkpoints = checkpoints
         self.checkpoint_every = checkpoint_every
         if views is None and checkpoints is not None:
@@ -99,7 +99,7 @@ class Follower:
             target=self._run, name="brigade-follower", daemon=True
         )
         self._thread.start()
-        if hasattr(self.app.recorder, "channel_name"):
+        if hasattr(self.brigade.recorder, "channel_name"):
             self._listener = threading.Thread(
                 target=self._listen, name="brigade-listen", daemon=True
             )
@@ -137,13 +137,13 @@ class Follower:
 
     def _catch_up(self) -> int:
         while True:
-            notifications = self.app.recorder.select_notifications(
+            notifications = self.brigade.recorder.select_notifications(
                 start=self.position, limit=self.batch, inclusive_of_start=False
             )
             if not notifications:
                 return self.position
             self._fold(
-                [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+                [(n.id, self.brigade.mapper.to_domain_event(n)) for n in notifications]
             )
             if len(notifications) < self.batch:
                 return self.position
@@ -186,7 +186,7 @@ class Follower:
 
     def _listen(self) -> None:
         """Wake on PostgreSQL NOTIFY; the poll covers any notification lost."""
-        recorder = self.app.recorder
+        recorder = self.brigade.recorder
         channel = recorder.channel_name  # type: ignore[attr-defined]
         while not self._stopping.is_set():
             try:

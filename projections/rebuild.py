@@ -36,7 +36,7 @@ def no_cyclic_gc() -> Iterator[None]:
 
 
 def fold_log(
-    app: Brigade,
+    brigade: Brigade,
     views: Iterable[View],
     stop: int,
     progress: Callable[[int, int], None] | None = None,
@@ -49,12 +49,12 @@ def fold_log(
     folded = list(views)
     position = min(view.position for view in folded)
     while position < stop:
-        notifications = app.recorder.select_notifications(
+        notifications = brigade.recorder.select_notifications(
             start=position, limit=PAGE, stop=stop, inclusive_of_start=False
         )
         if not notifications:
             break
-        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        events = [(n.id, brigade.mapper.to_domain_event(n)) for n in notifications]
         apply_all(folded, events, emit=False)
         position = notifications[-1].id
         if progress is not None:
@@ -63,7 +63,7 @@ def fold_log(
 
 
 def rebuild(
-    app: Brigade,
+    brigade: Brigade,
     store: CheckpointRecorder | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, View]:
@@ -71,9 +71,9 @@ def rebuild(
     if store is not None:
         store.drop_checkpoints()
     views = all_views()
-    last = app.recorder.max_notification_id() or 0
+    last = brigade.recorder.max_notification_id() or 0
     with no_cyclic_gc():
-        position = fold_log(app, views.values(), last, progress)
+        position = fold_log(brigade, views.values(), last, progress)
     if store is not None and position:
         checkpoint.save(store, views)
     return views

@@ -118,13 +118,13 @@ class Player:
         return self._ahead[0][2] if self._ahead else None
 
     def _read(self) -> None:
-        app = self.travel.app
-        notifications = app.recorder.select_notifications(
+        brigade = self.travel.brigade
+        notifications = brigade.recorder.select_notifications(
             start=self._read_to, limit=READ_AHEAD, inclusive_of_start=False
         )
         due = self._ahead[-1][2] if self._ahead else self.clock
         for n in notifications:
-            event = app.mapper.to_domain_event(n)
+            event = brigade.mapper.to_domain_event(n)
             occurred_at: datetime | None = getattr(event, "occurred_at", None)
             if occurred_at is not None:
                 due = max(due, occurred_at.timestamp())

@@ -70,15 +70,15 @@ def decode(state: bytes) -> dict[str, View]:
 class SeekIndex:
     """The seek points of one store, kept in memory as (position, as_of) pairs."""
 
-    def __init__(self, app: Brigade, *, every: int = EVERY) -> None:
+    def __init__(self, brigade: Brigade, *, every: int = EVERY) -> None:
         if every < 1:
             msg = "seek points need a positive interval"
             raise ValueError(msg)
-        if not hasattr(app.recorder, "select_seek_points"):
-            msg = f"{type(app.recorder).__name__} keeps no seek points"
+        if not hasattr(brigade.recorder, "select_seek_points"):
+            msg = f"{type(brigade.recorder).__name__} keeps no seek points"
             raise TypeError(msg)
-        self.app = app
-        self.store = cast("SeekPointStore", app.recorder)
+        self.brigade = brigade
+        self.store = cast("SeekPointStore", brigade.recorder)
         self.every = every
         self.points: list[SeekPoint] = []
         # Bytes of the points this index has saved (for the benchmark's report).
@@ -132,7 +132,7 @@ class SeekIndex:
         with self._lock:
             self.refresh()
             if head is None:
-                head = self.app.recorder.max_notification_id() or 0
+                head = self.brigade.recorder.max_notification_id() or 0
             last = self.points[-1] if self.points else None
             start = last.position if last else 0
             if head - start < self.every:
@@ -142,7 +142,7 @@ class SeekIndex:
             target = (start // self.every + 1) * self.every
             with no_cyclic_gc():
                 while target <= head and not (stop and stop.is_set()):
-                    fold_log(self.app, views.values(), target)
+                    fold_log(self.brigade, views.values(), target)
                     position = min(view.position for view in views.values())
                     if position > start:
                         now = next(iter(views.values())).now
@@ -254,7 +254,7 @@ class SeekKeeper:
     def _catch_up(self) -> None:
         # A few points at a time: `extend` holds the index's lock, and a replay
         # asking for a moment must not wait for the whole backlog of a long log.
-        head = self.index.app.recorder.max_notification_id() or 0
+        head = self.index.brigade.recorder.max_notification_id() or 0
         while not self._stopping.is_set():
             last = self.index.points[-1].position if self.index.points else 0
             if head - last < self.index.every:

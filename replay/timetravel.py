@@ -64,13 +64,13 @@ class TimeTravel:
     """Moments of one store's log; seek points are made as they are first needed."""
 
     def __init__(
-        self, app: Brigade, *, every: int = EVERY, index: SeekIndex | None = None
+        self, brigade: Brigade, *, every: int = EVERY, index: SeekIndex | None = None
     ) -> None:
-        self.app = app
-        self.index = index or SeekIndex(app, every=every)
+        self.brigade = brigade
+        self.index = index or SeekIndex(brigade, every=every)
 
     def head(self) -> int:
-        return self.app.recorder.max_notification_id() or 0
+        return self.brigade.recorder.max_notification_id() or 0
 
     def at(
         self, *, position: int | None = None, field_time: datetime | None = None
@@ -94,7 +94,7 @@ class TimeTravel:
         self.index.extend(position)
         views = self.index.load(self.index.before(position))
         with no_cyclic_gc():
-            fold_log(self.app, views.values(), position)
+            fold_log(self.brigade, views.values(), position)
         return _moment(views, position)
 
     def at_field_time(self, field_time: datetime) -> Moment:
@@ -106,7 +106,7 @@ class TimeTravel:
         limit = field_time.timestamp()
         views = self.index.load(self.index.before_time(limit))
         with no_cyclic_gc():
-            position = _fold_until(self.app, views, limit, head)
+            position = _fold_until(self.brigade, views, limit, head)
         return _moment(views, position)
 
     def position_at(self, field_time: datetime) -> int:
@@ -114,18 +114,20 @@ class TimeTravel:
         return self.at_field_time(field_time).position
 
 
-def _fold_until(app: Brigade, views: dict[str, View], limit: float, head: int) -> int:
+def _fold_until(
+    brigade: Brigade, views: dict[str, View], limit: float, head: int
+) -> int:
     """Fold events up to (not including) the first that moves field time past limit."""
     position = min(view.position for view in views.values())
     while position < head:
-        notifications = app.recorder.select_notifications(
+        notifications = brigade.recorder.select_notifications(
             start=position, limit=PAGE, stop=head, inclusive_of_start=False
         )
         if not notifications:
             break
         events: list[tuple[int, object]] = []
         for n in notifications:
-            event = app.mapper.to_domain_event(n)
+            event = brigade.mapper.to_domain_event(n)
             occurred_at: datetime | None = getattr(event, "occurred_at", None)
             if occurred_at is not None and occurred_at.timestamp() > limit:
                 fold(views, events, emit=False)

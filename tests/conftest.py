@@ -53,7 +53,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 class Played:
     """A simulation played into a store that the tests only read."""
 
-    app: Brigade
+    brigade: Brigade
     simulation: Simulation
     tally: Tally
 
@@ -71,16 +71,16 @@ def published_year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Played]
 
     folder = tmp_path_factory.mktemp("published")
     simulation = Simulation(Params(moving_every=3600.0, still_every=7200.0))
-    app = Brigade(env=store_env(f"sqlite:///{folder / 'b.sqlite3'}", folder))
+    brigade = Brigade(env=store_env(f"sqlite:///{folder / 'b.sqlite3'}", folder))
     try:
-        writer = CommandWriter(app)
+        writer = CommandWriter(brigade)
         try:
             tally = asyncio.run(play(simulation, WriterSink(writer)))
         finally:
             writer.close()
-        yield Played(app, simulation, tally)
+        yield Played(brigade, simulation, tally)
     finally:
-        app.close()
+        brigade.close()
 
 
 @pytest.fixture
@@ -89,30 +89,30 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def open_app(
+def open_brigade(
     store_url: str, tmp_path: Path, clock: Clock
 ) -> Iterator[Callable[[], Brigade]]:
     """Opens the test store as often as a test likes: a restart is a reopen."""
     opened: list[Brigade] = []
 
-    def open_app() -> Brigade:
-        app = Brigade(env=store_env(store_url, tmp_path), clock=clock)
-        opened.append(app)
-        return app
+    def open_brigade() -> Brigade:
+        brigade = Brigade(env=store_env(store_url, tmp_path), clock=clock)
+        opened.append(brigade)
+        return brigade
 
-    yield open_app
-    for app in opened:
-        app.close()
-
-
-@pytest.fixture
-def app(open_app: Callable[[], Brigade]) -> Brigade:
-    return open_app()
+    yield open_brigade
+    for brigade in opened:
+        brigade.close()
 
 
 @pytest.fixture
-def writer(app: Brigade) -> Iterator[CommandWriter]:
-    writer = CommandWriter(app)
+def brigade(open_brigade: Callable[[], Brigade]) -> Brigade:
+    return open_brigade()
+
+
+@pytest.fixture
+def writer(brigade: Brigade) -> Iterator[CommandWriter]:
+    writer = CommandWriter(brigade)
     yield writer
     writer.close()
 

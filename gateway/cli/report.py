@@ -25,17 +25,17 @@ def write_report(args: argparse.Namespace) -> int:
         find_operation,
     )
 
-    app = open_store(Settings())
+    brigade = open_store(Settings())
     try:
         try:
-            operations = [find_operation(app, ref) for ref in args.operation]
+            operations = [find_operation(brigade, ref) for ref in args.operation]
         except (OperationNotFound, OperationAmbiguous) as error:
             print(f"brigade: {error} [{error.code}]", file=sys.stderr)
             return 1
         with progress.events() as shown:
-            report = build_report(app, operations, progress=shown)
+            report = build_report(brigade, operations, progress=shown)
     finally:
-        app.close()
+        brigade.close()
     default = "brigade-report-" + file_stem(operations)
     paths = report.write(Path(args.out or default), generated_at=datetime.now(UTC))
     data = report.data

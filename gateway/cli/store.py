@@ -51,27 +51,27 @@ def morning(_: argparse.Namespace) -> int:
 
 def events_tail(args: argparse.Namespace) -> int:
     """`brigade events tail`: the latest events, or those after a position."""
-    app = open_store(Settings())
+    brigade = open_store(Settings())
     try:
-        last = app.recorder.max_notification_id() or 0
+        last = brigade.recorder.max_notification_id() or 0
         start = args.after if args.after is not None else max(last - args.lines, 0)
         while True:
-            batch = app.recorder.select_notifications(
+            batch = brigade.recorder.select_notifications(
                 start=start, limit=500, inclusive_of_start=False
             )
             for notification in batch:
-                print(_describe_event(app, notification), flush=True)
+                print(_describe_event(brigade, notification), flush=True)
                 start = notification.id
             if not args.follow:
                 return 0
             if len(batch) < 500:
                 time.sleep(0.5)
     finally:
-        app.close()
+        brigade.close()
 
 
-def _describe_event(app: Brigade, notification: Notification) -> str:
-    event: Any = app.mapper.to_domain_event(notification)
+def _describe_event(brigade: Brigade, notification: Notification) -> str:
+    event: Any = brigade.mapper.to_domain_event(notification)
     state = {
         k: v
         for k, v in vars(event).items()
@@ -100,15 +100,15 @@ def views_rebuild(_: argparse.Namespace) -> int:
     from projections.rebuild import rebuild
     from replay.seekpoints import SeekIndex
 
-    app = open_store(Settings())
+    brigade = open_store(Settings())
     try:
         # Seek points are views too: a rebuild after a fix to a view must not
         # leave replay showing the old view's moments. They are made again lazily.
-        SeekIndex(app).drop()
+        SeekIndex(brigade).drop()
         with progress.events() as shown:
-            views = rebuild(app, app.checkpoints, shown)
+            views = rebuild(brigade, brigade.checkpoints, shown)
     finally:
-        app.close()
+        brigade.close()
     for name, view in views.items():
         print(f"{name:<8} {len(view.rows):>7} rows at position {view.position}")
     return 0
@@ -118,12 +118,12 @@ def views_status(_: argparse.Namespace) -> int:
     """`brigade views status`: where the saved views stand against the log."""
     from projections import checkpoint
 
-    app = open_store(Settings())
+    brigade = open_store(Settings())
     try:
-        views = checkpoint.load(app.checkpoints)
-        last = app.recorder.max_notification_id() or 0
+        views = checkpoint.load(brigade.checkpoints)
+        last = brigade.recorder.max_notification_id() or 0
     finally:
-        app.close()
+        brigade.close()
     if views is None:
         print(f"no saved views; the log has {last} events (brigade views rebuild)")
         return 0

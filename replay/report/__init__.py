@@ -53,17 +53,17 @@ class OperationAmbiguous(LookupError):
         self.candidates = candidates
 
 
-def find_operation(app: Brigade, ref: str) -> UUID:
+def find_operation(brigade: Brigade, ref: str) -> UUID:
     """The id of the operation `ref` names: its id, or its name if only one has it."""
     opened: dict[UUID, str] = {}
     topic = get_topic(Operation.Opened)
     position = 0
     while True:
-        page = app.recorder.select_notifications(
+        page = brigade.recorder.select_notifications(
             start=position, limit=PAGE, topics=[topic], inclusive_of_start=False
         )
         for notification in page:
-            event = app.mapper.to_domain_event(notification)
+            event = brigade.mapper.to_domain_event(notification)
             opened[event.originator_id] = event.name  # type: ignore[attr-defined]
         if len(page) < PAGE:
             break
@@ -125,7 +125,7 @@ class Report:
 
 
 def build_report(
-    app: Brigade,
+    brigade: Brigade,
     operations: Sequence[UUID],
     *,
     upto: int | None = None,
@@ -137,13 +137,13 @@ def build_report(
     if not keys:
         msg = "a report needs at least one operation"
         raise ValueError(msg)
-    last = app.recorder.max_notification_id() or 0
+    last = brigade.recorder.max_notification_id() or 0
     if upto is not None:
         last = min(last, upto)
     stats, ledger, story = Statistics(), HazardLedger(), OperationStory(keys)
     views: list[View] = [stats, ledger, story]
     with no_cyclic_gc():
-        position = fold_log(app, views, last, progress)
+        position = fold_log(brigade, views, last, progress)
     missing = [key for key in keys if key not in story.opened]
     if missing:
         msg = f"no operation {', '.join(missing)} in the log up to position {last}"

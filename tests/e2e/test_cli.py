@@ -115,18 +115,18 @@ def test_views_rebuild_drops_the_seek_points_too(store: dict[str, str]) -> None:
         data_dir=Path(store["BRIGADE_DATA_DIR"]),
         database_url=store["BRIGADE_DATABASE_URL"] or None,
     )
-    app = open_store(settings)
+    opened = open_store(settings)
     try:
-        assert SeekIndex(app, every=10).extend() == 5
+        assert SeekIndex(opened, every=10).extend() == 5
     finally:
-        app.close()
+        opened.close()
 
     # When the views are rebuilt (say, after a fix to one of them)
     assert brigade("views", "rebuild", env=store).returncode == 0
 
     # Then replay makes its moments again from the fixed views, not the old ones
-    app = open_store(settings)
+    opened = open_store(settings)
     try:
-        assert SeekIndex(app, every=10).points == []
+        assert SeekIndex(opened, every=10).points == []
     finally:
-        app.close()
+        opened.close()

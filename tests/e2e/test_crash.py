@@ -35,8 +35,8 @@ CHILD = textwrap.dedent(
     from domain.types import Role
     from domain.write import CommandWriter
 
-    app = Brigade(env=store_env(None, Path(sys.argv[1])))
-    writer = CommandWriter(app)
+    brigade = Brigade(env=store_env(None, Path(sys.argv[1])))
+    writer = CommandWriter(brigade)
     vids = [UUID(v) for v in sys.argv[2:]]
 
     async def phone(vid):
@@ -66,12 +66,12 @@ def test_every_acknowledged_event_survives_a_kill(tmp_path: Path) -> None:
     the disk.
     """
     data = tmp_path / "data"
-    app = Brigade(env=store_env(None, data))
-    writer = CommandWriter(app)
+    brigade = Brigade(env=store_env(None, data))
+    writer = CommandWriter(brigade)
     story = Scenario(writer)
     vids = [story.registered(f"V{i}") for i in range(20)]
     writer.close()
-    app.close()
+    brigade.close()
 
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(data), *map(str, vids)],

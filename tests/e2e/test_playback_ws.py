@@ -44,16 +44,16 @@ Rows = dict[str, dict[str, Any]]
 @pytest.fixture
 def recorded(store_url: str, tmp_path: Path) -> Iterator[tuple[Api, Brigade]]:
     """A server on a store holding a recorded operation, and the store itself."""
-    app = Brigade(env=store_env(store_url, tmp_path))
-    fill(app, EVENTS)
+    brigade = Brigade(env=store_env(store_url, tmp_path))
+    fill(brigade, EVENTS)
     settings = Settings(
         database_url=store_url, data_dir=tmp_path / "data", secret="test"
     )
     try:
         with serving(settings) as api:
-            yield api, app
+            yield api, brigade
     finally:
-        app.close()
+        brigade.close()
 
 
 def playback(api: Api, fmt: str = "json", token: str | None = None) -> ClientConnection:
@@ -98,10 +98,12 @@ def apply(rows: Rows, frames: list[dict[str, Any]]) -> None:
                     rows[change["view"]][change["key"]] = change["row"]
 
 
-def folded(app: Brigade, views: list[str], upto: int | None = None) -> list[Change]:
+def folded(brigade: Brigade, views: list[str], upto: int | None = None) -> list[Change]:
     """Every change the log makes to these views, folded here from the start."""
-    notifications = app.recorder.select_notifications(start=0, limit=100_000, stop=upto)
-    events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+    notifications = brigade.recorder.select_notifications(
+        start=0, limit=100_000, stop=upto
+    )
+    events = [(n.id, brigade.mapper.to_domain_event(n)) for n in notifications]
     return [c for c in fold(all_views(), events) if c.view in views]
 
 
@@ -118,9 +120,9 @@ def rows_after(changes: list[Change], views: list[str]) -> Rows:
 def test_playback_at_100x_delivers_every_delta_in_order(
     recorded: tuple[Api, Brigade],
 ) -> None:
-    api, app = recorded
+    api, brigade = recorded
     views = ["board", "map", "stats"]
-    expected = folded(app, views)
+    expected = folded(brigade, views)
     started = time.monotonic()
     with playback(api) as ws:
         ws.send(json.dumps({"type": "subscribe", "views": views, "speed": 100}))
@@ -154,10 +156,10 @@ def test_playback_at_100x_delivers_every_delta_in_order(
             while done < len(expected) and expected[done].position <= end:
                 done += 1
             assert client == rows_after(expected[:done], views)
-    assert frames[-1]["position"] == app.recorder.max_notification_id()
+    assert frames[-1]["position"] == brigade.recorder.max_notification_id()
     # Paced by field time: the morning's span at 100x is a lower bound on the time.
-    first = app.recorder.select_notifications(start=0, limit=1)[0]
-    began: datetime = app.mapper.to_domain_event(first).occurred_at  # type: ignore[attr-defined]
+    first = brigade.recorder.select_notifications(start=0, limit=1)[0]
+    began: datetime = brigade.mapper.to_domain_event(first).occurred_at  # type: ignore[attr-defined]
     span = datetime.fromisoformat(frames[-1]["field_time"]) - began
     assert span.total_seconds() > 30
     assert took >= span.total_seconds() / 100
@@ -166,10 +168,10 @@ def test_playback_at_100x_delivers_every_delta_in_order(
 def test_seek_lands_on_the_state_time_travel_gives(
     recorded: tuple[Api, Brigade],
 ) -> None:
-    api, app = recorded
-    head = app.recorder.max_notification_id() or 0
+    api, brigade = recorded
+    head = brigade.recorder.max_notification_id() or 0
     views = ["board", "map", "roster", "stats"]
-    travel = TimeTravel(app)
+    travel = TimeTravel(brigade)
     with playback(api, fmt="msgpack") as ws:
         ws.send(
             json.dumps(
@@ -183,7 +185,7 @@ def test_seek_lands_on_the_state_time_travel_gives(
         assert frames[0] == {"type": "reset", "position": target, "reason": "seek"}
         client: Rows = {}
         apply(client, frames)
-        assert client == rows_after(folded(app, views, upto=target), views)
+        assert client == rows_after(folded(brigade, views, upto=target), views)
 
         # By field time, and playing on from there.
         field_time = travel.at(position=head // 2).as_of

@@ -44,8 +44,8 @@ WATCHER = textwrap.dedent(
     from projections.stream import StreamRelay
 
     url, data, redis_url, stream = sys.argv[1:5]
-    app = Brigade(env=store_env(url, Path(data)))
-    follower = Follower(app, poll=0.2, window=3600)
+    brigade = Brigade(env=store_env(url, Path(data)))
+    follower = Follower(brigade, poll=0.2, window=3600)
     relay = StreamRelay(follower, redis_url, stream=stream).start()
     follower.deltas.listen(
         lambda changes: [print(c.position, c.view, c.key, flush=True) for c in changes]
@@ -106,10 +106,10 @@ def redis_server(
         stop()
 
 
-def expected_changes(app: Brigade) -> list[tuple[str, str, str]]:
-    notifications = app.recorder.select_notifications(None, limit=10_000)
+def expected_changes(brigade: Brigade) -> list[tuple[str, str, str]]:
+    notifications = brigade.recorder.select_notifications(None, limit=10_000)
     changes = fold(
-        all_views(), [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        all_views(), [(n.id, brigade.mapper.to_domain_event(n)) for n in notifications]
     )
     return [(str(c.position), c.view, c.key) for c in changes if not coalesced(c)]
 
@@ -122,11 +122,11 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
 ) -> None:
     redis_url, stop_redis, start_redis = redis_server
     stream = f"brigade:test:{uuid4().hex}"
-    app = Brigade(env=store_env(postgres_url, tmp_path))
-    follower = Follower(app, poll=0.2, window=3600, history=3)
+    brigade = Brigade(env=store_env(postgres_url, tmp_path))
+    follower = Follower(brigade, poll=0.2, window=3600, history=3)
     relay = StreamRelay(follower, redis_url, stream=stream).start()
     follower.start()
-    writer = CommandWriter(app)
+    writer = CommandWriter(brigade)
     writer.on_commit(follower.wake)
     other = subprocess.Popen(
         [sys.executable, "-c", WATCHER, postgres_url, str(tmp_path), redis_url, stream],
@@ -158,14 +158,14 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
         operation = story.operation()
         for kind in ("flood", "medical"):
             story.incident(operation, kind=kind)
-        first = app.recorder.max_notification_id() or 0
+        first = brigade.recorder.max_notification_id() or 0
         other_reaches(first)
         eventually(lambda: client.xlen(stream) == first)
 
         # 2. Redis stops: everyone still serves their own subscribers from the store.
         stop_redis()
         story.incident(operation, kind="fire")
-        down = app.recorder.max_notification_id() or 0
+        down = brigade.recorder.max_notification_id() or 0
         other_reaches(down)
 
         # 3. Redis is back, empty: publishing resumes by itself.
@@ -173,7 +173,7 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
         client = redis.Redis.from_url(redis_url)
         for kind in ("flood", "other", "medical"):
             story.incident(operation, kind=kind)
-        last = app.recorder.max_notification_id() or 0
+        last = brigade.recorder.max_notification_id() or 0
         other_reaches(last)
         eventually(lambda: client.xlen(stream) == last - down)
     finally:
@@ -187,7 +187,7 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
     output.close()
 
     # The other process delivered every change, once each, in order.
-    assert sorted(seen) == sorted(expected_changes(app))
+    assert sorted(seen) == sorted(expected_changes(brigade))
     assert len(set(seen)) == len(seen)
     # Resuming from before the restart, through history this process no longer
     # keeps, meets the gap Redis lost: a reset, never silence.
@@ -196,8 +196,10 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
     resumed = follower.deltas.since(down, ["board"])
     assert not isinstance(resumed, Reset)
     expected = [
-        (p, v, k) for p, v, k in expected_changes(app) if int(p) > down and v == "board"
+        (p, v, k)
+        for p, v, k in expected_changes(brigade)
+        if int(p) > down and v == "board"
     ]
     assert [(str(c.position), c.view, c.key) for c in resumed] == expected
     client.close()
-    app.close()
+    brigade.close()

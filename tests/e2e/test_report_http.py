@@ -36,14 +36,14 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture
 def served(store_url: str, tmp_path: Path) -> Iterator[Api]:
     """A real server on a store that holds the Doksuri morning."""
-    app = Brigade(env=store_env(store_url, tmp_path))
-    writer = CommandWriter(app)
+    brigade = Brigade(env=store_env(store_url, tmp_path))
+    writer = CommandWriter(brigade)
     try:
         for step in morning():
             writer.execute(step.command)
     finally:
         writer.close()
-        app.close()
+        brigade.close()
     settings = Settings(
         database_url=store_url, data_dir=tmp_path / "data", secret="test"
     )

@@ -150,22 +150,22 @@ def test_against_a_running_server_the_totals_are_exact_too(
     )
     assert doksuri["dispatches_refused"] == simulation.refusals == 4
     # Field actions came from the volunteers' own sockets; photos are on the server.
-    app = Brigade(env=store_env(simulated.store_url, simulated.folder / "reader"))
+    brigade = Brigade(env=store_env(simulated.store_url, simulated.folder / "reader"))
     try:
         arrivals, images = [], []
         position = 0
-        while page := app.recorder.select_notifications(
+        while page := brigade.recorder.select_notifications(
             start=position, limit=1000, inclusive_of_start=False
         ):
             for notification in page:
-                event = app.mapper.to_domain_event(notification)
+                event = brigade.mapper.to_domain_event(notification)
                 if isinstance(event, Incident.VolunteerArrived):
                     arrivals.append(event)
                 elif isinstance(event, Incident.ImageUploaded):
                     images.append(event)
             position = page[-1].id
     finally:
-        app.close()
+        brigade.close()
     assert len(arrivals) == 26
     assert all(e.actor == f"volunteer:{e.volunteer_id}" for e in arrivals)
     assert images

@@ -30,8 +30,8 @@ WATCHER = textwrap.dedent(
     from domain.store.config import store_env
     from projections.follower import Follower
 
-    app = Brigade(env=store_env(sys.argv[1], Path(sys.argv[2])))
-    follower = Follower(app, poll=30, window=3600)  # LISTEN/NOTIFY, not the poll
+    brigade = Brigade(env=store_env(sys.argv[1], Path(sys.argv[2])))
+    follower = Follower(brigade, poll=30, window=3600)  # LISTEN/NOTIFY, not the poll
     follower.deltas.listen(
         lambda changes: [print(c.position, c.view, c.key, flush=True) for c in changes]
     )
@@ -47,7 +47,7 @@ WATCHER = textwrap.dedent(
 def test_a_second_process_publishes_every_change_once(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    app = Brigade(env=store_env(postgres_url, tmp_path))  # creates the tables
+    brigade = Brigade(env=store_env(postgres_url, tmp_path))  # creates the tables
     watcher = subprocess.Popen(
         [sys.executable, "-c", WATCHER, postgres_url, str(tmp_path)],
         stdin=subprocess.PIPE,
@@ -58,14 +58,14 @@ def test_a_second_process_publishes_every_change_once(
     assert watcher.stdout is not None
     assert watcher.stdout.readline().strip() == "ready"
 
-    writer = CommandWriter(app)
+    writer = CommandWriter(brigade)
     story = Scenario(writer)
     operation = story.operation()
     for kind in ("flood", "medical", "fire"):
         incident = story.incident(operation, kind=kind)
     story.ready_volunteer()
     writer.close()
-    last = str(app.recorder.max_notification_id())
+    last = str(brigade.recorder.max_notification_id())
 
     lines: queue.SimpleQueue[str] = queue.SimpleQueue()
     output = watcher.stdout
@@ -89,15 +89,15 @@ def test_a_second_process_publishes_every_change_once(
     # What this process computes from the same log is what the other one published:
     # every change, once each, in order.
     views = all_views()
-    notifications = app.recorder.select_notifications(None, limit=10_000)
+    notifications = brigade.recorder.select_notifications(None, limit=10_000)
     expected = [
         (str(c.position), c.view, c.key)
         for c in fold(
-            views, [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+            views, [(n.id, brigade.mapper.to_domain_event(n)) for n in notifications]
         )
         if not (c.view == "map" and c.key.startswith(("volunteer:", "track:")))
     ]
-    app.close()
+    brigade.close()
     assert str(incident) in {key for _, _, key in seen}
     assert sorted(seen) == sorted(expected)
     assert len(set(seen)) == len(seen)

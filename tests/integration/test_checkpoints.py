@@ -19,22 +19,22 @@ if TYPE_CHECKING:
 
 
 def test_a_follower_resumes_from_the_saved_views_and_catches_up(
-    app: Brigade, open_app: Callable[[], Brigade]
+    brigade: Brigade, open_brigade: Callable[[], Brigade]
 ) -> None:
-    writer = CommandWriter(app)
+    writer = CommandWriter(brigade)
     story = Scenario(writer)
     operation = story.operation()
     story.incident(operation)
-    first = Follower(app, checkpoints=app.checkpoints, checkpoint_every=1)
+    first = Follower(brigade, checkpoints=brigade.checkpoints, checkpoint_every=1)
     first.catch_up()
     saved_at = first.position
     writer.close()
 
     # More happens while no follower runs; then a new process starts.
-    writer = CommandWriter(app)
+    writer = CommandWriter(brigade)
     later = Scenario(writer).incident(operation, kind="medical")
     writer.close()
-    restarted = open_app()
+    restarted = open_brigade()
     follower = Follower(restarted, checkpoints=restarted.checkpoints)
 
     assert follower.position == saved_at  # loaded, not folded from the start
@@ -43,47 +43,47 @@ def test_a_follower_resumes_from_the_saved_views_and_catches_up(
     assert follower.views["board"].snapshot() == rebuild(restarted)["board"].snapshot()
 
 
-def test_rebuild_drops_the_saved_views_and_saves_fresh_ones(app: Brigade) -> None:
-    writer = CommandWriter(app)
+def test_rebuild_drops_the_saved_views_and_saves_fresh_ones(brigade: Brigade) -> None:
+    writer = CommandWriter(brigade)
     story = Scenario(writer)
     story.incident(story.operation())
     writer.close()
     seen: list[tuple[int, int]] = []
 
     views = rebuild(
-        app, app.checkpoints, lambda done, total: seen.append((done, total))
+        brigade, brigade.checkpoints, lambda done, total: seen.append((done, total))
     )
 
-    last = app.recorder.max_notification_id()
+    last = brigade.recorder.max_notification_id()
     assert seen[-1] == (last, last)
-    loaded = checkpoint.load(app.checkpoints)
+    loaded = checkpoint.load(brigade.checkpoints)
     assert loaded is not None
     assert {name: v.snapshot() for name, v in loaded.items()} == {
         name: v.snapshot() for name, v in views.items()
     }
 
 
-def test_a_checkpoint_of_another_format_is_not_used(app: Brigade) -> None:
-    writer = CommandWriter(app)
+def test_a_checkpoint_of_another_format_is_not_used(brigade: Brigade) -> None:
+    writer = CommandWriter(brigade)
     story = Scenario(writer)
     story.incident(story.operation())
     writer.close()
-    views = rebuild(app)
+    views = rebuild(brigade)
     position = Follower.position_of(views)
 
     def saved(version: int) -> None:
         state = pickle.dumps((version, views), protocol=pickle.HIGHEST_PROTOCOL)
-        app.checkpoints.save_checkpoint(checkpoint.NAME, position, state)
+        brigade.checkpoints.save_checkpoint(checkpoint.NAME, position, state)
 
     # Views saved whole, at their position, by a version with another FORMAT
     saved(checkpoint.FORMAT + 1)
-    assert checkpoint.load(app.checkpoints) is None
+    assert checkpoint.load(brigade.checkpoints) is None
     # the same views saved with this FORMAT are used: the format alone said no
     saved(checkpoint.FORMAT)
-    loaded = checkpoint.load(app.checkpoints)
+    loaded = checkpoint.load(brigade.checkpoints)
     assert loaded is not None and loaded["board"].rows == views["board"].rows
 
 
-def test_an_unreadable_checkpoint_is_not_used(app: Brigade) -> None:
-    app.checkpoints.save_checkpoint(checkpoint.NAME, 7, b"not a pickle")
-    assert checkpoint.load(app.checkpoints) is None
+def test_an_unreadable_checkpoint_is_not_used(brigade: Brigade) -> None:
+    brigade.checkpoints.save_checkpoint(checkpoint.NAME, 7, b"not a pickle")
+    assert checkpoint.load(brigade.checkpoints) is None

@@ -17,12 +17,12 @@ if TYPE_CHECKING:
     from domain.application import Brigade
 
 
-def event_names(app: Brigade, aggregate_id: object) -> list[str]:
-    return [type(e).__name__ for e in app.events.get(aggregate_id)]  # type: ignore[arg-type]
+def event_names(brigade: Brigade, aggregate_id: object) -> list[str]:
+    return [type(e).__name__ for e in brigade.events.get(aggregate_id)]  # type: ignore[arg-type]
 
 
 def test_a_ready_volunteer_is_dispatched_and_arrives(
-    story: Scenario, app: Brigade
+    story: Scenario, brigade: Brigade
 ) -> None:
     # Given an open flood incident and a trained, insured volunteer on shift
     operation = story.operation()
@@ -39,9 +39,9 @@ def test_a_ready_volunteer_is_dispatched_and_arrives(
     assert dispatched.accepted and arrived.accepted
     assert dispatched.position is not None and arrived.position is not None
     assert arrived.position > dispatched.position
-    stored = app.get(Incident, incident)
+    stored = brigade.get(Incident, incident)
     assert stored.status is IncidentStatus.ON_SCENE
-    assert app.get(Volunteer, vid).assignment == incident
+    assert brigade.get(Volunteer, vid).assignment == incident
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_a_ready_volunteer_is_dispatched_and_arrives(
     ],
 )
 def test_each_rule_refuses_a_dispatch_and_the_refusal_is_recorded(
-    story: Scenario, app: Brigade, setup: dict[str, Any], code: str, message: str
+    story: Scenario, brigade: Brigade, setup: dict[str, Any], code: str, message: str
 ) -> None:
     # Given a flood incident and a volunteer who misses one rule
     operation = story.operation()
@@ -81,11 +81,11 @@ def test_each_rule_refuses_a_dispatch_and_the_refusal_is_recorded(
     assert outcome.rejection is not None
     assert (outcome.rejection.code, outcome.rejection.message) == (code, message)
     # and the refusal is a fact in the log, for the after-action review
-    assert event_names(app, incident)[-1] == "DispatchRefused"
+    assert event_names(brigade, incident)[-1] == "DispatchRefused"
     assert outcome.position is not None
     # but nobody was assigned
-    assert app.get(Volunteer, vid).assignment is None
-    assert app.get(Incident, incident).assignments == {}
+    assert brigade.get(Volunteer, vid).assignment is None
+    assert brigade.get(Incident, incident).assignments == {}
 
 
 def test_an_expired_policy_refuses_on_the_day_it_no_longer_covers(
@@ -135,11 +135,11 @@ def test_other_kinds_need_their_own_domain(story: Scenario) -> None:
     assert outcome.rejection.message == "not qualified: hornet removal course missing"
 
 
-def test_only_the_command_role_dispatches(story: Scenario, app: Brigade) -> None:
+def test_only_the_command_role_dispatches(story: Scenario, brigade: Brigade) -> None:
     operation = story.operation()
     incident = story.incident(operation)
     vid = story.ready_volunteer()
-    before = app.recorder.max_notification_id()
+    before = brigade.recorder.max_notification_id()
 
     outcome = story.do(
         c.DispatchVolunteer,
@@ -150,13 +150,15 @@ def test_only_the_command_role_dispatches(story: Scenario, app: Brigade) -> None
 
     assert outcome.rejection is not None
     assert outcome.rejection.code == "role_not_allowed"
-    assert app.recorder.max_notification_id() == before
+    assert brigade.recorder.max_notification_id() == before
 
 
-def test_a_volunteer_can_only_act_as_themselves(story: Scenario, app: Brigade) -> None:
+def test_a_volunteer_can_only_act_as_themselves(
+    story: Scenario, brigade: Brigade
+) -> None:
     me = story.ready_volunteer("Lin Hua")
     other = story.ready_volunteer("Wang Fang")
-    before = app.recorder.max_notification_id()
+    before = brigade.recorder.max_notification_id()
 
     outcome = story.do(
         c.ReportPosition, volunteer_id=other, lat=24.9, lon=118.6, actor=volunteer(me)
@@ -164,7 +166,7 @@ def test_a_volunteer_can_only_act_as_themselves(story: Scenario, app: Brigade) -
 
     assert outcome.rejection is not None
     assert outcome.rejection.code == "not_yourself"
-    assert app.recorder.max_notification_id() == before
+    assert brigade.recorder.max_notification_id() == before
 
 
 def test_a_volunteer_reports_only_on_incidents_they_are_dispatched_to(

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def follower(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
-    follower = Follower(app, poll=0.2, window=0.05).start()
+def follower(brigade: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+    follower = Follower(brigade, poll=0.2, window=0.05).start()
     writer.on_events(follower.offer)  # as the gateway wires them
     yield follower
     follower.stop()
@@ -81,15 +81,15 @@ def test_resuming_after_a_position_gives_exactly_the_changes_missed(
 
 
 @pytest.fixture
-def short_memory(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+def short_memory(brigade: Brigade, writer: CommandWriter) -> Iterator[Follower]:
     """A follower that keeps only two changes, after three incidents were reported."""
-    follower = Follower(app, poll=0.2, history=2).start()
+    follower = Follower(brigade, poll=0.2, history=2).start()
     writer.on_commit(follower.wake)
     story = Scenario(writer)
     operation = story.operation()
     for _ in range(3):
         story.incident(operation)
-    last = app.recorder.max_notification_id()
+    last = brigade.recorder.max_notification_id()
     eventually(lambda: follower.position == last)
     yield follower
     follower.stop()
@@ -102,14 +102,14 @@ def test_a_position_older_than_the_history_gets_a_reset(short_memory: Follower) 
 
 
 def test_another_writer_is_seen_without_an_in_process_wake(
-    app: Brigade, open_app: Callable[[], Brigade]
+    brigade: Brigade, open_brigade: Callable[[], Brigade]
 ) -> None:
     # The follower is not wired to any writer. On PostgreSQL, LISTEN/NOTIFY must
     # bring the other process's facts (the poll is set far beyond the test's
     # patience); on SQLite, the poll does.
-    listens = hasattr(app.recorder, "channel_name")
-    follower = Follower(app, poll=60 if listens else 0.2).start()
-    other = CommandWriter(open_app())
+    listens = hasattr(brigade.recorder, "channel_name")
+    follower = Follower(brigade, poll=60 if listens else 0.2).start()
+    other = CommandWriter(open_brigade())
     try:
         operation = Scenario(other).operation()
         eventually(
@@ -128,26 +128,26 @@ def test_another_writer_is_seen_without_an_in_process_wake(
 
 
 @pytest.fixture
-def by_hand(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+def by_hand(brigade: Brigade, writer: CommandWriter) -> Iterator[Follower]:
     """A follower whose held rows are flushed only when a test says so."""
-    follower = Follower(app, poll=0.2, window=3600).start()
+    follower = Follower(brigade, poll=0.2, window=3600).start()
     writer.on_commit(follower.wake)
     yield follower
     follower.stop()
 
 
-def caught_up(app: Brigade, follower: Follower) -> int:
+def caught_up(brigade: Brigade, follower: Follower) -> int:
     """The store's head, once the follower's views stand there."""
-    head = app.recorder.max_notification_id() or 0
+    head = brigade.recorder.max_notification_id() or 0
     eventually(lambda: follower.position == head)
     return head
 
 
 def test_positions_are_coalesced_to_the_latest_per_volunteer(
-    story: Scenario, app: Brigade, by_hand: Follower
+    story: Scenario, brigade: Brigade, by_hand: Follower
 ) -> None:
     vid = story.ready_volunteer()
-    start = caught_up(app, by_hand)
+    start = caught_up(brigade, by_hand)
     for n in range(10):
         story.ok(
             c.ReportPosition,
@@ -156,7 +156,7 @@ def test_positions_are_coalesced_to_the_latest_per_volunteer(
             lon=118.6,
             actor=volunteer(vid),
         )
-    last = caught_up(app, by_hand)
+    last = caught_up(brigade, by_hand)
     held = by_hand.deltas.since(start, ["map", "roster"])
     assert held == []  # ten reports, nothing sent yet
 
@@ -175,18 +175,18 @@ def test_positions_are_coalesced_to_the_latest_per_volunteer(
 
 
 def test_a_held_roster_row_goes_out_at_once_whole_when_anything_else_changes_it(
-    story: Scenario, app: Brigade, by_hand: Follower
+    story: Scenario, brigade: Brigade, by_hand: Follower
 ) -> None:
     operation = story.operation()
     incident = story.incident(operation)
     vid = story.ready_volunteer()
-    start = caught_up(app, by_hand)
+    start = caught_up(brigade, by_hand)
     story.ok(
         c.ReportPosition, volunteer_id=vid, lat=24.95, lon=118.6, actor=volunteer(vid)
     )
     # When the volunteer is dispatched after reporting a position
     story.ok(c.DispatchVolunteer, incident_id=incident, volunteer_id=vid)
-    caught_up(app, by_hand)
+    caught_up(brigade, by_hand)
     # Then the roster row is sent at once, with the position still held
     sent = by_hand.deltas.since(start, ["roster"])
     assert isinstance(sent, list)
@@ -241,14 +241,14 @@ def test_a_subscriber_too_far_behind_is_reset_with_fresh_snapshots(
 
 
 def test_views_fed_by_the_writer_equal_views_read_from_the_store(
-    app: Brigade, writer: CommandWriter
+    brigade: Brigade, writer: CommandWriter
 ) -> None:
     # The follower folds the writer's own events; a rebuild decodes the stored ones.
     # (No poll within the test: a poll reads the store, correctly, only slower.)
-    follower = Follower(app, poll=3600, window=0.05).start()
+    follower = Follower(brigade, poll=3600, window=0.05).start()
     writer.on_events(follower.offer)
     decoded = 0
-    to_domain_event = app.mapper.to_domain_event
+    to_domain_event = brigade.mapper.to_domain_event
 
     def counting(stored: Any) -> Any:
         nonlocal decoded
@@ -256,11 +256,11 @@ def test_views_fed_by_the_writer_equal_views_read_from_the_store(
             decoded += 1
         return to_domain_event(stored)
 
-    app.mapper.to_domain_event = counting  # type: ignore[method-assign,assignment]
+    brigade.mapper.to_domain_event = counting  # type: ignore[method-assign,assignment]
     try:
         for step in morning():
             writer.execute(step.command)
-        last = app.recorder.max_notification_id() or 0
+        last = brigade.recorder.max_notification_id() or 0
         eventually(lambda: follower.position == last)
     finally:
         follower.stop()
@@ -270,10 +270,10 @@ def test_views_fed_by_the_writer_equal_views_read_from_the_store(
         rebuilt,
         [
             (n.id, to_domain_event(n))
-            for n in app.recorder.select_notifications(None, limit=10_000)
+            for n in brigade.recorder.select_notifications(None, limit=10_000)
         ],
     )
-    if not hasattr(app.recorder, "channel_name"):
+    if not hasattr(brigade.recorder, "channel_name"):
         # (On PostgreSQL a NOTIFY can wake the follower before the writer hands
         # the events over; it then reads them, which is correct, only slower.)
         assert decoded == 0  # the follower read nothing back
@@ -283,20 +283,20 @@ def test_views_fed_by_the_writer_equal_views_read_from_the_store(
 
 
 def test_another_writer_in_between_is_read_from_the_store(
-    app: Brigade,
+    brigade: Brigade,
     writer: CommandWriter,
     follower: Follower,
-    open_app: Callable[[], Brigade],
+    open_brigade: Callable[[], Brigade],
 ) -> None:
     # Given another writer on the same store (another process, in effect)
-    other = CommandWriter(open_app())
+    other = CommandWriter(open_brigade())
     try:
         mine, theirs = Scenario(writer), Scenario(other)
         operation = mine.operation()
         # When both report incidents, interleaved
         for n in range(6):
             (mine if n % 2 else theirs).incident(operation)
-        last = app.recorder.max_notification_id() or 0
+        last = brigade.recorder.max_notification_id() or 0
         # Then the views hold every incident, in the store's order
         eventually(lambda: follower.position == last)
     finally:
@@ -306,8 +306,8 @@ def test_another_writer_in_between_is_read_from_the_store(
     fold(
         rebuilt,
         [
-            (n.id, app.mapper.to_domain_event(n))
-            for n in app.recorder.select_notifications(None, limit=10_000)
+            (n.id, brigade.mapper.to_domain_event(n))
+            for n in brigade.recorder.select_notifications(None, limit=10_000)
         ],
     )
     assert follower.views["board"].rows == rebuilt["board"].rows

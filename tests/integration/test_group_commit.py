@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def test_fifty_submitters_each_get_their_own_outcome_and_every_ack_is_durable(
-    story: Scenario, app: Brigade, open_app: Callable[[], Brigade]
+    story: Scenario, brigade: Brigade, open_brigade: Callable[[], Brigade]
 ) -> None:
     # Given fifty volunteers on shift, each with a phone
     vids = [story.registered(f"V{i}") for i in range(50)]
@@ -71,8 +71,8 @@ def test_fifty_submitters_each_get_their_own_outcome_and_every_ack_is_durable(
 
     # And after a restart every acknowledged event is there, in its volunteer's order
     writer.close()
-    app.close()
-    reopened = open_app()
+    brigade.close()
+    reopened = open_brigade()
     for vid in vids:
         events = list(reopened.events.get(vid))
         assert [e.originator_version for e in events] == list(range(1, len(events) + 1))
@@ -85,11 +85,11 @@ def test_fifty_submitters_each_get_their_own_outcome_and_every_ack_is_durable(
 
 
 def test_two_writers_on_one_store_never_lose_or_double_an_event(
-    story: Scenario, app: Brigade, open_app: Callable[[], Brigade]
+    story: Scenario, brigade: Brigade, open_brigade: Callable[[], Brigade]
 ) -> None:
     # Two processes' writers share the store; both stream one volunteer's positions.
     vid = story.registered()
-    other = CommandWriter(open_app())
+    other = CommandWriter(open_brigade())
     scenario = Scenario(other)
     me = volunteer(vid)
 
@@ -117,13 +117,13 @@ def test_two_writers_on_one_store_never_lose_or_double_an_event(
         other.close()
 
     assert all(o.accepted for o in outcomes)
-    events = list(app.events.get(vid))
+    events = list(brigade.events.get(vid))
     assert len(events) == 201
     assert [e.originator_version for e in events] == list(range(1, 202))
 
 
 def test_snapshots_keep_a_long_history_quick_to_load(
-    story: Scenario, app: Brigade, monkeypatch: pytest.MonkeyPatch
+    story: Scenario, brigade: Brigade, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a volunteer who has reported their position 250 times
     vid = story.registered()
@@ -137,21 +137,21 @@ def test_snapshots_keep_a_long_history_quick_to_load(
             actor=me,
             occurred_at=LANDFALL,
         )
-    assert app.snapshots is not None
-    snapshots = list(app.snapshots.get(vid))
+    assert brigade.snapshots is not None
+    snapshots = list(brigade.snapshots.get(vid))
     assert [s.originator_version for s in snapshots] == [100, 200]
 
     # When the volunteer is loaded from the store
     read: list[int] = []
-    select_events = app.recorder.select_events
+    select_events = brigade.recorder.select_events
 
     def counted(*args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
         stored = select_events(*args, **kwargs)
         read.extend(e.originator_version for e in stored)
         return stored
 
-    monkeypatch.setattr(app.recorder, "select_events", counted)
-    fresh = app.load(vid)
+    monkeypatch.setattr(brigade.recorder, "select_events", counted)
+    fresh = brigade.load(vid)
 
     # Then only the 51 events after the latest snapshot are read, not all 251
     assert fresh is not None and fresh.version == 251
@@ -160,11 +160,11 @@ def test_snapshots_keep_a_long_history_quick_to_load(
 
 
 def test_a_burst_from_one_turn_of_the_event_loop_is_cut_into_batches_in_order(
-    story: Scenario, app: Brigade
+    story: Scenario, brigade: Brigade
 ) -> None:
     # Given a writer that takes at most 40 commands per transaction
     vid = story.registered("Lin Fang")
-    writer = CommandWriter(app, max_batch=40)
+    writer = CommandWriter(brigade, max_batch=40)
 
     async def hundred_reports() -> list[Outcome]:
         # When one turn of the event loop sends a hundred reports
@@ -195,8 +195,10 @@ def test_a_burst_from_one_turn_of_the_event_loop_is_cut_into_batches_in_order(
     assert positions == sorted(positions) and len(set(positions)) == 100
 
 
-def test_a_command_sent_as_the_writer_closes_is_refused_not_lost(app: Brigade) -> None:
-    writer = CommandWriter(app)
+def test_a_command_sent_as_the_writer_closes_is_refused_not_lost(
+    brigade: Brigade,
+) -> None:
+    writer = CommandWriter(brigade)
 
     async def send_then_close() -> None:
         sent = asyncio.ensure_future(
@@ -216,7 +218,7 @@ def test_a_command_sent_as_the_writer_closes_is_refused_not_lost(app: Brigade) -
             await sent
 
     asyncio.run(send_then_close())
-    assert app.recorder.max_notification_id() in (None, 0)
+    assert brigade.recorder.max_notification_id() in (None, 0)
 
 
 def test_a_command_that_breaks_its_handler_fails_every_sender_of_its_id(

@@ -22,12 +22,12 @@ if TYPE_CHECKING:
     from domain.outcome import Outcome
 
 
-def count_events(app: Brigade) -> int:
-    return len(app.recorder.select_notifications(start=None, limit=1_000_000))
+def count_events(brigade: Brigade) -> int:
+    return len(brigade.recorder.select_notifications(start=None, limit=1_000_000))
 
 
 def test_a_retry_returns_the_first_outcome_and_appends_nothing(
-    story: Scenario, app: Brigade
+    story: Scenario, brigade: Brigade
 ) -> None:
     operation = story.operation()
     command = story.command(
@@ -40,7 +40,7 @@ def test_a_retry_returns_the_first_outcome_and_appends_nothing(
     )
 
     first = story.writer.execute(command)
-    events = count_events(app)
+    events = count_events(brigade)
     again = story.writer.execute(command)
 
     assert first.accepted and not first.replayed
@@ -50,13 +50,13 @@ def test_a_retry_returns_the_first_outcome_and_appends_nothing(
         first.result,
         first.rejection,
     )
-    assert count_events(app) == events
+    assert count_events(brigade) == events
 
 
 def test_a_retry_after_a_restart_is_still_recognised(
-    open_app: Callable[[], Brigade], app: Brigade
+    open_brigade: Callable[[], Brigade], brigade: Brigade
 ) -> None:
-    writer = CommandWriter(app)
+    writer = CommandWriter(brigade)
     story = Scenario(writer)
     vid = story.registered()
     command = story.command(
@@ -64,10 +64,10 @@ def test_a_retry_after_a_restart_is_still_recognised(
     )
     first = writer.execute(command)
     writer.close()
-    app.close()
+    brigade.close()
 
     # The server restarts; the phone, which never saw the ack, sends again.
-    reopened = open_app()
+    reopened = open_brigade()
     restarted = CommandWriter(reopened)
     try:
         again = restarted.execute(command)
@@ -83,7 +83,7 @@ def test_a_retry_after_a_restart_is_still_recognised(
 
 
 def test_a_refused_dispatch_retried_is_refused_once(
-    story: Scenario, app: Brigade
+    story: Scenario, brigade: Brigade
 ) -> None:
     incident = story.incident(story.operation())
     vid = story.ready_volunteer(insured=False)
@@ -102,14 +102,14 @@ def test_a_refused_dispatch_retried_is_refused_once(
     assert first.rejection is not None and first.rejection.code == "not_insured"
     assert again.replayed and again.rejection == first.rejection
     refusals = [
-        e for e in app.events.get(incident) if type(e).__name__ == "DispatchRefused"
+        e for e in brigade.events.get(incident) if type(e).__name__ == "DispatchRefused"
     ]
     assert len(refusals) == 1
-    assert app.get(Volunteer, vid).assignment is None
+    assert brigade.get(Volunteer, vid).assignment is None
 
 
 def test_bad_input_stores_nothing_not_even_its_command_id(
-    story: Scenario, app: Brigade
+    story: Scenario, brigade: Brigade
 ) -> None:
     operation = story.operation()
     command = story.command(
@@ -120,19 +120,19 @@ def test_bad_input_stores_nothing_not_even_its_command_id(
         lon=118.6,
         severity=4,
     )
-    before = count_events(app)
+    before = count_events(brigade)
 
     first = story.writer.execute(command)
     again = story.writer.execute(command)
 
     assert first.rejection is not None and first.rejection.code == "invalid_value"
     assert not again.replayed and again.rejection == first.rejection
-    assert count_events(app) == before
-    assert app.commands.select_commands([str(command.command_id)]) == {}
+    assert count_events(brigade) == before
+    assert brigade.commands.select_commands([str(command.command_id)]) == {}
 
 
 def test_the_same_command_sent_many_times_at_once_takes_effect_once(
-    story: Scenario, app: Brigade
+    story: Scenario, brigade: Brigade
 ) -> None:
     vid = story.registered()
     command = story.command(c.DecideVetting, volunteer_id=vid, approved=True)
@@ -144,7 +144,9 @@ def test_the_same_command_sent_many_times_at_once_takes_effect_once(
     assert all(o.accepted for o in outcomes)
     assert sum(not o.replayed for o in outcomes) == 1
     assert len({o.positions for o in outcomes}) == 1
-    decided = [e for e in app.events.get(vid) if type(e).__name__ == "VettingDecided"]
+    decided = [
+        e for e in brigade.events.get(vid) if type(e).__name__ == "VettingDecided"
+    ]
     assert len(decided) == 1
 
 
@@ -158,10 +160,10 @@ def test_a_create_without_an_id_gets_the_same_id_on_retry(story: Scenario) -> No
 
 
 def test_a_retry_sent_to_another_process_among_new_commands(
-    open_app: Callable[[], Brigade], app: Brigade
+    open_brigade: Callable[[], Brigade], brigade: Brigade
 ) -> None:
     # Given a report recorded through one process
-    first_writer = CommandWriter(app)
+    first_writer = CommandWriter(brigade)
     story = Scenario(first_writer)
     vids = [story.registered(f"V{i}") for i in range(5)]
     retried = story.command(
@@ -175,7 +177,7 @@ def test_a_retry_sent_to_another_process_among_new_commands(
     first_writer.close()
 
     # When the phone's retry reaches another process in one batch with new reports
-    other = CommandWriter(open_app())
+    other = CommandWriter(open_brigade())
     fresh = [
         story.command(
             c.ReportPosition,
@@ -201,24 +203,24 @@ def test_a_retry_sent_to_another_process_among_new_commands(
     assert again.replayed and again.positions == first.positions
     assert all(o.accepted and not o.replayed for i, o in enumerate(outcomes) if i != 2)
     reports = [
-        e for e in app.events.get(vids[0]) if type(e).__name__ == "PositionReported"
+        e for e in brigade.events.get(vids[0]) if type(e).__name__ == "PositionReported"
     ]
     assert len(reports) == 1
 
 
 def test_new_commands_are_not_looked_up_and_a_retry_still_is_caught(
-    app: Brigade, monkeypatch: pytest.MonkeyPatch
+    brigade: Brigade, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a writer whose store counts its lookups of command records
     looked_up: list[int] = []
-    select = app.commands.select_commands
+    select = brigade.commands.select_commands
 
     def counting(command_ids: list[str]) -> dict[str, bytes]:
         looked_up.append(len(command_ids))
         return select(command_ids)
 
-    monkeypatch.setattr(app.recorder, "select_commands", counting)
-    writer = CommandWriter(app)
+    monkeypatch.setattr(brigade.recorder, "select_commands", counting)
+    writer = CommandWriter(brigade)
     story = Scenario(writer)
     try:
         vid = story.registered("V")
@@ -233,10 +235,10 @@ def test_new_commands_are_not_looked_up_and_a_retry_still_is_caught(
         first = writer.execute(report)
         assert looked_up == []
         # and when one is retried, the key refuses it, and the batch is looked up
-        before = count_events(app)
+        before = count_events(brigade)
         again = writer.execute(report)
     finally:
         writer.close()
     assert looked_up == [1]
     assert again.replayed and again.positions == first.positions
-    assert count_events(app) == before
+    assert count_events(brigade) == before

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from domain.application import Brigade
 
 
-def test_an_incident_runs_from_report_to_close(story: Scenario, app: Brigade) -> None:
+def test_an_incident_runs_from_report_to_close(
+    story: Scenario, brigade: Brigade
+) -> None:
     operation = story.operation()
     incident = story.incident(operation, kind="trapped_persons")
     vid = story.ready_volunteer(
@@ -62,7 +64,7 @@ def test_an_incident_runs_from_report_to_close(story: Scenario, app: Brigade) ->
     story.ok(c.ResolveIncident, incident_id=incident, outcome="all rescued")
     story.ok(c.CloseIncident, incident_id=incident)
 
-    stored = app.get(Incident, incident)
+    stored = brigade.get(Incident, incident)
     assert (stored.status, stored.rescued, stored.evacuated, stored.severity) == (
         IncidentStatus.CLOSED,
         3,
@@ -70,29 +72,29 @@ def test_an_incident_runs_from_report_to_close(story: Scenario, app: Brigade) ->
         5,
     )
     # resolving released the volunteer, who is free for the next call
-    assert app.get(Volunteer, vid).assignment is None
+    assert brigade.get(Volunteer, vid).assignment is None
 
 
-def test_no_arrival_before_dispatch(story: Scenario, app: Brigade) -> None:
+def test_no_arrival_before_dispatch(story: Scenario, brigade: Brigade) -> None:
     operation = story.operation()
     incident = story.incident(operation)
     vid = story.ready_volunteer()
-    before = app.recorder.max_notification_id()
+    before = brigade.recorder.max_notification_id()
 
     outcome = story.do(
         c.RecordArrival, incident_id=incident, volunteer_id=vid, actor=volunteer(vid)
     )
 
     assert outcome.rejection is not None and outcome.rejection.code == "not_dispatched"
-    assert app.recorder.max_notification_id() == before
+    assert brigade.recorder.max_notification_id() == before
 
 
-def test_nothing_after_close(story: Scenario, app: Brigade) -> None:
+def test_nothing_after_close(story: Scenario, brigade: Brigade) -> None:
     operation = story.operation()
     incident = story.incident(operation)
     story.ok(c.ResolveIncident, incident_id=incident, outcome="false alarm")
     story.ok(c.CloseIncident, incident_id=incident)
-    before = app.recorder.max_notification_id()
+    before = brigade.recorder.max_notification_id()
 
     attempts: list[tuple[type[c.IncidentCommand], dict[str, Any]]] = [
         (c.PostMessage, {"text": "hello?"}),
@@ -105,7 +107,7 @@ def test_nothing_after_close(story: Scenario, app: Brigade) -> None:
             outcome.rejection is not None
             and outcome.rejection.code == "incident_closed"
         )
-    assert app.recorder.max_notification_id() == before
+    assert brigade.recorder.max_notification_id() == before
 
 
 def test_an_incident_is_resolved_before_it_is_closed(story: Scenario) -> None:
@@ -126,10 +128,10 @@ def test_an_incident_is_resolved_before_it_is_closed(story: Scenario) -> None:
     ],
 )
 def test_counts_are_positive_and_bounded(
-    story: Scenario, app: Brigade, fields: dict[str, Any], fragment: str
+    story: Scenario, brigade: Brigade, fields: dict[str, Any], fragment: str
 ) -> None:
     incident = story.incident(story.operation())
-    before = app.recorder.max_notification_id()
+    before = brigade.recorder.max_notification_id()
     outcome = story.do(
         c.RecordEvacuation, incident_id=incident, destination="gym", **fields
     )
@@ -138,17 +140,17 @@ def test_counts_are_positive_and_bounded(
         outcome.rejection.code == "invalid_value"
         and fragment in outcome.rejection.message
     )
-    assert app.recorder.max_notification_id() == before
+    assert brigade.recorder.max_notification_id() == before
 
 
 @pytest.mark.parametrize(
     ("lat", "lon"), [(91.0, 118.0), (24.9, -180.5), (float("nan"), 118.0)]
 )
 def test_coordinates_are_in_range(
-    story: Scenario, app: Brigade, lat: float, lon: float
+    story: Scenario, brigade: Brigade, lat: float, lon: float
 ) -> None:
     operation = story.operation()
-    before = app.recorder.max_notification_id()
+    before = brigade.recorder.max_notification_id()
     outcome = story.do(
         c.ReportIncident,
         operation_id=operation,
@@ -158,14 +160,14 @@ def test_coordinates_are_in_range(
         severity=3,
     )
     assert outcome.rejection is not None and outcome.rejection.code == "invalid_value"
-    assert app.recorder.max_notification_id() == before
+    assert brigade.recorder.max_notification_id() == before
 
 
 def test_field_time_may_not_run_ahead_of_the_server_clock(
-    story: Scenario, app: Brigade, clock: Clock
+    story: Scenario, brigade: Brigade, clock: Clock
 ) -> None:
     operation = story.operation()
-    before = app.recorder.max_notification_id()
+    before = brigade.recorder.max_notification_id()
     ahead = story.do(
         c.ReportIncident,
         operation_id=operation,
@@ -188,7 +190,7 @@ def test_field_time_may_not_run_ahead_of_the_server_clock(
         ahead.rejection is not None and ahead.rejection.code == "field_time_in_future"
     )
     assert slightly_ahead.accepted  # within the allowed clock skew
-    assert app.recorder.max_notification_id() == slightly_ahead.position
+    assert brigade.recorder.max_notification_id() == slightly_ahead.position
     assert before is not None and slightly_ahead.position == before + 1
 
 
@@ -226,7 +228,9 @@ def test_a_dispatched_volunteer_cannot_end_their_shift(story: Scenario) -> None:
     assert outcome.rejection is not None and outcome.rejection.code == "busy"
 
 
-def test_a_hazard_is_followed_until_it_is_fixed(story: Scenario, app: Brigade) -> None:
+def test_a_hazard_is_followed_until_it_is_fixed(
+    story: Scenario, brigade: Brigade
+) -> None:
     # Given a shop inspected during the year-round programme
     operation = story.new(
         c.OpenOperation,
@@ -318,7 +322,7 @@ def test_a_hazard_is_followed_until_it_is_fixed(story: Scenario, app: Brigade) -
         after_close.rejection is not None
         and after_close.rejection.code == "hazard_closed"
     )
-    assert app.get(Premises, shop).hazards[hazard.hex]["state"] == "closed"
+    assert brigade.get(Premises, shop).hazards[hazard.hex]["state"] == "closed"
 
 
 def test_a_deadline_lies_after_the_order(story: Scenario) -> None:

@@ -28,8 +28,8 @@ def told(story: Scenario) -> dict[str, UUID]:
     return tell(story)
 
 
-def test_the_totals_are_the_storys(told: dict[str, UUID], app: Brigade) -> None:
-    data = build_report(app, [told["op"]]).data
+def test_the_totals_are_the_storys(told: dict[str, UUID], brigade: Brigade) -> None:
+    data = build_report(brigade, [told["op"]]).data
     assert data["operations"][0]["name"] == NAME
     assert data["totals"] == {
         "service_activities": 2,  # hornet nest and publicity; the patrol is elsewhere
@@ -63,9 +63,9 @@ def test_the_totals_are_the_storys(told: dict[str, UUID], app: Brigade) -> None:
 
 
 def test_response_times_are_worked_out_from_the_clock(
-    told: dict[str, UUID], app: Brigade
+    told: dict[str, UUID], brigade: Brigade
 ) -> None:
-    times = build_report(app, [told["op"]]).data["response_times"]
+    times = build_report(brigade, [told["op"]]).data["response_times"]
     to_dispatch = times["report_to_dispatch_s"]
     # Reported 10:57, 11:05, 11:17; first dispatched 11:00, 11:06, 11:25.
     assert sorted(s["seconds"] for s in to_dispatch["samples"]) == [60, 180, 480]
@@ -83,9 +83,9 @@ def test_response_times_are_worked_out_from_the_clock(
 
 
 def test_series_over_time_follow_field_time(
-    told: dict[str, UUID], app: Brigade
+    told: dict[str, UUID], brigade: Brigade
 ) -> None:
-    data = build_report(app, [told["op"]]).data
+    data = build_report(brigade, [told["op"]]).data
     series = data["incidents_over_time"]
     assert series["bin_minutes"] == 5  # 10:57 to 11:19 fits in 5-minute bins
     assert [b["start"][11:16] for b in series["bins"]] == [
@@ -115,8 +115,10 @@ def test_series_over_time_follow_field_time(
     ] == [("11:40", 1, 0), ("11:41", 2, 0), ("11:43", 2, 1)]
 
 
-def test_service_hours_are_this_operations(told: dict[str, UUID], app: Brigade) -> None:
-    rows = build_report(app, [told["op"]]).data["service_hours"]
+def test_service_hours_are_this_operations(
+    told: dict[str, UUID], brigade: Brigade
+) -> None:
+    rows = build_report(brigade, [told["op"]]).data["service_hours"]
     hours = {
         r["name"]: (r["hours"], r["shift_hours"], r["activity_hours"], r["dispatches"])
         for r in rows
@@ -134,24 +136,24 @@ def test_service_hours_are_this_operations(told: dict[str, UUID], app: Brigade) 
 
 
 def test_the_report_and_the_stats_view_agree(
-    told: dict[str, UUID], app: Brigade
+    told: dict[str, UUID], brigade: Brigade
 ) -> None:
-    live = rebuild(app)["stats"].rows[str(told["op"])]
-    assert build_report(app, [told["op"]]).data["stats"] == {str(told["op"]): live}
+    live = rebuild(brigade)["stats"].rows[str(told["op"])]
+    assert build_report(brigade, [told["op"]]).data["stats"] == {str(told["op"]): live}
 
 
 def test_a_report_up_to_a_position_sees_only_what_was_known(
-    told: dict[str, UUID], app: Brigade
+    told: dict[str, UUID], brigade: Brigade
 ) -> None:
     from projections.catalog import all_views, fold
 
-    last = app.recorder.max_notification_id()
+    last = brigade.recorder.max_notification_id()
     assert last is not None
     upto = last // 2
     views = all_views()
-    events = app.recorder.select_notifications(start=1, limit=upto, stop=upto)
-    fold(views, [(n.id, app.mapper.to_domain_event(n)) for n in events], emit=False)
-    report = build_report(app, [told["op"]], upto=upto)
+    events = brigade.recorder.select_notifications(start=1, limit=upto, stop=upto)
+    fold(views, [(n.id, brigade.mapper.to_domain_event(n)) for n in events], emit=False)
+    report = build_report(brigade, [told["op"]], upto=upto)
     assert report.position == upto
     key = str(told["op"])
     assert report.data["stats"] == {key: views["stats"].rows[key]}
@@ -159,9 +161,9 @@ def test_a_report_up_to_a_position_sees_only_what_was_known(
 
 
 def test_operations_reported_together_add_up(
-    told: dict[str, UUID], app: Brigade
+    told: dict[str, UUID], brigade: Brigade
 ) -> None:
-    data = build_report(app, [told["op"], told["other"]]).data
+    data = build_report(brigade, [told["op"], told["other"]]).data
     assert [o["name"] for o in data["operations"]] == [
         NAME,
         "Year-round programme 2023",
@@ -187,15 +189,15 @@ def test_the_simulated_year_reports_the_published_figures(
     published_year: Played,
 ) -> None:
     """`brigade simulate doksuri`, then the report of its two operations."""
-    app, simulation, tally = (
-        published_year.app,
+    brigade, simulation, tally = (
+        published_year.brigade,
         published_year.simulation,
         published_year.tally,
     )
     assert tally.ok, tally.examples
     operations = [simulation.programme, simulation.doksuri]
-    data = build_report(app, operations).data
-    programme, doksuri = (build_report(app, [o]).data for o in operations)
+    data = build_report(brigade, operations).data
+    programme, doksuri = (build_report(brigade, [o]).data for o in operations)
     assert {k: data["totals"][k] for k in list(data["totals"])[:6]} == {
         "service_activities": 820,
         "premises_inspected": 595,

@@ -25,8 +25,10 @@ def told(story: Scenario) -> dict[str, UUID]:
     return tell(story)
 
 
-def test_the_csv_carries_the_same_numbers(told: dict[str, UUID], app: Brigade) -> None:
-    report = build_report(app, [told["op"]])
+def test_the_csv_carries_the_same_numbers(
+    told: dict[str, UUID], brigade: Brigade
+) -> None:
+    report = build_report(brigade, [told["op"]])
     rows = list(csv.DictReader(io.StringIO(report.csv())))
     assert list(rows[0]) == ["section", "name", "detail", "value"]
     totals = {r["name"]: r["value"] for r in rows if r["section"] == "totals"}
@@ -53,9 +55,9 @@ def test_the_csv_carries_the_same_numbers(told: dict[str, UUID], app: Brigade) -
 
 @DRAWN_ON_SQLITE
 def test_the_html_is_self_contained_with_its_plots(
-    told: dict[str, UUID], app: Brigade
+    told: dict[str, UUID], brigade: Brigade
 ) -> None:
-    html = build_report(app, [told["op"]]).html()
+    html = build_report(brigade, [told["op"]]).html()
     plots = images(html)
     assert len(plots) == 6
     assert all(p.startswith(b"\x89PNG\r\n\x1a\n") and len(p) > 5_000 for p in plots)
@@ -75,9 +77,12 @@ def test_the_html_is_self_contained_with_its_plots(
 
 @DRAWN_ON_SQLITE
 def test_the_same_events_give_the_same_report(
-    told: dict[str, UUID], app: Brigade
+    told: dict[str, UUID], brigade: Brigade
 ) -> None:
-    first, second = build_report(app, [told["op"]]), build_report(app, [told["op"]])
+    first, second = (
+        build_report(brigade, [told["op"]]),
+        build_report(brigade, [told["op"]]),
+    )
     assert first.json() == second.json()
     assert first.csv() == second.csv()
     assert first.html() == second.html()

@@ -33,19 +33,19 @@ def told(story: Scenario) -> dict[str, UUID]:
 
 
 def test_operations_are_found_by_id_or_unique_name(
-    told: dict[str, UUID], story: Scenario, app: Brigade
+    told: dict[str, UUID], story: Scenario, brigade: Brigade
 ) -> None:
-    assert find_operation(app, NAME) == told["op"]
-    assert find_operation(app, str(told["other"])) == told["other"]
+    assert find_operation(brigade, NAME) == told["op"]
+    assert find_operation(brigade, str(told["other"])) == told["other"]
     with pytest.raises(OperationNotFound):
-        find_operation(app, "Typhoon Lekima response")
+        find_operation(brigade, "Typhoon Lekima response")
     with pytest.raises(OperationNotFound):
-        find_operation(app, "00000000-0000-0000-0000-000000000000")
+        find_operation(brigade, "00000000-0000-0000-0000-000000000000")
     twin = story.operation(NAME)
     with pytest.raises(OperationAmbiguous) as raised:
-        find_operation(app, NAME)
+        find_operation(brigade, NAME)
     assert sorted(raised.value.candidates) == sorted([str(told["op"]), str(twin)])
-    assert find_operation(app, str(twin)) == twin
+    assert find_operation(brigade, str(twin)) == twin
 
 
 @DRAWN_ON_SQLITE

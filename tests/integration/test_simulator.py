@@ -64,31 +64,31 @@ PHRASES = {
 STORED_AT = {"timestamp"}
 
 
-def run(app: Brigade, simulation: Iterable[Planned], **options: Any) -> Tally:
-    writer = CommandWriter(app)
+def run(brigade: Brigade, simulation: Iterable[Planned], **options: Any) -> Tally:
+    writer = CommandWriter(brigade)
     try:
         return asyncio.run(play(simulation, WriterSink(writer), **options))
     finally:
         writer.close()
 
 
-def events(app: Brigade) -> Iterator[Any]:
+def events(brigade: Brigade) -> Iterator[Any]:
     position = 0
     while True:
-        page = app.recorder.select_notifications(
+        page = brigade.recorder.select_notifications(
             start=position, limit=1000, inclusive_of_start=False
         )
         if not page:
             return
         for notification in page:
-            yield app.mapper.to_domain_event(notification)
+            yield brigade.mapper.to_domain_event(notification)
         position = page[-1].id
 
 
-def fingerprint(app: Brigade) -> str:
+def fingerprint(brigade: Brigade) -> str:
     """A hash of every event's class and state, in log order (not when stored)."""
     digest = hashlib.sha256()
-    for event in events(app):
+    for event in events(brigade):
         state = {k: v for k, v in vars(event).items() if k not in STORED_AT}
         digest.update(f"{type(event).__qualname__}{sorted(state.items())}".encode())
     return digest.hexdigest()
@@ -101,25 +101,25 @@ def fresh(tmp_path: Path) -> Iterator[Any]:
 
     def fresh(name: str = "a") -> Brigade:
         folder = tmp_path / name
-        app = Brigade(env=store_env(f"sqlite:///{folder / 'b.sqlite3'}", folder))
-        opened.append(app)
-        return app
+        brigade = Brigade(env=store_env(f"sqlite:///{folder / 'b.sqlite3'}", folder))
+        opened.append(brigade)
+        return brigade
 
     yield fresh
-    for app in opened:
-        app.close()
+    for brigade in opened:
+        brigade.close()
 
 
 def test_the_totals_asked_for_are_exactly_the_stats_views(
     store_url: str, tmp_path: Path
 ) -> None:
-    app = Brigade(env=store_env(store_url, tmp_path))
+    brigade = Brigade(env=store_env(store_url, tmp_path))
     try:
         simulation = Simulation(SMALL)
-        tally = run(app, simulation, total=len(simulation))
-        stats = rebuild(app)["stats"].rows
+        tally = run(brigade, simulation, total=len(simulation))
+        stats = rebuild(brigade)["stats"].rows
     finally:
-        app.close()
+        brigade.close()
 
     assert tally.ok, tally.examples
     assert tally.sent == len(simulation)
@@ -133,12 +133,12 @@ def test_the_totals_asked_for_are_exactly_the_stats_views(
 
 
 def test_the_default_run_shows_the_published_figures(published_year: Played) -> None:
-    app, simulation, tally = (
-        published_year.app,
+    brigade, simulation, tally = (
+        published_year.brigade,
         published_year.simulation,
         published_year.tally,
     )
-    views = rebuild(app)
+    views = rebuild(brigade)
 
     assert tally.ok, tally.examples
     assert published(views["stats"].rows, simulation) == {
@@ -153,11 +153,11 @@ def test_the_default_run_shows_the_published_figures(published_year: Played) -> 
 
 
 def test_refused_dispatches_are_recorded_with_their_reasons(fresh: Any) -> None:
-    app = fresh()
+    brigade = fresh()
     simulation = Simulation(SMALL)
-    tally = run(app, simulation)
-    refused = [e for e in events(app) if isinstance(e, Incident.DispatchRefused)]
-    roster = rebuild(app)["roster"].rows
+    tally = run(brigade, simulation)
+    refused = [e for e in events(brigade) if isinstance(e, Incident.DispatchRefused)]
+    roster = rebuild(brigade)["roster"].rows
 
     assert len(refused) == simulation.refusals == 6
     assert {e.code for e in refused} == set(tally.refused) and len(tally.refused) > 2
@@ -182,22 +182,22 @@ def test_the_same_seed_makes_the_same_log_and_another_seed_does_not(
 
 
 def test_playing_the_stream_again_appends_nothing(fresh: Any) -> None:
-    app = fresh()
-    run(app, Simulation(SMALL))
-    last = app.recorder.max_notification_id()
+    brigade = fresh()
+    run(brigade, Simulation(SMALL))
+    last = brigade.recorder.max_notification_id()
 
-    again = run(app, Simulation(SMALL))
+    again = run(brigade, Simulation(SMALL))
 
     assert again.ok and again.replayed == again.sent
-    assert app.recorder.max_notification_id() == last
+    assert brigade.recorder.max_notification_id() == last
 
 
 def test_at_a_time_scale_commands_keep_to_field_time_and_quiet_hours_are_cut(
     fresh: Any,
 ) -> None:
-    app = fresh()
+    brigade = fresh()
     simulation = Simulation(SMALL)
-    run(app, simulation)
+    run(brigade, simulation)
     person = next(p for p in simulation.people if p.shifts)
     first = person.shifts[0][0]
 
@@ -218,7 +218,7 @@ def test_at_a_time_scale_commands_keep_to_field_time_and_quiet_hours_are_cut(
     paced = [first + timedelta(seconds=10 * n) for n in range(5)]
     began = time.monotonic()
     tally = run(
-        app,
+        brigade,
         reports(*paced, paced[-1] + timedelta(hours=1)),
         speed=100.0,
         max_pause=0.2,
@@ -226,7 +226,7 @@ def test_at_a_time_scale_commands_keep_to_field_time_and_quiet_hours_are_cut(
     took = time.monotonic() - began
     # A report a day earlier, before the paced stretch: sent at once, no pause.
     early = run(
-        app,
+        brigade,
         reports(first - timedelta(days=1), *paced),
         speed=100.0,
         paced_from=first,

@@ -175,22 +175,22 @@ class StoreContract:
             assert recorder.select_notification_ids([(aggregate_id, 1)]) == [1]
 
     def test_an_application_round_trips_an_aggregate(self, env: dict[str, str]) -> None:
-        app: Application[UUID] = Application(env=env)
+        brigade: Application[UUID] = Application(env=env)
         try:
-            assert type(app.recorder) is self.recorder_class
-            assert type(app.mapper.transcoder) is MsgpackTranscoder
+            assert type(brigade.recorder) is self.recorder_class
+            assert type(brigade.mapper.transcoder) is MsgpackTranscoder
             logbook = Logbook("Ashford")
             at = datetime(2024, 5, 1, 14, 30, tzinfo=timezone(timedelta(hours=1)))
             logbook.write("Pump 1 mobile", at, ("Okafor", "Lindqvist"))
-            app.save(logbook)
-            copy: Aggregate = app.repository.get(logbook.id)
+            brigade.save(logbook)
+            copy: Aggregate = brigade.repository.get(logbook.id)
             assert isinstance(copy, Logbook)
             assert copy.station == "Ashford"
             assert copy.entries == [("Pump 1 mobile", at, ("Okafor", "Lindqvist"))]
             assert copy.entries[0][1].utcoffset() == timedelta(hours=1)
             assert copy.version == 2
         finally:
-            app.close()
+            brigade.close()
 
     def test_transcoder_topic_still_chooses_the_transcoder(
         self, env: dict[str, str]

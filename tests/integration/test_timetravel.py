@@ -50,17 +50,17 @@ class Seen:
 class CommandCentre:
     """A live follower of the store and a subscriber that applies every delta."""
 
-    def __init__(self, app: Brigade, writer: CommandWriter) -> None:
-        self.follower = Follower(app)
+    def __init__(self, brigade: Brigade, writer: CommandWriter) -> None:
+        self.follower = Follower(brigade)
         writer.on_commit(self.follower.wake)
         self.subscription: Subscription = self.follower.deltas.subscribe(VIEW_NAMES)
         self.held: Rows = {s.view: dict(s.rows) for s in self.subscription.snapshots}
         self.follower.start()
-        self.app = app
+        self.brigade = brigade
 
     def look(self) -> Seen:
         """Once the views reach the store's head: what the screen shows."""
-        head = self.app.recorder.max_notification_id() or 0
+        head = self.brigade.recorder.max_notification_id() or 0
         eventually(lambda: self.follower.position >= head)
         deltas = self.follower.deltas
         with deltas.lock:
@@ -180,9 +180,9 @@ def a_morning(story: Scenario, look: Callable[[], None]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def lived(app: Brigade, writer: CommandWriter) -> tuple[list[Seen], Any]:
+def lived(brigade: Brigade, writer: CommandWriter) -> tuple[list[Seen], Any]:
     """The story, and what the command centre saw after each step of it."""
-    centre = CommandCentre(app, writer)
+    centre = CommandCentre(brigade, writer)
     seen: list[Seen] = []
     try:
         facts = a_morning(Scenario(writer), lambda: seen.append(centre.look()))
@@ -191,12 +191,12 @@ def lived(app: Brigade, writer: CommandWriter) -> tuple[list[Seen], Any]:
     return seen, facts
 
 
-def clock_by_position(app: Brigade) -> list[tuple[int, float]]:
+def clock_by_position(brigade: Brigade) -> list[tuple[int, float]]:
     """(position, the field clock after it) for every event, read from the log."""
-    notifications = app.recorder.select_notifications(start=0, limit=10_000)
+    notifications = brigade.recorder.select_notifications(start=0, limit=10_000)
     clock, found = float("-inf"), []
     for n in notifications:
-        occurred_at = getattr(app.mapper.to_domain_event(n), "occurred_at", None)
+        occurred_at = getattr(brigade.mapper.to_domain_event(n), "occurred_at", None)
         if occurred_at is not None:
             clock = max(clock, occurred_at.timestamp())
         found.append((n.id, clock))
@@ -204,10 +204,10 @@ def clock_by_position(app: Brigade) -> list[tuple[int, float]]:
 
 
 def test_replayed_views_equal_the_live_ones_at_every_moment(
-    app: Brigade, lived: tuple[list[Seen], Any]
+    brigade: Brigade, lived: tuple[list[Seen], Any]
 ) -> None:
     seen, _ = lived
-    travel = TimeTravel(app, every=7)
+    travel = TimeTravel(brigade, every=7)
     assert len(seen) >= 15
     assert seen[-1].views["stats"] and seen[-1].views["hazards"]
     hazard = next(iter(seen[-1].views["hazards"].values()))
@@ -222,12 +222,12 @@ def test_replayed_views_equal_the_live_ones_at_every_moment(
 
 
 def test_a_field_time_is_the_moment_before_the_clock_passed_it(
-    app: Brigade, lived: tuple[list[Seen], Any]
+    brigade: Brigade, lived: tuple[list[Seen], Any]
 ) -> None:
     seen, _ = lived
     by_position = {moment.position: moment for moment in seen}
-    clocks = clock_by_position(app)
-    travel = TimeTravel(app, every=7)
+    clocks = clock_by_position(brigade)
+    travel = TimeTravel(brigade, every=7)
 
     for moment in seen:
         assert moment.as_of is not None
@@ -244,10 +244,10 @@ def test_a_field_time_is_the_moment_before_the_clock_passed_it(
 
 
 def test_a_late_event_counts_from_when_it_was_recorded(
-    app: Brigade, lived: tuple[list[Seen], Any]
+    brigade: Brigade, lived: tuple[list[Seen], Any]
 ) -> None:
     _, facts = lived
-    travel = TimeTravel(app, every=7)
+    travel = TimeTravel(brigade, every=7)
     late_at: datetime = facts["late_at"]
     # At its own field time the late report had not reached the log: not shown.
     then = travel.at(field_time=late_at)
@@ -255,8 +255,8 @@ def test_a_late_event_counts_from_when_it_was_recorded(
     assert then.as_of is not None and then.as_of <= late_at
     late = max(
         n.id
-        for n in app.recorder.select_notifications(start=0, limit=10_000)
-        if getattr(app.mapper.to_domain_event(n), "occurred_at", None) == late_at
+        for n in brigade.recorder.select_notifications(start=0, limit=10_000)
+        if getattr(brigade.mapper.to_domain_event(n), "occurred_at", None) == late_at
     )
     assert late > then.position
     assert lin(then)["at"] != late_at.isoformat()
@@ -271,10 +271,12 @@ def lin(moment: Moment) -> dict[str, Any]:
 
 
 def test_an_operations_moment_shows_only_its_rows(
-    app: Brigade, lived: tuple[list[Seen], Any]
+    brigade: Brigade, lived: tuple[list[Seen], Any]
 ) -> None:
     _, facts = lived
-    moment = TimeTravel(app, every=7).at(position=app.recorder.max_notification_id())
+    moment = TimeTravel(brigade, every=7).at(
+        position=brigade.recorder.max_notification_id()
+    )
     board = moment.rows("board", facts["operation"])
     drill = moment.rows("board", facts["drill"])
     assert len(board) == 1 and len(drill) == 1
@@ -285,15 +287,15 @@ def test_an_operations_moment_shows_only_its_rows(
 
 
 def test_seek_points_are_kept_in_the_store_and_remade_when_stale(
-    app: Brigade, lived: tuple[list[Seen], Any], open_app: Callable[[], Brigade]
+    brigade: Brigade, lived: tuple[list[Seen], Any], open_brigade: Callable[[], Brigade]
 ) -> None:
     seen, _ = lived
-    first = TimeTravel(app, every=7)
+    first = TimeTravel(brigade, every=7)
     first.index.extend()
     points = list(first.index.points)
     assert points and all(p.position % 7 == 0 for p in points)
 
-    reopened = open_app()
+    reopened = open_brigade()
     again = TimeTravel(reopened, every=7)
     assert again.index.points == points  # read back, not made again
     middle = seen[len(seen) // 2]
@@ -311,9 +313,9 @@ def test_seek_points_are_kept_in_the_store_and_remade_when_stale(
     assert stale.index.points == points
 
 
-def test_a_moment_outside_the_log_is_refused(app: Brigade, story: Scenario) -> None:
+def test_a_moment_outside_the_log_is_refused(brigade: Brigade, story: Scenario) -> None:
     story.operation()
-    travel = TimeTravel(app)
+    travel = TimeTravel(brigade)
     with pytest.raises(OutOfRange):
         travel.at(position=travel.head() + 1)
     with pytest.raises(OutOfRange):
@@ -325,10 +327,10 @@ def test_a_moment_outside_the_log_is_refused(app: Brigade, story: Scenario) -> N
 
 
 def test_a_server_makes_seek_points_as_the_log_grows(
-    app: Brigade, writer: CommandWriter
+    brigade: Brigade, writer: CommandWriter
 ) -> None:
     # Given a keeper of seek points every ten positions, as a server runs one
-    index = SeekIndex(app, every=10)
+    index = SeekIndex(brigade, every=10)
     keeper = SeekKeeper(index, interval=0.05).start()
     try:
         # When the morning's 57 events are recorded
@@ -339,16 +341,22 @@ def test_a_server_makes_seek_points_as_the_log_grows(
     finally:
         keeper.stop()
     # and they are in the store for the next process
-    assert [p.position for p in SeekIndex(app, every=10).points] == [10, 20, 30, 40, 50]
+    assert [p.position for p in SeekIndex(brigade, every=10).points] == [
+        10,
+        20,
+        30,
+        40,
+        50,
+    ]
 
 
-def _folded_to(app: Brigade, position: int) -> dict[str, Any]:
+def _folded_to(brigade: Brigade, position: int) -> dict[str, Any]:
     views = all_views()
-    fold_log(app, views.values(), position)
+    fold_log(brigade, views.values(), position)
     return {name: view.rows for name, view in views.items()}
 
 
-def _each_a_true_fold(app: Brigade, index: SeekIndex) -> None:
+def _each_a_true_fold(brigade: Brigade, index: SeekIndex) -> None:
     """Every point holds exactly the views a fold of the log up to it makes."""
     for point in index.points:
         kept = index.load(point)
@@ -356,15 +364,15 @@ def _each_a_true_fold(app: Brigade, index: SeekIndex) -> None:
             kept, point.position
         )
         assert {name: view.rows for name, view in kept.items()} == _folded_to(
-            app, point.position
+            brigade, point.position
         )
         assert next(iter(kept.values())).now == point.as_of
 
 
 @pytest.fixture
-def server_views(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+def server_views(brigade: Brigade, writer: CommandWriter) -> Iterator[Follower]:
     """A server's follower, fed the writer's events as it commits them."""
-    follower = Follower(app)
+    follower = Follower(brigade)
     writer.on_events(follower.offer)
     follower.start()
     yield follower
@@ -372,11 +380,11 @@ def server_views(app: Brigade, writer: CommandWriter) -> Iterator[Follower]:
 
 
 def test_a_server_takes_seek_points_from_its_live_views(
-    app: Brigade, writer: CommandWriter, server_views: Follower
+    brigade: Brigade, writer: CommandWriter, server_views: Follower
 ) -> None:
     # Given a keeper following a server's views that would fold the store again
     # only after a minute
-    index = SeekIndex(app, every=10)
+    index = SeekIndex(brigade, every=10)
     keeper = SeekKeeper(index, interval=60).follow(server_views).start()
     try:
         # When the morning's 57 events are recorded, a command (a batch) at a time
@@ -389,22 +397,22 @@ def test_a_server_takes_seek_points_from_its_live_views(
     stretches = [p.position // 10 for p in index.points]
     assert stretches == [1, 2, 3, 4, 5]
     # and each is exactly the views a fold of the log up to it makes
-    _each_a_true_fold(app, index)
+    _each_a_true_fold(brigade, index)
 
 
 def test_a_backlog_of_seek_points_is_folded_before_live_points_follow(
-    app: Brigade, writer: CommandWriter, server_views: Follower
+    brigade: Brigade, writer: CommandWriter, server_views: Follower
 ) -> None:
     steps = iter(morning())
 
     def record_up_to(position: int) -> None:
-        while (app.recorder.max_notification_id() or 0) < position:
+        while (brigade.recorder.max_notification_id() or 0) < position:
             writer.execute(next(steps).command)
 
     # Given 25 events recorded while no keeper kept seek points
     record_up_to(25)
     # When a keeper starts following, and ten more arrive before its thread runs
-    index = SeekIndex(app, every=10)
+    index = SeekIndex(brigade, every=10)
     keeper = SeekKeeper(index, interval=0.05).follow(server_views)
     record_up_to(35)
     keeper.start()
@@ -419,20 +427,20 @@ def test_a_backlog_of_seek_points_is_folded_before_live_points_follow(
         keeper.stop()
     # and no stretch is missing or doubled, and every point is a true fold
     assert [p.position // 10 for p in index.points] == [1, 2, 3, 4, 5]
-    _each_a_true_fold(app, index)
+    _each_a_true_fold(brigade, index)
 
 
 def test_points_offered_faster_than_the_keeper_saves_them_are_all_kept(
-    app: Brigade, writer: CommandWriter, server_views: Follower
+    brigade: Brigade, writer: CommandWriter, server_views: Follower
 ) -> None:
     # Given a keeper following a server's views whose thread has not run yet
-    index = SeekIndex(app, every=10)
+    index = SeekIndex(brigade, every=10)
     keeper = SeekKeeper(index, interval=60).follow(server_views)
     try:
         # When the whole morning is recorded before it saves its first point
         for step in morning():
             writer.execute(step.command)
-        head = app.recorder.max_notification_id()
+        head = brigade.recorder.max_notification_id()
         eventually(lambda: server_views.position == head)
         keeper.start()
         # Then every stretch's point is saved, none taken for a backlog

@@ -17,19 +17,19 @@ if TYPE_CHECKING:
     from domain.write import CommandWriter
 
 
-def views_of_the_morning(writer: CommandWriter, app: Brigade) -> dict[str, Any]:
+def views_of_the_morning(writer: CommandWriter, brigade: Brigade) -> dict[str, Any]:
     for step in morning():
         writer.execute(step.command)
-    notifications = app.recorder.select_notifications(None, limit=10_000)
+    notifications = brigade.recorder.select_notifications(None, limit=10_000)
     views = all_views()
-    fold(views, [(n.id, app.mapper.to_domain_event(n)) for n in notifications])
+    fold(views, [(n.id, brigade.mapper.to_domain_event(n)) for n in notifications])
     return views
 
 
 def test_the_morning_as_the_command_centre_sees_it(
-    writer: CommandWriter, app: Brigade
+    writer: CommandWriter, brigade: Brigade
 ) -> None:
-    views = views_of_the_morning(writer, app)
+    views = views_of_the_morning(writer, brigade)
     operation = str(uid("operation"))
 
     stats = views["stats"].rows[operation]
@@ -63,11 +63,11 @@ def test_the_morning_as_the_command_centre_sees_it(
     assert layers.count("incident") == 3
     assert {"route", "road", "volunteer"} <= set(layers)
     assert all(f["type"] == "Feature" for f in collection["features"])
-    assert views["map"].position == app.recorder.max_notification_id()
+    assert views["map"].position == brigade.recorder.max_notification_id()
 
 
 def test_a_rectified_hazard_waits_on_the_brigade_not_the_owner(
-    story: Scenario, app: Brigade
+    story: Scenario, brigade: Brigade
 ) -> None:
     # Given a hazard ordered fixed within ten minutes, and fixed in time
     operation = story.operation("Year-round programme")
@@ -110,8 +110,8 @@ def test_a_rectified_hazard_waits_on_the_brigade_not_the_owner(
         fold(
             views,
             [
-                (n.id, app.mapper.to_domain_event(n))
-                for n in app.recorder.select_notifications(None, limit=10_000)
+                (n.id, brigade.mapper.to_domain_event(n))
+                for n in brigade.recorder.select_notifications(None, limit=10_000)
             ],
         )
         row = views["hazards"].rows[str(hazard)]

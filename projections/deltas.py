@@ -5,9 +5,9 @@ every later change, or resumes after a position it already has and receives
 exactly the changes after it. If that position is older than the history kept,
 it is told to start again from a snapshot: never a silent gap, never a repeat.
 
-High-frequency rows are coalesced: volunteers' points and tracks on the map, and
-a roster row changed by a position report. Within a window only the latest
-state of each such row is published, stamped with the view's position at the
+High-frequency changes are coalesced: what a position report changes (a
+volunteer's point and track on the map, their roster row). Within a window only
+the latest state of each such row is published, stamped with the view's position at the
 moment it is published, which keeps positions in order. Any other change to a
 held row publishes the whole row at once and ends the hold.
 """
@@ -58,24 +58,29 @@ def delta(change: Change) -> dict[str, Any]:
 
 
 def coalesced(change: Change) -> bool:
-    """Rows that change every few seconds per volunteer, sent at most once a window."""
+    """Rows a position report changes every few seconds: at most once a window."""
     return coalesced_row(change.view, change.key)
 
 
 def coalesced_row(view: str, key: str) -> bool:
-    """Map rows that are only ever published once a window."""
+    """Map rows that carry a volunteer's position: their point and their track."""
     return view == "map" and key.startswith(("volunteer:", "track:"))
 
 
-# Views whose rows a position report changes, held for the window when it does.
+# Views whose every row a position report may change (the roster's last position).
 HELD_BY_POSITION = frozenset({"roster"})
 
 
 def held(view: str, key: str, cause: type | None) -> bool:
-    """Whether a changed row waits for the window's flush."""
-    if cause is Volunteer.PositionReported and view in HELD_BY_POSITION:
-        return True
-    return coalesced_row(view, key)
+    """Whether a changed row waits for the window's flush.
+
+    Only a position report is held back: a dispatch, an arrival, a release or a
+    shift change to the same row goes out at once, whole, so the map never shows
+    a dispatched volunteer as available, and live agrees with playback.
+    """
+    if cause is not Volunteer.PositionReported:
+        return False
+    return view in HELD_BY_POSITION or coalesced_row(view, key)
 
 
 class DeltaLog:
@@ -155,15 +160,18 @@ class DeltaLog:
                     current.append(Change(name, position, key, copy_row(row)))
         return current
 
-    def publish(self, changes: Iterable[Change]) -> list[Change]:
-        """Publish changes now, holding coalesced rows back for `flush`.
+    def publish(
+        self, changes: Iterable[Change], cause: type | None = None
+    ) -> list[Change]:
+        """Publish changes caused by an event of class `cause`, holding back for
+        `flush` the rows a position report changed.
 
         A producer that folds holding `lock` passes `hold` to the fold instead,
         so that held rows are not even copied until the flush, and then `append`s
         what the fold returned.
         """
         with self.lock:
-            now = [c for c in changes if not self.hold(c.view, c.key, None)]
+            now = [c for c in changes if not self.hold(c.view, c.key, cause)]
             self.append(now)
             return now
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.model.volunteer import Volunteer
 from projections.base import Change, View, copy_row
 from projections.deltas import DeltaLog, Reset
+
+POSITION = Volunteer.PositionReported
 
 
 class Rows(View):
@@ -35,8 +38,8 @@ def fold_into(view: View, position: int, key: str, value: int | None) -> Change:
 
 def test_only_the_latest_state_of_a_held_row_is_sent() -> None:
     log, view = log_at(0)
-    log.publish([fold_into(view, 1, "volunteer:a", 1)])  # a position report: held
-    assert log.publish([fold_into(view, 2, "volunteer:a", None)]) == []  # held too
+    log.publish([fold_into(view, 1, "volunteer:a", 1)], POSITION)  # held
+    assert log.publish([fold_into(view, 2, "volunteer:a", None)], POSITION) == []
     view.position = 3
     assert log.flush() == [Change("map", 3, "volunteer:a", None)]
 
@@ -46,7 +49,7 @@ def test_a_held_row_is_copied_at_the_flush_and_not_before() -> None:
     view.position = 1
     view.rows["volunteer:a"] = {"value": 1}
     with log.lock:
-        assert log.hold("map", "volunteer:a")  # the fold took note, copied nothing
+        assert log.hold("map", "volunteer:a", POSITION)  # noted, nothing copied
         assert not log.hold("map", "incident:1")
     view.rows["volunteer:a"]["value"] = 2  # a later report, before the window ends
     flushed = log.flush()
@@ -59,7 +62,7 @@ def test_a_held_row_is_copied_at_the_flush_and_not_before() -> None:
 def test_held_rows_are_sent_once_a_window_at_the_views_position() -> None:
     log, view = log_at(0)
     for n in range(1, 6):
-        log.publish([fold_into(view, n, "volunteer:a", n)])
+        log.publish([fold_into(view, n, "volunteer:a", n)], POSITION)
     assert log.since(0) == []
     flushed = log.flush()
     assert flushed == [change(5, "volunteer:a", 5)]
@@ -115,3 +118,14 @@ def test_a_copied_row_is_equal_and_shares_nothing_mutable() -> None:
     assert copied["counts"]["tags"] == ["a"]
     assert copied["pair"] == (1, [2])
     assert copied["seen"] == {"x"}
+
+
+def test_any_other_change_to_a_volunteers_map_row_goes_out_at_once_whole() -> None:
+    # Given a volunteer's point held back by a position report
+    log, view = log_at(0)
+    log.publish([fold_into(view, 1, "volunteer:a", 1)], POSITION)
+    # When a dispatch changes the same row
+    dispatched = fold_into(view, 2, "volunteer:a", 2)
+    # Then it is published at once, and the window has nothing left to send
+    assert log.publish([dispatched], Volunteer.Assigned) == [dispatched]
+    assert log.flush() == []

@@ -21,7 +21,8 @@ MAX_NAME = 200
 MAX_PATH_POINTS = 2000
 MAX_EVACUATED = 10_000
 MAX_RESCUED = 1_000
-MAX_IMAGE_BYTES = 25 * 1024 * 1024
+# The gateway takes no bigger upload (gateway/blobs.py): one cap, here.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 

@@ -26,15 +26,20 @@ _OPENERS = bytes([*range(0x80, 0xA0), 0xDC, 0xDD, 0xDE, 0xDF])
 _NOT_OPENERS = bytes(sorted(set(range(256)) - set(_OPENERS)))
 
 
+_MARKS = ("[", "{", ",")
+_BYTE_MARKS = (b"[", b"{", b",")
+
+
 class Unreadable(ValueError):
     """A frame or body that is not JSON (or msgpack) within the bounds; says why."""
 
 
 def read_json(text: str | bytes) -> Any:
     """A JSON document, within MAX_DEPTH and MAX_VALUES."""
-    brackets = _count(text, "[") + _count(text, "{")
+    marks: Any = _MARKS if isinstance(text, str) else _BYTE_MARKS  # [ { ,
+    brackets = text.count(marks[0]) + text.count(marks[1])
     # A value is a container or follows a comma: a count the parse cannot exceed.
-    if len(text) > MAX_VALUES and brackets + _count(text, ",") > MAX_VALUES:
+    if len(text) > MAX_VALUES and brackets + text.count(marks[2]) > MAX_VALUES:
         raise Unreadable(f"more than {MAX_VALUES} values")
     try:
         found = json.loads(text)
@@ -87,10 +92,6 @@ def read_message(message: Mapping[str, Any], binary: bool) -> Any:
     if message.get("text") is not None:
         return read_json(message["text"])
     raise Unreadable("frames are JSON text" + (" or msgpack" if binary else ""))
-
-
-def _count(text: str | bytes, char: str) -> int:
-    return text.count(char) if isinstance(text, str) else text.count(char.encode())
 
 
 def _check_depth(found: Any) -> None:

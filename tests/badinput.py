@@ -352,3 +352,12 @@ def post(api: Api, command: str, body: Any, headers: dict[str, str]) -> httpx.Re
         content=json.dumps(body).encode(),
         headers={**headers, "Content-Type": "application/json"},
     )
+
+
+def refused(
+    api: Api, path: str, query: str, frame: str | bytes
+) -> tuple[Any, int | None]:
+    """Send one frame on a new socket: the error it gets and the close code."""
+    with stores_nothing(api), socket(api, path, query) as ws:
+        ws.send(frame)
+        return error_then_close(ws)

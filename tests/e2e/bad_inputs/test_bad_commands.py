@@ -85,41 +85,37 @@ UNREADABLE = {
 }
 
 
-@pytest.mark.parametrize("content", UNREADABLE.values(), ids=UNREADABLE.keys())
-def test_a_body_that_cannot_be_read_is_refused(server: Api, content: bytes) -> None:
-    headers = {**server.token(Role.COMMANDER), "Content-Type": "application/json"}
-    with stores_nothing(server):
-        answer = server.http.post(
-            "/commands/OpenOperation", content=content, headers=headers
-        )
-    assert (answer.status_code, answer.json()["code"]) == (422, "invalid_value")
+NOT_SAID_TO_BE_JSON = [
+    None, "text/plain", "application/xml", "application/x-www-form-urlencoded",
+]  # fmt: skip
+BODIES = [
+    *(
+        pytest.param(content, "application/json", 422, "invalid_value", id=name)
+        for name, content in UNREADABLE.items()
+    ),
+    *(
+        pytest.param(DRILL + b"}", said, 422, "invalid_value", id=f"said-{said}")
+        for said in NOT_SAID_TO_BE_JSON
+    ),
+    pytest.param(
+        DRILL + b" " * 2**20 + b"}", "application/json", 413, "too_large",
+        id="over-a-mebibyte",
+    ),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "content_type",
-    [None, "text/plain", "application/xml", "application/x-www-form-urlencoded"],
-)
-def test_a_body_that_is_not_said_to_be_json_is_refused(
-    server: Api, content_type: str | None
+@pytest.mark.parametrize(("content", "content_type", "status", "code"), BODIES)
+def test_a_body_that_cannot_be_read_is_refused_unread(
+    server: Api, content: bytes, content_type: str | None, status: int, code: str
 ) -> None:
     headers = server.token(Role.COMMANDER)
     if content_type is not None:
         headers["Content-Type"] = content_type
     with stores_nothing(server):
         answer = server.http.post(
-            "/commands/OpenOperation", content=DRILL + b"}", headers=headers
-        )
-    assert (answer.status_code, answer.json()["code"]) == (422, "invalid_value")
-
-
-def test_a_body_over_a_mebibyte_is_refused_unread(server: Api) -> None:
-    headers = {**server.token(Role.COMMANDER), "Content-Type": "application/json"}
-    content = DRILL + b" " * 2**20 + b"}"
-    with stores_nothing(server):
-        answer = server.http.post(
             "/commands/OpenOperation", content=content, headers=headers
         )
-    assert (answer.status_code, answer.json()["code"]) == (413, "too_large")
+    assert (answer.status_code, answer.json()["code"]) == (status, code)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 import pytest
-from badinput import decoded, error_then_close, socket, stores_nothing, ws_url
+from badinput import (
+    decoded,
+    error_then_close,
+    refused,
+    socket,
+    stores_nothing,
+    ws_url,
+)
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -42,65 +49,47 @@ WRONG: dict[str, dict[str, Any]] = {
     "views-numbers": {**BOARD, "views": [1]},
     "operation-a-number": {**BOARD, "operation_id": 5},
 }
-LIVE_ONLY: dict[str, dict[str, Any]] = {
-    "after-minus-one": {**BOARD, "after": -1},
-    "after-past-the-log": {**BOARD, "after": 10**9},
-    "after-text": {**BOARD, "after": "5"},
-    "after-true": {**BOARD, "after": True},
-    "after-a-fraction": {**BOARD, "after": 1.5},
+# The fields only one socket's subscription has, and values they may not take.
+LIVE_ONLY: dict[str, list[Any]] = {"after": [-1, 10**9, "5", True, 1.5]}
+PLAYBACK_ONLY: dict[str, list[Any]] = {
+    "position": [-1, 10**9, "5", True],
+    "field_time": [1690512120, "2023-07-28T10:42:00", "at ten"],
+    "speed": [0, 5000, True, "10"],
+    "paused": ["yes", 1],
 }
-PLAYBACK_ONLY: dict[str, dict[str, Any]] = {
-    "position-minus-one": {**BOARD, "position": -1},
-    "position-past-the-log": {**BOARD, "position": 10**9},
-    "position-text": {**BOARD, "position": "5"},
-    "position-true": {**BOARD, "position": True},
-    "both-moments": {**BOARD, "position": 0, "field_time": "2023-07-28T10:42:00Z"},
-    "field-time-seconds": {**BOARD, "field_time": 1690512120},
-    "field-time-no-zone": {**BOARD, "field_time": "2023-07-28T10:42:00"},
-    "field-time-words": {**BOARD, "field_time": "at ten"},
-    "speed-zero": {**BOARD, "speed": 0},
-    "speed-5000": {**BOARD, "speed": 5000},
-    "speed-true": {**BOARD, "speed": True},
-    "speed-text": {**BOARD, "speed": "10"},
-    "paused-text": {**BOARD, "paused": "yes"},
-    "paused-one": {**BOARD, "paused": 1},
-}
+BOTH_MOMENTS = {**BOARD, "position": 0, "field_time": "2023-07-28T10:42:00Z"}
 
 
-def cases(extra: dict[str, dict[str, Any]]) -> list[Any]:
+def cases(path: str, only: dict[str, list[Any]], **more: dict[str, Any]) -> list[Any]:
     """Every way to get a subscription wrong, in JSON and (where it packs) msgpack."""
-    found = [pytest.param("", f, id=name) for name, f in UNREADABLE.items()]
-    for name, frame in {**WRONG, **extra}.items():
-        found.append(pytest.param("", json.dumps(frame), id=name))
-        found.append(
-            pytest.param("&format=msgpack", msgpack.packb(frame), id=f"msgpack-{name}")
-        )
-    found += [
-        pytest.param("&format=msgpack", b"\xc1", id="msgpack-not-msgpack"),
-        pytest.param("&format=msgpack", b"\x91" * 100_000, id="msgpack-open-arrays"),
-        pytest.param("&format=msgpack", msgpack.packb([BOARD]), id="msgpack-a-list"),
-        pytest.param("&format=msgpack", "not json", id="text-on-a-msgpack-socket"),
+    named: list[tuple[str, str, str | bytes]] = [
+        (name, "", frame) for name, frame in UNREADABLE.items()
     ]
-    return found
+    wrong = {**WRONG, **more}
+    for field, values in only.items():
+        wrong.update({f"{field}={v!r}": {**BOARD, field: v} for v in values})
+    for name, frame in wrong.items():
+        named.append((name, "", json.dumps(frame)))
+        named.append((f"msgpack-{name}", "&format=msgpack", msgpack.packb(frame)))
+    named += [
+        ("msgpack-not-msgpack", "&format=msgpack", b"\xc1"),
+        ("msgpack-open-arrays", "&format=msgpack", b"\x91" * 100_000),
+        ("msgpack-a-list", "&format=msgpack", msgpack.packb([BOARD])),
+        ("text-on-a-msgpack-socket", "&format=msgpack", "not json"),
+    ]
+    where = path.removeprefix("/ws/")
+    return [pytest.param(path, q, f, id=f"{where}-{name}") for name, q, f in named]
 
 
-@pytest.mark.parametrize(("query", "frame"), cases(LIVE_ONLY))
-def test_a_bad_live_subscription_is_bad_subscribe(
-    server: Api, query: str, frame: str | bytes
+@pytest.mark.parametrize(
+    ("path", "query", "frame"),
+    cases("/ws/live", LIVE_ONLY)
+    + cases("/ws/playback", PLAYBACK_ONLY, both_moments=BOTH_MOMENTS),
+)
+def test_a_bad_subscription_is_bad_subscribe(
+    server: Api, path: str, query: str, frame: str | bytes
 ) -> None:
-    with stores_nothing(server), socket(server, "/ws/live", query) as ws:
-        ws.send(frame)
-        error, code = error_then_close(ws)
-    assert (error["type"], error["code"], code) == ("error", "bad_subscribe", 4400)
-
-
-@pytest.mark.parametrize(("query", "frame"), cases(PLAYBACK_ONLY))
-def test_a_bad_playback_subscription_is_bad_subscribe(
-    server: Api, query: str, frame: str | bytes
-) -> None:
-    with stores_nothing(server), socket(server, "/ws/playback", query) as ws:
-        ws.send(frame)
-        error, code = error_then_close(ws)
+    error, code = refused(server, path, query, frame)
     assert (error["type"], error["code"], code) == ("error", "bad_subscribe", 4400)
 
 
@@ -158,8 +147,8 @@ def test_a_bad_control_frame_is_bad_control(
     assert (error["type"], error["code"], code) == ("error", "bad_control", 4400)
 
 
-@pytest.mark.parametrize("path", ["/ws/live", "/ws/playback"])
-@pytest.mark.parametrize("token", ["", "forged", "a.b.c"])
+@pytest.mark.parametrize("path", ["/ws/live", "/ws/playback", "/ws/field"])
+@pytest.mark.parametrize("token", ["", "forged", "a.b.c", "é"])
 def test_a_bad_token_closes_the_socket_4001(server: Api, path: str, token: str) -> None:
     url = ws_url(server, path).split("?")[0] + f"?token={token}"
     with stores_nothing(server), connect(url, open_timeout=10) as ws:

@@ -71,6 +71,16 @@ def add_benchmarks(benchmarks: Any) -> None:
         "--quick", action="store_true", help="100,000 events instead of 1,000,000"
     )
     seek.set_defaults(run=_seek)
+    bombs = benchmarks.add_parser(
+        "bombs", help="a server's peak memory under three image bombs at once"
+    )
+    bombs.set_defaults(run=_bombs)
+
+
+def _bombs(_: argparse.Namespace) -> int:
+    from bench.bombs import run
+
+    return run()
 
 
 def _seek(args: argparse.Namespace) -> int:

@@ -21,8 +21,13 @@ MAX_NAME = 200
 MAX_PATH_POINTS = 2000
 MAX_EVACUATED = 10_000
 MAX_RESCUED = 1_000
-MAX_IMAGE_BYTES = 25 * 1024 * 1024
+# The gateway takes no bigger upload (gateway/blobs.py): one cap, here.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# What text may not hold: lone surrogates (half a UTF-16 pair: no UTF-8 spells
+# them, so the store cannot either), and control characters but tab and line
+# breaks (NUL, and the escapes a terminal or a CSV reader would act on).
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def invalid(message: str) -> InvalidCommand:
@@ -60,9 +65,18 @@ def longitude(value: object) -> float:
 def text(
     name: str, value: object, *, limit: int = MAX_TEXT, required: bool = True
 ) -> str:
-    """A string of at most `limit` characters, stripped; non-empty when required."""
+    """A string of at most `limit` characters, stripped; non-empty when required.
+
+    Only text UTF-8 can spell, without control characters but tab, CR and LF.
+    """
     if not isinstance(value, str):
         raise invalid(f"{name} must be text")
+    bad = _UNWRITABLE.search(value)
+    if bad is not None:
+        raise invalid(
+            f"{name} holds {bad.group()!a} at {bad.start()}: no control "
+            "characters (tab and line breaks aside) and no lone surrogates"
+        )
     value = value.strip()
     if required and not value:
         raise invalid(f"{name} must not be empty")

@@ -3,7 +3,9 @@
 Events carry the hash, never the bytes. The default keeps blobs on disk in the
 data directory, written atomically (a temporary file renamed into place).
 `store_image` is the one gate every upload passes (HTTP or the field socket):
-media type judged by the bytes, a size cap, a thumbnail, nothing stored on refusal.
+media type judged by the bytes, caps on bytes and on pixels (the pixels read from
+the header, before decoding: `gateway/pixels.py`), a thumbnail, nothing stored on
+refusal.
 The thumbnail is stored as a blob of its own and linked to the original's hash, so
 `?thumbnail=true` serves it without decoding the original again.
 """
@@ -11,19 +13,21 @@ The thumbnail is stored as a blob of its own and linked to the original's hash, 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import tempfile
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
+
+from domain.checks import MAX_IMAGE_BYTES
+from gateway.pixels import TooManyPixels, Undecodable, media_type, thumbnail
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-MAX_BYTES = 10 * 1024 * 1024
-THUMBNAIL_PX = 320
+# One cap for the bytes: what the gateway takes is what RecordImage may record.
+MAX_BYTES = MAX_IMAGE_BYTES
 
 
 class BlobStore(Protocol):
@@ -119,17 +123,6 @@ class StoredImage:
         return asdict(self)
 
 
-def media_type(data: bytes) -> str | None:
-    """JPEG, PNG or WebP, judged by the bytes, not by what the client says."""
-    if data[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
 def too_large() -> ImageRefused:
     return ImageRefused(413, "too_large", f"an image may be at most {MAX_BYTES} bytes")
 
@@ -146,12 +139,7 @@ def store_image(blobs: BlobStore, data: bytes) -> StoredImage:
         raise ImageRefused(
             415, "unsupported_media_type", "send a JPEG, PNG or WebP image"
         )
-    try:
-        small = thumbnail(data)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise ImageRefused(
-            422, "unreadable_image", "the image cannot be decoded"
-        ) from None
+    small = checked_thumbnail(data)
     sha256, small_sha256 = blobs.put(data), blobs.put(small)
     blobs.link_thumbnail(sha256, small_sha256)  # last: a link names stored blobs only
     return StoredImage(
@@ -173,15 +161,20 @@ def stored_thumbnail(blobs: BlobStore, original: str) -> bytes | None:
     data = blobs.get(original)
     if data is None:
         return None
-    small = thumbnail(data)
+    small = checked_thumbnail(data)
     blobs.link_thumbnail(original, blobs.put(small))
     return small
 
 
-def thumbnail(data: bytes) -> bytes:
-    """A JPEG at most THUMBNAIL_PX on its longer side."""
-    with Image.open(io.BytesIO(data)) as image:
-        image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-        out = io.BytesIO()
-        image.convert("RGB").save(out, format="JPEG", quality=80)
-        return out.getvalue()
+def checked_thumbnail(data: bytes) -> bytes:
+    """The image's thumbnail, or the refusal of an image too big or unreadable."""
+    try:
+        return thumbnail(data)
+    except (TooManyPixels, Image.DecompressionBombError) as error:
+        raise ImageRefused(413, "too_many_pixels", str(error)) from None
+    except Image.DecompressionBombWarning as error:  # when warnings are errors
+        raise ImageRefused(413, "too_many_pixels", str(error)) from None
+    except (Undecodable, OSError, ValueError):  # UnidentifiedImageError is an OSError
+        raise ImageRefused(
+            422, "unreadable_image", "the image cannot be decoded"
+        ) from None

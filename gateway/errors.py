@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi.exceptions import RequestValidationError
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.websockets import WebSocketState
 
 from gateway.schemas import problem, problems
+from gateway.ws.common import BAD_REQUEST
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI, Request
+    from fastapi import FastAPI, Request, WebSocket
 
 # The domain's kinds of refusal (domain.errors) and what HTTP calls them.
 STATUS = {"invalid": 422, "not_found": 404, "forbidden": 403, "conflict": 409}
+# Refusals Starlette and FastAPI make themselves (no such path, wrong method...).
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
 
 
 class ApiError(Exception):
@@ -36,3 +46,26 @@ def install(app: FastAPI) -> None:
             "problems": problems(error),
         }
         return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, error: HTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(error.status_code, "bad_request")
+        body = {"code": code, "message": str(error.detail)}
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+
+    @app.exception_handler(Exception)
+    async def _failed(_: Request, __: Exception) -> JSONResponse:
+        # Starlette logs the error with its traceback after this answer.
+        body = {"code": "internal_error", "message": "try again later"}
+        return JSONResponse(body, status_code=500)
+
+    @app.exception_handler(WebSocketRequestValidationError)
+    async def _bad_query(
+        socket: WebSocket, error: WebSocketRequestValidationError
+    ) -> None:
+        # A socket's query (`?batch=maybe`): said as a bad frame is, then closed.
+        if socket.client_state is WebSocketState.CONNECTED:
+            await socket.send_json(
+                {"type": "error", "code": "invalid_value", "message": problem(error)}
+            )
+        await socket.close(code=BAD_REQUEST)

@@ -7,6 +7,7 @@ control frames are models too: docs/protocol.md in code.
 
 import dataclasses
 import inspect
+import types
 import typing
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
@@ -16,9 +17,9 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    Strict,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -36,7 +37,7 @@ from projections.catalog import VIEW_NAMES
 from replay.playback import MAX_SPEED, MIN_SPEED
 
 if TYPE_CHECKING:
-    from fastapi.exceptions import RequestValidationError
+    from fastapi.exceptions import ValidationException
 
 # Commands
 
@@ -62,8 +63,8 @@ def command_classes() -> list[type[c.Command]]:
 
 def body_model(cls: type[c.Command]) -> type[BaseModel]:
     """The request body of a command: its own fields, and optionally the field time."""
-    hints = typing.get_type_hints(cls)
-    fields: dict[str, Any] = {"occurred_at": (datetime | None, None)}
+    hints = {k: strict(v) for k, v in typing.get_type_hints(cls).items()}
+    fields: dict[str, Any] = {"occurred_at": (IsoDatetime | None, None)}
     for field in dataclasses.fields(cls):
         if field.name in c.ENVELOPE:
             continue
@@ -78,6 +79,42 @@ def body_model(cls: type[c.Command]) -> type[BaseModel]:
         f"{cls.__name__}Body", __config__=config, **fields
     )
     return model
+
+
+def _iso_text(value: object) -> object:
+    """A date and time as the wire carries it: ISO 8601 text, not seconds."""
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "datetime_type", "a date and time is ISO 8601 text with a time zone"
+        )
+    return value
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text)]
+
+# Numbers are numbers and booleans booleans: `true` is not 1, "24.9" is not a
+# latitude. A whole number is still a number where a fraction may be. A date and
+# time is text: 1690512120 is not one.
+STRICT: dict[Any, Any] = {
+    float: StrictFloat,
+    int: StrictInt,
+    bool: StrictBool,
+    datetime: IsoDatetime,
+}
+
+
+def strict(hint: Any) -> Any:
+    """A command field's type with its numbers and booleans strict, however nested."""
+    if hint in STRICT:
+        return STRICT[hint]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list:
+        return types.GenericAlias(list, (strict(args[0]),))
+    if origin is dict:
+        return types.GenericAlias(dict, (args[0], strict(args[1])))
+    if origin in (types.UnionType, typing.Union):
+        return typing.Union[tuple(strict(arg) for arg in args)]  # noqa: UP007
+    return hint
 
 
 def build(
@@ -112,9 +149,9 @@ class UploadBody(BaseModel):
     incident_id: UUID
     data: str | bytes
     caption: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    occurred_at: datetime | None = None
+    lat: StrictFloat | None = None
+    lon: StrictFloat | None = None
+    occurred_at: IsoDatetime | None = None
 
 
 # Sockets' control frames: /ws/live and /ws/playback
@@ -145,7 +182,7 @@ class LiveSubscribe(BaseModel):
     type: Literal["subscribe"]
     views: Views
     operation_id: StrictStr | None = None
-    after: StrictInt | None = None
+    after: Annotated[StrictInt, Field(ge=0)] | None = None  # at most the log's last
 
 
 Speed = Annotated[StrictFloat, Field(ge=MIN_SPEED, le=MAX_SPEED)]
@@ -155,7 +192,7 @@ class Moment(BaseModel):
     """A moment of the log: a position or a field time, not both (or neither)."""
 
     position: Annotated[StrictInt, Field(ge=0)] | None = None
-    field_time: Annotated[AwareDatetime, Strict()] | None = None
+    field_time: Annotated[AwareDatetime, BeforeValidator(_iso_text)] | None = None
 
     @model_validator(mode="after")
     def _not_both(self) -> Self:
@@ -229,15 +266,24 @@ def said(error: ValidationError, otherwise: str) -> str:
 # Problems with a body
 
 
-def problems(error: "ValidationError | RequestValidationError") -> list[dict[str, str]]:
+def problems(error: "ValidationError | ValidationException") -> list[dict[str, str]]:
     """Everything wrong with a body, each as where and what."""
     return [
-        {"where": ".".join(str(p) for p in e["loc"]) or "body", "problem": e["msg"]}
+        {
+            "where": _writable(".".join(str(p) for p in e["loc"]) or "body"),
+            "problem": _writable(e["msg"]),
+        }
         for e in error.errors()
     ]
 
 
-def problem(error: "ValidationError | RequestValidationError") -> str:
+def _writable(text: str) -> str:
+    """Text as UTF-8 can carry it: a client's lone surrogate (a key, a character
+    quoted in a message) escaped, not a failure to write the answer."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def problem(error: "ValidationError | ValidationException") -> str:
     """The first thing wrong with a body, as `where: what`."""
     found = problems(error) or [{"where": "body", "problem": "invalid"}]
     return f"{found[0]['where']}: {found[0]['problem']}"

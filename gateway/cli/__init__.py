@@ -7,6 +7,8 @@ token), `report`, `demo` and `simulate`.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
@@ -29,8 +31,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
-    """Run the command `argv` names; a bad configuration or Ctrl-C is an exit code."""
-    args = parser.parse_args(argv)
+    """Run the command `argv` names; a bad configuration, Ctrl-C or a reader that
+    went away (`brigade morning | head`) is an exit code, not a traceback."""
+    try:
+        code = _run(parser, argv)
+        sys.stdout.flush()  # a reader gone shows here, not in Python's exit
+    except BrokenPipeError:
+        # What is still buffered for stdout would fail again when Python exits.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE  # what a shell shows for a writer SIGPIPE ended
+    return code
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error: said, and its status
+        return done.code if isinstance(done.code, int) else int(done.code is not None)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:
         parser.print_help()

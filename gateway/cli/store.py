@@ -49,6 +49,10 @@ def morning(_: argparse.Namespace) -> int:
     return 0
 
 
+# Events read from the store at a time.
+TAIL_BATCH = 500
+
+
 def events_tail(args: argparse.Namespace) -> int:
     """`brigade events tail`: the latest events, or those after a position."""
     brigade = open_store(Settings())
@@ -57,15 +61,16 @@ def events_tail(args: argparse.Namespace) -> int:
         start = args.after if args.after is not None else max(last - args.lines, 0)
         while True:
             batch = brigade.recorder.select_notifications(
-                start=start, limit=500, inclusive_of_start=False
+                start=start, limit=TAIL_BATCH, inclusive_of_start=False
             )
             for notification in batch:
                 print(_describe_event(brigade, notification), flush=True)
                 start = notification.id
+            if len(batch) == TAIL_BATCH:  # more may follow at once: read on
+                continue
             if not args.follow:
                 return 0
-            if len(batch) < 500:
-                time.sleep(0.5)
+            time.sleep(0.5)
     finally:
         brigade.close()
 

@@ -11,13 +11,13 @@ from domain.types import Role
 from gateway.blobs import (
     MAX_BYTES,
     ImageRefused,
-    media_type,
     store_image,
     stored_thumbnail,
     too_large,
 )
 from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import ApiError
+from gateway.pixels import media_type
 
 router = APIRouter(prefix="/images", tags=["images"])
 
@@ -56,7 +56,10 @@ def download(
 ) -> Response:
     """An image (or its JPEG thumbnail, made at upload), to authenticated users only."""
     if thumbnail:
-        data = stored_thumbnail(runtime.blobs, sha256)
+        try:
+            data = stored_thumbnail(runtime.blobs, sha256)
+        except ImageRefused as why:  # an original stored before the checks it fails
+            raise ApiError(why.status, why.code, why.message) from None
     else:
         data = runtime.blobs.get(sha256)
     if data is None:

@@ -110,6 +110,7 @@ def page(request: Request, settings: SettingsDep) -> HTMLResponse:
             "Content-Security-Policy": policy(settings),
             "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
         },
     )
 

@@ -43,7 +43,9 @@ async def send(
         await socket.send_text(data)
 
 
-async def refuse(socket: WebSocket, code: str, message: str) -> None:
-    """Say why a frame is refused, then close (4400)."""
-    await socket.send_json({"type": "error", "code": code, "message": message})
+async def refuse(
+    socket: WebSocket, code: str, message: str, binary: bool = False
+) -> None:
+    """Say why a frame is refused (in the socket's format), then close (4400)."""
+    await send(socket, {"type": "error", "code": code, "message": message}, binary)
     await socket.close(code=BAD_REQUEST)

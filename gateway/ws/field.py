@@ -18,24 +18,23 @@ phone's sends slow down (back-pressure).
 
 import asyncio
 import contextlib
-import json
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import msgpack
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from domain.write import WriterClosed
 from gateway.deps import BinaryDep, MetricsDep, RuntimeDep, SocketActorDep
 from gateway.errors import STATUS
+from gateway.frames import Unreadable, read_message
 from gateway.schemas import MODELS, UPLOAD, build, problem
 from gateway.ws.common import BAD_REQUEST, send
 from gateway.ws.upload import Refused, Uploaded, upload
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine, Mapping
+    from collections.abc import Coroutine
 
     from domain.commands import Actor, Command
     from domain.outcome import Outcome
@@ -124,10 +123,13 @@ class Phone:
             if message["type"] == "websocket.disconnect":
                 self.gone = True
                 return
-            frame = _read(message, self.binary)
             self.owed += 1
-            if frame is None:
-                await self._close_malformed()
+            try:
+                frame = read_message(message, self.binary)
+                if not isinstance(frame, dict):
+                    raise Unreadable("a frame is an object: {id, command, body}")
+            except Unreadable as why:
+                await self._close_malformed(str(why))
                 return
             self._take(frame)
 
@@ -264,14 +266,8 @@ class Phone:
     async def _write(self, frame: dict[str, Any] | list[dict[str, Any]]) -> None:
         await send(self.socket, frame, self.binary)
 
-    async def _close_malformed(self) -> None:
-        self._push(
-            {
-                "type": "error",
-                "code": "malformed_frame",
-                "message": "the frame is not a JSON (or msgpack) object",
-            }
-        )
+    async def _close_malformed(self, why: str) -> None:
+        self._push({"type": "error", "code": "malformed_frame", "message": why})
         self.closing = True  # the sender writes what it holds, the error last, and ends
         self.wake.set()
         if self.sender is not None:
@@ -279,16 +275,3 @@ class Phone:
         self.gone = True
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await self.socket.close(code=MALFORMED)
-
-
-def _read(message: "Mapping[str, Any]", binary: bool) -> dict[str, Any] | None:
-    try:
-        if binary and message.get("bytes") is not None:
-            frame = msgpack.unpackb(message["bytes"])
-        elif message.get("text") is not None:
-            frame = json.loads(message["text"])
-        else:
-            return None
-    except (ValueError, msgpack.UnpackException):
-        return None
-    return frame if isinstance(frame, dict) else None

@@ -10,6 +10,7 @@ that far behind is closed with code 4008 (or cut) and never slows anyone else
 (`gateway/ws/fanout.py`).
 """
 
+import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +21,11 @@ from gateway.deps import (
     BinaryDep,
     FanoutDep,
     MetricsDep,
+    RuntimeDep,
     SettingsDep,
     SocketActorDep,
 )
+from gateway.frames import Unreadable, read_message
 from gateway.schemas import LiveSubscribe
 from gateway.ws.common import encode, refuse
 from gateway.ws.fanout import Connection
@@ -48,18 +51,28 @@ async def live(
     fanout: FanoutDep,
     metrics: MetricsDep,
     settings: SettingsDep,
+    runtime: RuntimeDep,
 ) -> None:
     if actor is None:
         return
-    try:
-        frame = await socket.receive_json()
-    except (WebSocketDisconnect, ValueError):
+    message = await socket.receive()
+    if message["type"] == "websocket.disconnect":
         return
     try:
-        request = LiveSubscribe.model_validate(frame)
+        request = LiveSubscribe.model_validate(read_message(message, binary))
+    except Unreadable as why:
+        await refuse(socket, "bad_subscribe", f"{why}; {SUBSCRIBE}", binary)
+        return
     except ValidationError:
-        await refuse(socket, "bad_subscribe", SUBSCRIBE)
+        await refuse(socket, "bad_subscribe", SUBSCRIBE, binary)
         return
+    if request.after is not None and request.after > fanout.deltas.position:
+        # Another process may be ahead of this one's views: the store decides.
+        head = await asyncio.to_thread(runtime.brigade.recorder.max_notification_id)
+        if request.after > (head or 0):
+            said = f"after must be a position from 0 to the log's last, {head or 0}"
+            await refuse(socket, "bad_subscribe", said, binary)
+            return
 
     views, operation_id = request.views, request.operation_id
     connection = Connection(

@@ -18,6 +18,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
 from gateway.deps import BinaryDep, SocketActorDep, TimeTravelDep
+from gateway.frames import Unreadable, read_message
 from gateway.schemas import (
     CONTROL,
     ChangeSpeed,
@@ -68,16 +69,16 @@ async def playback(
     if message["type"] == "websocket.disconnect":
         return
     try:
-        request = PlaybackSubscribe.model_validate_json(message.get("text") or "")
+        request = PlaybackSubscribe.model_validate(read_message(message, binary))
         # The process's, made at startup with its seek points (gateway.bootstrap).
         player = Player(travel, request.views, request.operation_id)
         moment = request.moment() or {"position": 0}
         snapshots = await asyncio.to_thread(player.seek, **moment)
     except ValidationError as error:
-        await refuse(socket, "bad_subscribe", said(error, SUBSCRIBE))
+        await refuse(socket, "bad_subscribe", said(error, SUBSCRIBE), binary)
         return
-    except OutOfRange as error:
-        await refuse(socket, "bad_subscribe", str(error))
+    except (Unreadable, OutOfRange) as error:
+        await refuse(socket, "bad_subscribe", str(error), binary)
         return
     for frame in snapshots:
         await send(socket, frame, binary)
@@ -86,12 +87,11 @@ async def playback(
     await session.run()
 
 
-def _control(message: "Mapping[str, Any]") -> Control | BadFrame:
-    text = message.get("text")
-    if text is None:
-        return BadFrame(CONTROLS)
+def _control(message: "Mapping[str, Any]", binary: bool) -> Control | BadFrame:
     try:
-        return CONTROL.validate_json(text)
+        return CONTROL.validate_python(read_message(message, binary))
+    except Unreadable as why:
+        return BadFrame(f"{why}; {CONTROLS}")
     except ValidationError as error:
         return BadFrame(said(error, CONTROLS))
 
@@ -148,7 +148,7 @@ class Session:
                 message = await self.socket.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                await self.controls.put(_control(message))
+                await self.controls.put(_control(message, self.binary))
         finally:
             await self.controls.put(GONE)
 
@@ -190,7 +190,7 @@ class Session:
             elif isinstance(control, Seek):
                 await self._seek(control.moment())
         except (BadFrame, OutOfRange) as error:
-            await refuse(self.socket, "bad_control", str(error))
+            await refuse(self.socket, "bad_control", str(error), self.binary)
             return False
         await self._status()
         return True

@@ -32,6 +32,7 @@ def test_the_page_keeps_the_browser_to_this_origin_without_tiles(
         page = api.http.get("/")
 
     assert page.status_code == 200
+    assert page.headers["x-content-type-options"] == "nosniff"
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy
     assert "connect-src 'self'" in policy

@@ -6,10 +6,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
+from support import COMMANDER, LANDFALL
 
-from gateway.bootstrap import open_store
+from domain.commands import OpenOperation
+from gateway.bootstrap import Runtime, open_store
 from gateway.settings import Settings
 from replay.seekpoints import SeekIndex
 
@@ -79,6 +82,62 @@ def test_events_tail_prints_the_latest_events_with_positions(
     assert [line.split()[0] for line in lines] == ["55", "56", "57"]
     assert "Incident.RoadCleared" in lines[-1]
     assert "tree cut and moved" in lines[-1]
+
+
+def test_events_tail_prints_as_many_events_as_asked(tmp_path: Path) -> None:
+    # Given a log of 700 events
+    settings = Settings(data_dir=tmp_path / "data")
+    with Runtime.open(settings) as runtime:
+        for n in range(700):
+            command = OpenOperation(
+                command_id=uuid4(), actor=COMMANDER, occurred_at=LANDFALL,
+                name=f"drill {n}", kind="drill",
+            )  # fmt: skip
+            assert runtime.writer.execute(command).accepted
+
+    tail = brigade("events", "tail", "-n", "600", env=ENV | store_of(settings))
+    after = brigade("events", "tail", "--after", "0", env=ENV | store_of(settings))
+
+    assert tail.returncode == 0, tail.stderr
+    lines = tail.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [str(n) for n in range(101, 701)]
+    assert len(after.stdout.splitlines()) == 700
+
+
+def store_of(settings: Settings) -> dict[str, str]:
+    return {"BRIGADE_DATA_DIR": str(settings.data_dir), "BRIGADE_DATABASE_URL": ""}
+
+
+ENV: dict[str, str] = {}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("morning",),
+        ("views", "status"),
+        ("token", "create", "--role", "observer"),
+        ("--help",),
+    ],
+)
+def test_a_command_whose_reader_has_gone_ends_quietly(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # `brigade morning | head -1`, with the reader gone before the first line
+    env = {**os.environ, "BRIGADE_DATA_DIR": str(tmp_path), "BRIGADE_DATABASE_URL": ""}
+    env.pop("PYTHONUNBUFFERED", None)  # buffered, as in a shell: the harder case
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", *command],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=120)
+
+    assert stderr.decode() == ""
+    assert process.returncode == 141  # as when killed by SIGPIPE, like head's writers
 
 
 def test_a_bad_database_url_is_refused_plainly(tmp_path: Path) -> None:

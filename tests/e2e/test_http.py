@@ -136,7 +136,7 @@ def test_malformed_json_and_unknown_commands(api: Api) -> None:
     )
     unknown = api.http.post("/commands/LaunchRocket", json={}, headers=headers)
     assert (broken.status_code, broken.json()["code"]) == (422, "invalid_value")
-    assert unknown.status_code == 404
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "unknown_command")
 
 
 def test_metrics_count_commands_by_outcome(api: Api) -> None:

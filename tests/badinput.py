@@ -1,0 +1,363 @@
+"""The bad-input corpus's ground: a world on a running server, and what to break.
+
+`World.made(api)` opens an operation, an incident with a volunteer on it, a
+volunteer ready to be sent, one not yet vetted and premises with a hazard at each
+step of its loop, all through the HTTP API. `bodies(world)` is one body per
+command that the world accepts as it stands, so that a case which breaks one
+field of it is refused for that field alone (a test sends them all, in order, to a
+world of its own). `WRONG` says how each kind of field is broken.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+import msgpack
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from domain import commands as c
+from domain.types import Role
+from gateway.schemas import MODELS
+from gateway.tokens import create_token
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    import httpx
+    from conftest import Api
+    from websockets.sync.client import ClientConnection
+
+# Commands in an order in which every body of `bodies` is accepted, one after another.
+IN_ORDER = [
+    "OpenOperation", "ReportIncident", "AssessIncident", "DispatchVolunteer",
+    "RecordArrival", "GuideRoute", "ClearRoad", "RecordImage", "RecordEvacuation",
+    "RecordRescue", "PostMessage", "ReleaseVolunteer", "RegisterVolunteer",
+    "DecideVetting", "RecordCourse", "ChangeGrade", "RecordInsurance", "StartShift",
+    "ReportPosition", "RateSatisfaction", "RegisterPremises", "InspectPremises",
+    "RecordHazard", "OrderRectification", "RecordRectification", "SubmitSelfCheck",
+    "ReinspectHazard", "CloseHazard", "LogServiceActivity", "ResolveIncident",
+    "EndShift", "CloseIncident", "CloseOperation",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class World:
+    operation: str
+    incident: str
+    on_scene: str  # a volunteer dispatched to the incident
+    ready: str  # a volunteer on shift, fit for a flood, not yet sent
+    unvetted: str
+    premises: str
+    hazards: dict[str, str]  # by the state it is in
+
+    @classmethod
+    def made(cls, api: Api) -> World:
+        def new(command: str, key: str, **body: Any) -> str:
+            return str(api.commander(command, **body)["result"][key])
+
+        operation = new("OpenOperation", "operation_id", name="Doksuri", kind="typhoon")
+        incident = new(
+            "ReportIncident", "incident_id", operation_id=operation, kind="flood",
+            lat=24.95, lon=118.61, severity=4,
+        )  # fmt: skip
+        on_scene = ready_volunteer(api, "Chen Wei")
+        ready = ready_volunteer(api, "Wu Min")
+        api.commander("DispatchVolunteer", incident_id=incident, volunteer_id=on_scene)
+        premises = new(
+            "RegisterPremises", "premises_id", name="Tea shop", address="3 Main St",
+            lat=24.9, lon=118.6,
+        )  # fmt: skip
+        found = {
+            "premises_id": premises, "operation_id": operation,
+            "kind": "blocked exit", "severity": 3,
+        }  # fmt: skip
+        hazards = {
+            state: new("RecordHazard", "hazard_id", **found)
+            for state in ("found", "ordered", "rectified", "verified")
+        }
+        at = {"premises_id": premises}
+        api.commander(
+            "OrderRectification", **at, hazard_id=hazards["ordered"], deadline=LATER
+        )
+        for state in ("rectified", "verified"):
+            api.commander(
+                "RecordRectification", **at, hazard_id=hazards[state], evidence="done"
+            )
+        api.commander(
+            "ReinspectHazard", **at, hazard_id=hazards["verified"], passed=True
+        )
+        unvetted = new("RegisterVolunteer", "volunteer_id", name="Lin", contact="+86")
+        return cls(operation, incident, on_scene, ready, unvetted, premises, hazards)
+
+
+LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+SHA = "ab" * 32
+
+
+def ready_volunteer(api: Api, name: str) -> str:
+    """A volunteer vetted, trained, insured and on shift: fit for a flood."""
+    vid = str(
+        api.commander(
+            "RegisterVolunteer", name=name, contact="+86", domains=["water_rescue"]
+        )["result"]["volunteer_id"]
+    )
+    api.commander("DecideVetting", volunteer_id=vid, approved=True)
+    for course in ("basic-fire-safety", "water-rescue", "first-aid"):
+        api.commander(
+            "RecordCourse", volunteer_id=vid, course=course, passed=True, score=90
+        )
+    api.commander("RecordInsurance", volunteer_id=vid, policy="P-1", valid_until=LATER)
+    api.commander("StartShift", volunteer_id=vid)
+    return vid
+
+
+def bodies(w: World) -> dict[str, dict[str, Any]]:
+    """A body for each command that `w` accepts as it stands, every field given."""
+    near = {"lat": 24.951, "lon": 118.612}
+    path = [[118.6, 24.9], [118.61, 24.91]]
+    on = {"incident_id": w.incident}
+    at = {"premises_id": w.premises}
+    return {
+        "OpenOperation": {
+            "operation_id": str(uuid4()), "name": "Haikui", "kind": "typhoon",
+            "area": [118.5, 24.8, 118.7, 25.0],
+        },
+        "CloseOperation": {"operation_id": w.operation},
+        "ReportIncident": {
+            "incident_id": str(uuid4()), "operation_id": w.operation, "kind": "fire",
+            **near, "address": "Shuangyang St", "severity": 3, "description": "smoke",
+        },
+        "AssessIncident": {
+            **on, "summary": "rising", "severity": 5, "people_at_risk": 4,
+        },
+        "DispatchVolunteer": {**on, "volunteer_id": w.ready, "note": "by boat"},
+        "RecordArrival": {**on, "volunteer_id": w.on_scene},
+        "GuideRoute": {**on, "path": path, "note": "via the bridge"},
+        "ClearRoad": {**on, "path": path, "note": "tree moved"},
+        "RecordImage": {
+            **on, "sha256": SHA, "media_type": "image/png", "size": 4096, **near,
+            "caption": "the door",
+        },
+        "RecordEvacuation": {**on, "count": 3, "destination": "school"},
+        "RecordRescue": {**on, "count": 1},
+        "PostMessage": {**on, "text": "water at the door"},
+        "ReleaseVolunteer": {**on, "volunteer_id": w.on_scene, "reason": "tired"},
+        "ResolveIncident": {**on, "outcome": "all safe"},
+        "CloseIncident": on,
+        "RegisterVolunteer": {
+            "volunteer_id": str(uuid4()), "name": "Zhao Lei", "contact": "+86",
+            "community": "Luojiang", "domains": ["first_aid"],
+        },
+        "DecideVetting": {
+            "volunteer_id": w.unvetted, "approved": False, "reason": "no",
+        },
+        "RecordCourse": {
+            "volunteer_id": w.on_scene, "course": "first-aid", "passed": True,
+            "score": 75.5,
+        },
+        "ChangeGrade": {"volunteer_id": w.on_scene, "grade": "level_2"},
+        "RecordInsurance": {
+            "volunteer_id": w.on_scene, "policy": "P-2", "valid_until": LATER,
+        },
+        "StartShift": {"volunteer_id": w.unvetted, "operation_id": w.operation},
+        "EndShift": {"volunteer_id": w.ready},
+        "ReportPosition": {
+            "volunteer_id": w.on_scene, **near, "accuracy": 8, "heading": 90.5,
+            "speed": 1.2,
+        },
+        "RateSatisfaction": {
+            "volunteer_id": w.on_scene, "rating": 5, **on, "comment": "calm",
+        },
+        "RegisterPremises": {
+            "premises_id": str(uuid4()), "name": "Noodles", "address": "5 Main St",
+            **near, "owner": "Mrs Lin", "category": "restaurant",
+        },
+        "InspectPremises": {
+            **at, "operation_id": w.operation, "checklist": {"exits clear": True},
+            "note": "ok",
+        },
+        "RecordHazard": {
+            **at, "operation_id": w.operation, "hazard_id": str(uuid4()),
+            "kind": "blocked exit", "severity": 2, "photo_sha256": SHA, "note": "boxes",
+        },
+        "OrderRectification": {
+            **at, "hazard_id": w.hazards["found"], "deadline": LATER,
+        },
+        "SubmitSelfCheck": {**at, "hazard_id": w.hazards["ordered"], "note": "moved"},
+        "RecordRectification": {
+            **at, "hazard_id": w.hazards["found"], "evidence": "photo",
+            "evidence_sha256": SHA,
+        },
+        "ReinspectHazard": {
+            **at, "hazard_id": w.hazards["rectified"], "passed": True, "note": "fine",
+        },
+        "CloseHazard": {**at, "hazard_id": w.hazards["verified"]},
+        "LogServiceActivity": {
+            "activity_id": str(uuid4()), "operation_id": w.operation, "kind": "patrol",
+            "participants": [w.on_scene], "hours": 2, **near, "note": "river bank",
+        },
+    }  # fmt: skip
+
+
+# How each kind of field is broken: a label for the case's id, and the value.
+WRONG: dict[str, list[tuple[str, Any]]] = {
+    "uuid": [("number", 12345), ("not-a-uuid", "not-a-uuid"), ("surrogate", "\ud800")],
+    "number": [("true", True), ("numeric-text", "24.9"), ("object", {"v": 1})],
+    "whole": [("true", True), ("numeric-text", "3"), ("fraction", 3.5), ("2.0", 2.0)],
+    "bool": [("one", 1), ("text", "true")],
+    "text": [
+        ("number", 5), ("list", ["x"]), ("surrogate", "a\ud800b"), ("nul", "a\0b"),
+    ],
+    "time": [
+        ("seconds", 1690512120), ("words", "next week"),
+        ("no-zone", "2030-01-01T08:00"),
+    ],
+    "numbers": [("true-in-it", [118.5, True, 118.7, 25.0]), ("text", "118.5,24.8")],
+    "points": [
+        ("text-in-a-point", [[118.6, "24.9"], [118.61, 24.91]]),
+        ("true-in-a-point", [[True, 24.9], [118.61, 24.91]]),
+    ],
+    "checklist": [
+        ("one-for-true", {"exits clear": 1}),
+        ("surrogate-item", {"exits\ud800": True}),
+        ("nul-item", {"exits\0": True}),
+    ],
+    "texts": [("surrogate", ["first\ud800aid"]), ("number", [5])],
+    "uuids": [("text", ["x"]), ("true", [True])],
+}  # fmt: skip
+
+_KINDS: dict[Any, str] = {
+    UUID: "uuid", float: "number", int: "whole", bool: "bool", str: "text",
+    datetime: "time", list[float]: "numbers", list[list[float]]: "points",
+    dict[str, bool]: "checklist", list[str]: "texts", list[UUID]: "uuids",
+}  # fmt: skip
+
+
+def fields(command: str) -> list[tuple[str, str, bool]]:
+    """A command's own fields: name, kind (a key of WRONG), and whether required."""
+    cls = MODELS[command][0]
+    hints = typing.get_type_hints(cls)
+    found = []
+    for field in dataclasses.fields(cls):
+        if field.name in c.ENVELOPE:
+            continue
+        hint = hints[field.name]
+        if typing.get_origin(hint) in (types.UnionType, typing.Union):
+            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        required = (
+            field.default is dataclasses.MISSING
+            and field.default_factory is dataclasses.MISSING
+        )
+        found.append((field.name, _KINDS[hint], required))
+    return found
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One body with one thing wrong, and the refusal it must get."""
+
+    command: str
+    change: dict[str, Any]
+    drop: str | None = None
+    status: int = 422
+    code: str = "invalid_value"
+
+    def body(self, valid: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        body = {**valid[self.command], **self.change}
+        if self.drop is not None:
+            del body[self.drop]
+        return body
+
+
+def broken_fields() -> list[Any]:
+    """Every field of every command, broken in each way its kind can be, each
+    required one left out, and an unknown one added: pytest params with ids
+    like `ReportIncident.lat=true`, `ReportIncident-lat`, `ReportIncident+colour`."""
+    cases = []
+    for command in MODELS:
+        for name, kind, required in fields(command):
+            for label, value in WRONG[kind]:
+                cases.append(
+                    pytest.param(
+                        Broken(command, {name: value}), id=f"{command}.{name}={label}"
+                    )
+                )
+            if required:
+                cases.append(
+                    pytest.param(Broken(command, {}, drop=name), id=f"{command}-{name}")
+                )
+        cases.append(
+            pytest.param(Broken(command, {"colour": "red"}), id=f"{command}+colour")
+        )
+    return cases
+
+
+def head(api: Api) -> int:
+    """The store's last position, read from the server's own store."""
+    assert api.app is not None
+    return int(api.app.state.runtime.brigade.recorder.max_notification_id() or 0)
+
+
+def blob_files(api: Api) -> int:
+    assert api.app is not None
+    root: Path = api.app.state.runtime.settings.data_dir / "blobs"
+    return sum(1 for p in root.rglob("*") if p.is_file())
+
+
+@contextmanager
+def stores_nothing(api: Api) -> Iterator[None]:
+    """The case stores no event and no blob, and the server answers afterwards."""
+    before = head(api), blob_files(api)
+    yield
+    assert (head(api), blob_files(api)) == before, "something was stored"
+    assert api.http.get("/health").json() == {"status": "ok"}
+
+
+def ws_url(api: Api, path: str, query: str = "", role: Role = Role.COMMANDER) -> str:
+    token = create_token(api.key, role, "duty-officer")
+    return api.url.replace("http://", "ws://") + f"{path}?token={token}{query}"
+
+
+def socket(api: Api, path: str, query: str = "") -> ClientConnection:
+    return connect(ws_url(api, path, query), open_timeout=10, max_size=2**25)
+
+
+def decoded(frame: str | bytes) -> Any:
+    return msgpack.unpackb(frame) if isinstance(frame, bytes) else json.loads(frame)
+
+
+def error_then_close(ws: ClientConnection) -> tuple[Any, int | None]:
+    """The error frame a refused socket gets, and the code it is closed with."""
+    error = decoded(ws.recv(timeout=10))
+    with pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=10)
+    return error, closed.value.rcvd.code if closed.value.rcvd else None
+
+
+def post(api: Api, command: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+    """POST a command's body as JSON with its escapes, lone surrogates and all."""
+    return api.http.post(
+        f"/commands/{command}",
+        content=json.dumps(body).encode(),
+        headers={**headers, "Content-Type": "application/json"},
+    )
+
+
+def refused(
+    api: Api, path: str, query: str, frame: str | bytes
+) -> tuple[Any, int | None]:
+    """Send one frame on a new socket: the error it gets and the close code."""
+    with stores_nothing(api), socket(api, path, query) as ws:
+        ws.send(frame)
+        return error_then_close(ws)

@@ -330,3 +330,30 @@ class LogServiceActivity(Command):
     lat: float | None = None
     lon: float | None = None
     note: str = ""
+
+
+# Credentials: the bearer tokens people hold (the gateway signs them)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueToken(Command):
+    """A token for a commander, an observer or a registered volunteer."""
+
+    token_id: UUID | None = None
+    role: str
+    # The volunteer a volunteer token acts as; none for other roles.
+    volunteer_id: UUID | None = None
+    # Who holds it ("duty officer", "Xu Ming's phone"); a commander's or observer's
+    # token acts under this name (default: the role).
+    name: str = ""
+    # Seconds it lasts (default: the role's lifetime, domain/model/credential.py).
+    ttl_seconds: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeToken(Command):
+    """Stop a token working, from now on and on every gateway."""
+
+    allowed = FIELD
+    token_id: UUID
+    reason: str = ""

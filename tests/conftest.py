@@ -8,6 +8,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -19,8 +20,9 @@ from domain.store.config import store_env
 from domain.types import Role
 from domain.write import CommandWriter
 from gateway.app import create_app
+from gateway.credentials import Grant, Issued, issue, issue_into
+from gateway.keys import KeyRing
 from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
 from gateway.ws.transport import websocket_options
 
 if TYPE_CHECKING:
@@ -130,11 +132,32 @@ class Api:
     ) -> None:
         self.url = url
         self.app = app  # when it runs in this process: its state may be looked at
-        self.key = signing_key(settings)
+        self.settings = settings
+        self.keys = KeyRing.of(settings)
         self.http = httpx.Client(base_url=url, timeout=10)
+        self._issued: dict[tuple[Role, str], str] = {}
+
+    def issue(self, role: Role, subject: str = "duty-officer") -> Issued:
+        """A new token recorded in the server's store, as `brigade token create`
+        makes one: a volunteer's `subject` is their (registered) id, anyone
+        else's their name."""
+        if role is Role.VOLUNTEER:
+            grant = Grant(role, volunteer_id=UUID(subject))
+        else:
+            grant = Grant(role, name=subject)
+        if self.app is not None:  # through the server's own writer
+            return issue(self.app.state.runtime, grant)
+        return issue_into(self.settings, grant)
+
+    def bearer(self, role: Role, subject: str = "duty-officer") -> str:
+        """A token for this role and subject, issued once per server."""
+        found = self._issued.get((role, subject))
+        if found is None:
+            found = self._issued[role, subject] = self.issue(role, subject).token
+        return found
 
     def token(self, role: Role, subject: str = "duty-officer") -> dict[str, str]:
-        return {"Authorization": f"Bearer {create_token(self.key, role, subject)}"}
+        return {"Authorization": f"Bearer {self.bearer(role, subject)}"}
 
     def send(
         self, command: str, headers: dict[str, str], /, **body: Any
@@ -166,7 +189,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
+def serving(
+    settings: Settings, port: int | None = None, log_level: str = "warning"
+) -> Iterator[Api]:
     """A real brigade server (uvicorn, in a thread) with these settings.
 
     Give the port of an earlier one to restart it where its clients look for it.
@@ -178,7 +203,7 @@ def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
             app,
             host="127.0.0.1",
             port=port,
-            log_level="warning",
+            log_level=log_level,
             **websocket_options(),  # as `brigade serve` runs them
         )
     )

@@ -31,7 +31,7 @@ from domain.write import WriterClosed
 from gateway.deps import BinaryDep, MetricsDep, RuntimeDep, SocketActorDep
 from gateway.errors import STATUS
 from gateway.schemas import MODELS, UPLOAD, build, problem
-from gateway.ws.common import BAD_REQUEST, send
+from gateway.ws.common import BAD_REQUEST, closed, send
 from gateway.ws.upload import Refused, Uploaded, upload
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ router = APIRouter()
 
 IN_FLIGHT = 256
 MALFORMED = BAD_REQUEST
+# Commands whose answer only HTTP gives in full: an issued token.
+HTTP_ONLY = frozenset({"IssueToken"})
 
 
 @router.websocket("/ws/field")
@@ -121,7 +123,8 @@ class Phone:
                 self.room.clear()
                 await self.room.wait()
             message = await receive()
-            if message["type"] == "websocket.disconnect":
+            # Closed by the server (its token revoked): what it sent after, unread.
+            if message["type"] == "websocket.disconnect" or closed(self.socket):
                 self.gone = True
                 return
             frame = _read(message, self.binary)
@@ -149,8 +152,13 @@ class Phone:
             self._upload(upload(self.runtime, self.actor, command_id, body), frame_id)
             return
         found = MODELS.get(name) if isinstance(name, str) else None
-        if found is None:
-            self._reject(frame_id, "unknown_command", f"unknown command {name!r}", 422)
+        if found is None or name in HTTP_ONLY:
+            why = (
+                f"unknown command {name!r}"
+                if found is None
+                else f"send {name} over HTTP"
+            )
+            self._reject(frame_id, "unknown_command", why, 422)
             return
         cls, model = found
         try:

@@ -24,9 +24,10 @@ from gateway.deps import (
     SocketActorDep,
 )
 from gateway.schemas import LiveSubscribe
-from gateway.ws.common import encode, refuse
+from gateway.ws.common import FORBIDDEN, encode, refuse
 from gateway.ws.fanout import Connection
 from gateway.ws.transport import wire_message
+from projections import access
 from projections.catalog import VIEW_NAMES, belongs
 from projections.deltas import delta
 
@@ -59,6 +60,10 @@ async def live(
         request = LiveSubscribe.model_validate(frame)
     except ValidationError:
         await refuse(socket, "bad_subscribe", SUBSCRIBE)
+        return
+    if access.hidden(actor.role, request.views):
+        why = access.refusal(actor.role, request.views)
+        await refuse(socket, access.NOT_ALLOWED, why, FORBIDDEN)
         return
 
     views, operation_id = request.views, request.operation_id

@@ -28,7 +28,8 @@ from gateway.schemas import (
     Seek,
     said,
 )
-from gateway.ws.common import refuse, send
+from gateway.ws.common import FORBIDDEN, refuse, send
+from projections import access
 from replay.playback import Pace, Player
 from replay.timetravel import OutOfRange
 
@@ -69,6 +70,10 @@ async def playback(
         return
     try:
         request = PlaybackSubscribe.model_validate_json(message.get("text") or "")
+        if access.hidden(actor.role, request.views):
+            why = access.refusal(actor.role, request.views)
+            await refuse(socket, access.NOT_ALLOWED, why, FORBIDDEN)
+            return
         # The process's, made at startup with its seek points (gateway.bootstrap).
         player = Player(travel, request.views, request.operation_id)
         moment = request.moment() or {"position": 0}

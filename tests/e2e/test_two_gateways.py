@@ -19,7 +19,6 @@ from websockets.sync.client import connect
 
 from domain.types import Role
 from gateway.settings import Settings
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -70,7 +69,7 @@ def test_a_command_to_one_gateway_is_live_on_the_other(
         one, other = (Api(url, settings) for url in urls)
         operation = one.commander("OpenOperation", name="Doksuri", kind="typhoon")
         operation_id = operation["result"]["operation_id"]
-        token = create_token(one.key, Role.OBSERVER, "wall")
+        token = one.bearer(Role.OBSERVER, "wall")
         live_url = urls[1].replace("http://", "ws://") + f"/ws/live?token={token}"
         with connect(live_url, open_timeout=10) as ws:
             ws.send(json.dumps({"type": "subscribe", "views": ["board"]}))

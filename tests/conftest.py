@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -227,3 +230,47 @@ def api(store_url: str, tmp_path: Path) -> Iterator[Api]:
     )
     with serving(settings) as client:
         yield client
+
+
+@contextmanager
+def gateway_processes(
+    env: dict[str, str], logs: Path, count: int = 1
+) -> Iterator[list[str]]:
+    """`count` real `brigade serve` processes with these BRIGADE_* variables, each
+    writing its output to `logs/gateway-<port>.log`: their URLs, once ready."""
+    ports = [free_port() for _ in range(count)]
+    files = [logs / f"gateway-{port}.log" for port in ports]
+    servers = []
+    for port, log in zip(ports, files, strict=True):
+        with log.open("wb") as output:
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+                    env={**os.environ, **env},
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+
+        def up() -> bool:
+            for server, log in zip(servers, files, strict=True):
+                # A gateway that died says why, instead of a bare timeout.
+                assert server.poll() is None, log.read_text()[-4000:]
+            return all(ready(url) for url in urls)
+
+        eventually(up, timeout=30)
+        yield urls
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def ready(url: str) -> bool:
+    """Whether a server answers /ready (its views caught up with its store)."""
+    try:
+        return httpx.get(f"{url}/ready", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False

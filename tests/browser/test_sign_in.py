@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from browser.conftest import Window
     from gateway.settings import Settings
 
+REVOKED = "This token was revoked: ask for a new one."  # gateway/web/js/i18n.js
+
 
 def test_a_revoked_token_signs_the_page_out_and_says_why(
     settings: Settings, window: Window
@@ -33,9 +35,7 @@ def test_a_revoked_token_signs_the_page_out_and_says_why(
 
         login = page.locator("#login")
         expect(login).to_be_visible(timeout=5_000)
-        expect(login.locator(".error")).to_have_text(
-            "This token was revoked: ask for a new one."
-        )
+        expect(login.locator(".error")).to_have_text(REVOKED)
 
 
 def test_a_token_running_out_within_a_day_says_so_in_the_header(

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import httpx
-from conftest import Api, free_port, serving
-from support import eventually
+from conftest import Api, gateway_processes, serving
 from websockets.sync.client import connect
 
 from domain.types import Role
@@ -129,50 +124,22 @@ def test_a_server_logs_no_part_of_any_token(
     assert any("/views/board?token=[redacted]" in line for line in lines)
 
 
-@contextlib.contextmanager
-def brigade_serve(tmp_path: Path, port: int, log: Path) -> Iterator[None]:
-    """`brigade serve` as an operator runs it, its stderr (the log) into `log`."""
+def test_brigade_serve_writes_no_part_of_any_token_to_stderr(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", secret="test")
     env = {
-        **os.environ,
-        "BRIGADE_DATA_DIR": str(tmp_path / "data"),
+        "BRIGADE_DATA_DIR": str(settings.data_dir),
         "BRIGADE_DATABASE_URL": "",
         "BRIGADE_REDIS_URL": "",
         "BRIGADE_SECRET": "test",
     }
-    with log.open("wb") as written:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=written,
-        )
-    try:
-        yield
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def up(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/ready", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def test_brigade_serve_writes_no_part_of_any_token_to_stderr(tmp_path: Path) -> None:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = Settings(data_dir=tmp_path / "data", secret="test")
-    log = tmp_path / "stderr.log"
-    with brigade_serve(tmp_path, port, log):
-        eventually(lambda: up(url), timeout=30)
+    with gateway_processes(env, tmp_path) as (url,):
         api = Api(url, settings)
         used = tokens(api)
         for token in used:
             call_everything(api, token)
         api.http.close()
-    written = log.read_text()
+    # What it wrote to stderr (its log) and stdout
+    written = (tmp_path / f"gateway-{url.rsplit(':', 1)[1]}.log").read_text()
 
     assert leaks(written, used) == []
     assert "WebSocket /ws/field?token=[redacted]" in written  # it was looked at

@@ -5,18 +5,12 @@ refuses it and closes the socket it opened within two seconds."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
-import httpx
 import pytest
-from conftest import Api, free_port
-from support import eventually
+from conftest import Api, gateway_processes
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -24,57 +18,10 @@ from domain.types import Role
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
 
 # What the process running a gateway adds to the follower's poll (0.5 s).
 WITHIN = 2.0
-
-
-@contextmanager
-def gateways(settings: Settings, logs: Path, count: int = 2) -> Iterator[list[str]]:
-    """`count` real `brigade serve` processes on these settings: their URLs."""
-    env = {
-        **os.environ,
-        "BRIGADE_DATABASE_URL": settings.database_url or "",
-        "BRIGADE_DATA_DIR": str(settings.data_dir),
-        "BRIGADE_SECRET": settings.secret or "",
-        "BRIGADE_REDIS_URL": "",
-    }
-    ports = [free_port() for _ in range(count)]
-    files = [logs / f"gateway-{port}.log" for port in ports]
-    servers = []
-    for port, log in zip(ports, files, strict=True):
-        with log.open("wb") as output:
-            servers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-
-        def up() -> bool:
-            for server, log in zip(servers, files, strict=True):
-                assert server.poll() is None, log.read_text()[-4000:]
-            return all(ready(url) for url in urls)
-
-        eventually(up, timeout=30)
-        yield urls
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
-
-
-def ready(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/ready", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 @pytest.mark.parametrize(
@@ -89,7 +36,13 @@ def test_a_token_revoked_through_one_gateway_is_refused_by_the_other(
         else request.getfixturevalue("postgres_url")
     )
     settings = Settings(database_url=url, data_dir=tmp_path / "data", secret="shared")
-    with gateways(settings, tmp_path) as (one, other):
+    env = {
+        "BRIGADE_DATABASE_URL": url,
+        "BRIGADE_DATA_DIR": str(settings.data_dir),
+        "BRIGADE_SECRET": "shared",
+        "BRIGADE_REDIS_URL": "",
+    }
+    with gateway_processes(env, tmp_path, count=2) as (one, other):
         first, second = Api(one, settings), Api(other, settings)
         commander = first.token(Role.COMMANDER)
         volunteer = first.commander("RegisterVolunteer", name="Xu Ming", contact="+86")

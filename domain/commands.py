@@ -45,6 +45,9 @@ class Command:
     occurred_at: datetime
 
     allowed: ClassVar[frozenset[Role]] = COMMANDER
+    # Whether an accepted one issues a token (its result names the credential):
+    # the gateway answers it with the signed token, so only over HTTP.
+    issues_token: ClassVar[bool] = False
 
 
 # What every command carries (its id, actor and field time), not its own fields.
@@ -339,6 +342,7 @@ class LogServiceActivity(Command):
 class IssueToken(Command):
     """A token for a commander, an observer or a registered volunteer."""
 
+    issues_token = True
     token_id: UUID | None = None
     role: str
     # The volunteer a volunteer token acts as; none for other roles.

@@ -3,8 +3,9 @@
 The command id comes from the `Idempotency-Key` header (a UUID; a retry sends the
 same one and gets the first outcome back), the actor from the bearer token, and
 the field time from the body's `occurred_at` (default: now). Bodies are made
-from the commands themselves (`gateway/schemas.py`). An accepted `IssueToken`
-answers with the token too, signed from what was recorded (never stored).
+from the commands themselves (`gateway/schemas.py`). A command that issues a
+token (`IssueToken`) answers with it too, signed from what was recorded (never
+stored).
 """
 
 from typing import Annotated
@@ -43,7 +44,7 @@ def _route(cls: type[c.Command], model: type[BaseModel]) -> None:
                 replayed=outcome.replayed,
             )
         result = dict(outcome.result)
-        if cls is c.IssueToken:
+        if cls.issues_token:
             result["token"] = token_for(runtime.keys, outcome.result)
         return Accepted(
             command_id=outcome.command_id,

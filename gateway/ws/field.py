@@ -46,8 +46,6 @@ router = APIRouter()
 
 IN_FLIGHT = 256
 MALFORMED = BAD_REQUEST
-# Commands whose answer only HTTP gives in full: an issued token.
-HTTP_ONLY = frozenset({"IssueToken"})
 
 
 @router.websocket("/ws/field")
@@ -152,15 +150,13 @@ class Phone:
             self._upload(upload(self.runtime, self.actor, command_id, body), frame_id)
             return
         found = MODELS.get(name) if isinstance(name, str) else None
-        if found is None or name in HTTP_ONLY:
-            why = (
-                f"unknown command {name!r}"
-                if found is None
-                else f"send {name} over HTTP"
-            )
-            self._reject(frame_id, "unknown_command", why, 422)
+        if found is None:
+            self._reject(frame_id, "unknown_command", f"unknown command {name!r}", 422)
             return
         cls, model = found
+        if cls.issues_token:  # its answer, the token, is given over HTTP only
+            self._reject(frame_id, "unknown_command", f"send {name} over HTTP", 422)
+            return
         try:
             checked = model.model_validate(body)
         except ValidationError as error:

@@ -25,11 +25,8 @@ from uuid import uuid4
 import httpx
 from websockets.sync.client import connect
 
-from bench.server import SECRET, brigade_server
-from domain.types import Role
+from bench.server import brigade_server, commander_token
 from gateway.pixels import MAX_PIXELS
-from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -149,8 +146,7 @@ def run() -> int:
         tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp,
         brigade_server(Path(tmp)) as (base, server),
     ):
-        key = signing_key(Settings(secret=SECRET, data_dir=Path(tmp)))
-        token = create_token(key, Role.COMMANDER, "bench")
+        token = commander_token(Path(tmp))
         start = peak_kib(server.pid)
         done = rounds(base, server.pid, token)
         end = peak_kib(server.pid)

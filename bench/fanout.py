@@ -34,10 +34,8 @@ from typing import IO, Any
 
 import httpx
 
-from bench.server import SECRET, bare_server, brigade_server
+from bench.server import bare_server, brigade_server, commander_token, issue
 from domain.types import Role
-from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
 
 RATE = 50.0
 # The flood phase asks for this many frames a second (a change to each subscriber),
@@ -126,9 +124,11 @@ def _brigade(
         # Small, so the stalled subscriber overflows (and is dropped) within a phase.
         BRIGADE_LIVE_QUEUE_FRAMES=str(QUEUE),
     ) as (base, server):
-        key = signing_key(Settings(secret=SECRET, data_dir=tmp))
-        commander = create_token(key, Role.COMMANDER, "bench")
-        observer = create_token(key, Role.OBSERVER, "wall")
+        commander = commander_token(tmp)
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Bearer {commander}"}
+        ) as http:
+            observer = issue(http, Role.OBSERVER, name="wall")
         operation_id, elsewhere = (
             httpx.post(
                 f"{base}/commands/OpenOperation",

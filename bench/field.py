@@ -21,10 +21,8 @@ from typing import Any
 
 import httpx
 
-from bench.server import SECRET, bare_server, brigade_server
+from bench.server import bare_server, brigade_server, commander_token, issue
 from domain.types import Role
-from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
 
 PHONES = 200
 WINDOW = 4
@@ -36,10 +34,7 @@ def run(*, quick: bool) -> int:
         tempfile.TemporaryDirectory(prefix="brigade-bench-", dir=Path.cwd()) as tmp,
         brigade_server(Path(tmp)) as (base, server),
     ):
-        key = signing_key(Settings(secret=SECRET, data_dir=Path(tmp)))
-        commander = {
-            "Authorization": f"Bearer {create_token(key, Role.COMMANDER, 'bench')}"
-        }
+        commander = {"Authorization": f"Bearer {commander_token(Path(tmp))}"}
         tokens = Path(tmp) / "phones.txt"
         with (
             httpx.Client(base_url=base, headers=commander, timeout=30) as http,
@@ -51,7 +46,8 @@ def run(*, quick: bool) -> int:
                     json={"name": f"V{n}", "contact": "x"},
                 ).json()
                 vid = vid["result"]["volunteer_id"]
-                file.write(f"{vid} {create_token(key, Role.VOLUNTEER, vid)}\n")
+                token = issue(http, Role.VOLUNTEER, volunteer_id=vid)
+                file.write(f"{vid} {token}\n")
         cpu_before = _cpu_seconds(server.pid)
         result = _phones(base.replace("http", "ws"), seconds, tokens)
         cpu = _cpu_seconds(server.pid) - cpu_before

@@ -12,11 +12,33 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from domain.types import Role
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
 SECRET = "bench"
+
+
+def commander_token(data_dir: Path) -> str:
+    """A commander's token, its issue recorded in the store of `brigade_server`."""
+    from gateway.credentials import Grant, issue_into
+    from gateway.settings import Settings
+
+    settings = Settings(secret=SECRET, data_dir=data_dir, database_url=None)
+    return issue_into(settings, Grant(Role.COMMANDER, name="bench")).token
+
+
+def issue(
+    http: httpx.Client, role: Role, *, volunteer_id: str | None = None, name: str = ""
+) -> str:
+    """A token the server issues (IssueToken), `http` sending a commander's."""
+    body = {"role": role.value, "volunteer_id": volunteer_id, "name": name}
+    response = http.post("/commands/IssueToken", json=body)
+    response.raise_for_status()
+    token: str = response.json()["result"]["token"]
+    return token
 
 
 def free_port() -> int:

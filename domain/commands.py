@@ -45,6 +45,9 @@ class Command:
     occurred_at: datetime
 
     allowed: ClassVar[frozenset[Role]] = COMMANDER
+    # Whether an accepted one issues a token (its result names the credential):
+    # the gateway answers it with the signed token, so only over HTTP.
+    issues_token: ClassVar[bool] = False
 
 
 # What every command carries (its id, actor and field time), not its own fields.
@@ -330,3 +333,31 @@ class LogServiceActivity(Command):
     lat: float | None = None
     lon: float | None = None
     note: str = ""
+
+
+# Credentials: the bearer tokens people hold (the gateway signs them)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueToken(Command):
+    """A token for a commander, an observer or a registered volunteer."""
+
+    issues_token = True
+    token_id: UUID | None = None
+    role: str
+    # The volunteer a volunteer token acts as; none for other roles.
+    volunteer_id: UUID | None = None
+    # Who holds it ("duty officer", "Xu Ming's phone"); a commander's or observer's
+    # token acts under this name (default: the role).
+    name: str = ""
+    # Seconds it lasts (default: the role's lifetime, domain/model/credential.py).
+    ttl_seconds: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeToken(Command):
+    """Stop a token working, from now on and on every gateway."""
+
+    allowed = FIELD
+    token_id: UUID
+    reason: str = ""

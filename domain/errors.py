@@ -20,6 +20,7 @@ class Code(StrEnum):
     VOLUNTEER_NOT_FOUND = "volunteer_not_found"
     PREMISES_NOT_FOUND = "premises_not_found"
     HAZARD_NOT_FOUND = "hazard_not_found"
+    TOKEN_NOT_FOUND = "token_not_found"
     # The actor may not do this.
     ROLE_NOT_ALLOWED = "role_not_allowed"
     NOT_YOURSELF = "not_yourself"
@@ -43,6 +44,7 @@ class Code(StrEnum):
     BUSY = "busy"
     HAZARD_CLOSED = "hazard_closed"
     HAZARD_WRONG_STATE = "hazard_wrong_state"
+    ALREADY_REVOKED = "already_revoked"
 
 
 class DomainError(Exception):

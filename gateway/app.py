@@ -27,7 +27,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Runtime.open(settings)
-        runtime.fanout.start(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        runtime.fanout.start(loop)
+        runtime.gate.start(loop)
         app.state.runtime = runtime
         try:
             yield
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     logs.install(app)
+    logs.redact_uvicorn()
     # The live socket cuts stalled clients through the server's transport.
     app.add_middleware(KeepServerSend)
     app.include_router(health.router)

@@ -16,7 +16,9 @@ from domain.store.config import describe_store, store_env
 from domain.write import CommandWriter
 
 if TYPE_CHECKING:
+    from gateway.auth import Gate
     from gateway.blobs import BlobStore
+    from gateway.keys import KeyRing
     from gateway.metrics import Metrics
     from gateway.report_cache import ReportCache
     from gateway.settings import Settings
@@ -58,7 +60,8 @@ class Runtime:
     settings: Settings
     brigade: Brigade
     writer: CommandWriter
-    signing_key: bytes
+    keys: KeyRing
+    gate: Gate
     blobs: BlobStore
     metrics: Metrics
     follower: Follower
@@ -72,17 +75,18 @@ class Runtime:
     def open(cls, settings: Settings) -> Runtime:
         """Every part made, and the store's side started: writer, views, relay."""
         # Imported here: the command line's other tools need none of it.
+        from gateway.auth import Gate
         from gateway.blobs import DiskBlobs
+        from gateway.keys import KeyRing
         from gateway.metrics import Metrics
         from gateway.report_cache import ReportCache
-        from gateway.tokens import signing_key
         from gateway.ws.fanout import Fanout
         from projections.follower import Follower
         from projections.stream import StreamRelay
         from replay.seekpoints import SeekKeeper
         from replay.timetravel import TimeTravel
 
-        key = signing_key(settings)  # before anything starts: it may be refused
+        keys = KeyRing.of(settings)  # before anything starts: it may be refused
         brigade = open_store(settings)
         writer = CommandWriter(brigade)
         follower = Follower(brigade, checkpoints=brigade.checkpoints)
@@ -102,7 +106,8 @@ class Runtime:
             settings=settings,
             brigade=brigade,
             writer=writer,
-            signing_key=key,
+            keys=keys,
+            gate=Gate(keys, brigade, follower),
             blobs=DiskBlobs(settings.data_dir / "blobs"),
             metrics=metrics,
             follower=follower,
@@ -121,6 +126,7 @@ class Runtime:
 
     def close(self) -> None:
         """Stop every part, the commands already sent stored first."""
+        self.gate.stop()
         self.fanout.stop()
         self.seek_keeper.stop()
         self.writer.close()

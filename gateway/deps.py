@@ -7,18 +7,18 @@ FastAPI runs a plain function in its thread pool, a hop (and, for a thousand
 sockets connecting at once, threads) that a lookup does not need.
 """
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, WebSocket
 from starlette.requests import HTTPConnection
 
 from domain.commands import Actor
+from gateway.auth import Gate, Unauthenticated, sign_out
 from gateway.bootstrap import Runtime
 from gateway.errors import ApiError
 from gateway.metrics import Metrics
 from gateway.settings import Settings
-from gateway.tokens import read_token
-from gateway.ws.common import accept
 from gateway.ws.fanout import Fanout
 from replay.timetravel import TimeTravel
 
@@ -35,9 +35,9 @@ async def settings(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 
-async def signing_key(runtime: RuntimeDep) -> bytes:
-    """The key tokens are signed with."""
-    return runtime.signing_key
+async def gate(runtime: RuntimeDep) -> Gate:
+    """What tells a good token, and watches the sockets opened with one."""
+    return runtime.gate
 
 
 async def metrics(runtime: RuntimeDep) -> Metrics:
@@ -53,33 +53,53 @@ async def time_travel(runtime: RuntimeDep) -> TimeTravel:
 
 
 SettingsDep = Annotated[Settings, Depends(settings)]
-SigningKeyDep = Annotated[bytes, Depends(signing_key)]
+GateDep = Annotated[Gate, Depends(gate)]
 MetricsDep = Annotated[Metrics, Depends(metrics)]
 FanoutDep = Annotated[Fanout, Depends(fanout)]
 TimeTravelDep = Annotated[TimeTravel, Depends(time_travel)]
 
 
-async def actor(
-    key: SigningKeyDep, authorization: Annotated[str | None, Header()] = None
-) -> Actor:
-    """The actor a bearer token names; 401 without a valid one."""
+def bearer(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header ("" if none)."""
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
-    found = read_token(key, token.strip())
-    if found is None:
-        raise ApiError(401, "unauthenticated", "the token is not valid here")
-    return found
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+async def actor(
+    gate: GateDep, authorization: Annotated[str | None, Header()] = None
+) -> Actor:
+    """The actor a bearer token names; 401 without a good one, saying why."""
+    try:
+        session = await gate.check(bearer(authorization))
+    except Unauthenticated as refused:
+        raise ApiError(
+            401, "unauthenticated", refused.message, reason=refused.reason
+        ) from None
+    return session.actor
 
 
 ActorDep = Annotated[Actor, Depends(actor)]
 
 
 async def socket_actor(
-    socket: WebSocket, key: SigningKeyDep, token: str = ""
-) -> Actor | None:
-    """The socket accepted, and the actor its `?token=` names; None: closed (4001)."""
-    return await accept(socket, token, key)
+    socket: WebSocket, gate: GateDep, token: str = ""
+) -> AsyncIterator[Actor | None]:
+    """The socket accepted, and the actor its token names; None: closed (4001).
+
+    The token comes as `?token=` (a browser can set no header on a WebSocket) or
+    as an `Authorization: Bearer` header. While the endpoint runs, the socket is
+    closed (4001, reason `revoked` or `expired`) when its token stops being good.
+    """
+    try:
+        session = await gate.check(token or bearer(socket.headers.get("authorization")))
+    except Unauthenticated as refused:
+        await socket.accept()
+        await sign_out(socket, refused.reason)
+        yield None
+        return
+    await socket.accept()
+    with gate.watch(socket, session):
+        yield session.actor
 
 
 async def binary(format: str = "json") -> bool:

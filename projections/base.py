@@ -115,6 +115,17 @@ class View:
         return {row_key: copy_row(row) for row_key, row in self.rows.items()}
 
 
+def field_time(event: object) -> datetime | None:
+    """When an event happened in the field, if its time is field time at all.
+
+    The views' clock, replay's pace and time travel's moments all read it here.
+    """
+    if not getattr(type(event), "field_clock", True):
+        return None
+    found: datetime | None = getattr(event, "occurred_at", None)
+    return found
+
+
 def handles(*event_classes: type) -> Callable[[Handler], Handler]:
     """Register a view method as the handler of these event classes."""
 
@@ -150,6 +161,7 @@ def apply_all(
         raise ValueError(msg)
     as_of, now = views[0].as_of, views[0].now
     routes: dict[type, list[tuple[View, Handler]]] = {}
+    clocked: dict[type, bool] = {}  # whether the kind's time is field time
     changes: list[Change] = []
     for at, event in events:
         if at <= position:
@@ -162,7 +174,10 @@ def apply_all(
             route = routes[kind] = [
                 (view, view.handlers[kind]) for view in views if kind in view.handlers
             ]
-        occurred_at: datetime | None = getattr(event, "occurred_at", None)
+            clocked[kind] = getattr(kind, "field_clock", True)
+        occurred_at: datetime | None = (
+            getattr(event, "occurred_at", None) if clocked[kind] else None
+        )
         moved = False
         if occurred_at is not None and (as_of is None or occurred_at > as_of):
             moved = True

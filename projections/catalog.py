@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from projections.base import apply_all
 from projections.board import IncidentBoard
+from projections.credentials import Credentials
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
 from projections.operations import Operations
@@ -17,7 +18,15 @@ if TYPE_CHECKING:
 
     from projections.base import Change, Row, View
 
-VIEW_NAMES = ("board", "map", "stats", "roster", "hazards", "operations")
+VIEW_NAMES = (
+    "board",
+    "map",
+    "stats",
+    "roster",
+    "hazards",
+    "operations",
+    "credentials",
+)
 
 
 def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
@@ -29,6 +38,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Roster(rule),
         HazardLedger(),
         Operations(),
+        Credentials(),
     ]
     return {view.name: view for view in views}
 

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# 2: the operations view joined the others.
-FORMAT = 2
+# 2: the operations view joined the others; 3: the credentials view.
+FORMAT = 3
 NAME = "views"
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from projections.base import apply_all
+from projections.base import apply_all, field_time
 from projections.catalog import belongs
 from projections.deltas import coalesced, delta
 
@@ -125,7 +125,7 @@ class Player:
         due = self._ahead[-1][2] if self._ahead else self.clock
         for n in notifications:
             event = brigade.mapper.to_domain_event(n)
-            occurred_at: datetime | None = getattr(event, "occurred_at", None)
+            occurred_at = field_time(event)
             if occurred_at is not None:
                 due = max(due, occurred_at.timestamp())
             self._ahead.append((n.id, event, due))

@@ -21,6 +21,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from projections.base import field_time
 from projections.catalog import belongs, fold
 from projections.rebuild import fold_log, no_cyclic_gc
 from replay.seekpoints import EVERY, SeekIndex
@@ -128,7 +129,7 @@ def _fold_until(
         events: list[tuple[int, object]] = []
         for n in notifications:
             event = brigade.mapper.to_domain_event(n)
-            occurred_at: datetime | None = getattr(event, "occurred_at", None)
+            occurred_at = field_time(event)
             if occurred_at is not None and occurred_at.timestamp() > limit:
                 fold(views, events, emit=False)
                 return events[-1][0] if events else position

@@ -28,7 +28,6 @@ from websockets.sync.client import connect
 from domain import commands as c
 from domain.types import Role
 from gateway.schemas import MODELS
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,7 +46,7 @@ IN_ORDER = [
     "ReportPosition", "RateSatisfaction", "RegisterPremises", "InspectPremises",
     "RecordHazard", "OrderRectification", "RecordRectification", "SubmitSelfCheck",
     "ReinspectHazard", "CloseHazard", "LogServiceActivity", "ResolveIncident",
-    "EndShift", "CloseIncident", "CloseOperation",
+    "EndShift", "CloseIncident", "CloseOperation", "IssueToken", "RevokeToken",
 ]  # fmt: skip
 
 
@@ -60,6 +59,7 @@ class World:
     unvetted: str
     premises: str
     hazards: dict[str, str]  # by the state it is in
+    token: str  # a live observer's token id
 
     @classmethod
     def made(cls, api: Api) -> World:
@@ -98,7 +98,10 @@ class World:
             "ReinspectHazard", **at, hazard_id=hazards["verified"], passed=True
         )
         unvetted = new("RegisterVolunteer", "volunteer_id", name="Lin", contact="+86")
-        return cls(operation, incident, on_scene, ready, unvetted, premises, hazards)
+        token = new("IssueToken", "token_id", role="observer", name="wall screen")
+        return cls(
+            operation, incident, on_scene, ready, unvetted, premises, hazards, token
+        )
 
 
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
@@ -134,6 +137,11 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
             "area": [118.5, 24.8, 118.7, 25.0],
         },
         "CloseOperation": {"operation_id": w.operation},
+        "IssueToken": {
+            "token_id": str(uuid4()), "role": "volunteer", "volunteer_id": w.ready,
+            "name": "Wu Min's phone", "ttl_seconds": 86400,
+        },
+        "RevokeToken": {"token_id": w.token, "reason": "lost phone"},
         "ReportIncident": {
             "incident_id": str(uuid4()), "operation_id": w.operation, "kind": "fire",
             **near, "address": "Shuangyang St", "severity": 3, "description": "smoke",
@@ -325,7 +333,7 @@ def stores_nothing(api: Api) -> Iterator[None]:
 
 
 def ws_url(api: Api, path: str, query: str = "", role: Role = Role.COMMANDER) -> str:
-    token = create_token(api.key, role, "duty-officer")
+    token = api.bearer(role)
     return api.url.replace("http://", "ws://") + f"{path}?token={token}{query}"
 
 

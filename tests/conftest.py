@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -19,8 +23,9 @@ from domain.store.config import store_env
 from domain.types import Role
 from domain.write import CommandWriter
 from gateway.app import create_app
+from gateway.credentials import Grant, Issued, issue, issue_into
+from gateway.keys import KeyRing
 from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
 from gateway.ws.transport import websocket_options
 
 if TYPE_CHECKING:
@@ -130,11 +135,32 @@ class Api:
     ) -> None:
         self.url = url
         self.app = app  # when it runs in this process: its state may be looked at
-        self.key = signing_key(settings)
+        self.settings = settings
+        self.keys = KeyRing.of(settings)
         self.http = httpx.Client(base_url=url, timeout=10)
+        self._issued: dict[tuple[Role, str], str] = {}
+
+    def issue(self, role: Role, subject: str = "duty-officer") -> Issued:
+        """A new token recorded in the server's store, as `brigade token create`
+        makes one: a volunteer's `subject` is their (registered) id, anyone
+        else's their name."""
+        if role is Role.VOLUNTEER:
+            grant = Grant(role, volunteer_id=UUID(subject))
+        else:
+            grant = Grant(role, name=subject)
+        if self.app is not None:  # through the server's own writer
+            return issue(self.app.state.runtime, grant)
+        return issue_into(self.settings, grant)
+
+    def bearer(self, role: Role, subject: str = "duty-officer") -> str:
+        """A token for this role and subject, issued once per server."""
+        found = self._issued.get((role, subject))
+        if found is None:
+            found = self._issued[role, subject] = self.issue(role, subject).token
+        return found
 
     def token(self, role: Role, subject: str = "duty-officer") -> dict[str, str]:
-        return {"Authorization": f"Bearer {create_token(self.key, role, subject)}"}
+        return {"Authorization": f"Bearer {self.bearer(role, subject)}"}
 
     def send(
         self, command: str, headers: dict[str, str], /, **body: Any
@@ -166,7 +192,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
+def serving(
+    settings: Settings, port: int | None = None, log_level: str = "warning"
+) -> Iterator[Api]:
     """A real brigade server (uvicorn, in a thread) with these settings.
 
     Give the port of an earlier one to restart it where its clients look for it.
@@ -178,7 +206,7 @@ def serving(settings: Settings, port: int | None = None) -> Iterator[Api]:
             app,
             host="127.0.0.1",
             port=port,
-            log_level="warning",
+            log_level=log_level,
             **websocket_options(),  # as `brigade serve` runs them
         )
     )
@@ -202,3 +230,47 @@ def api(store_url: str, tmp_path: Path) -> Iterator[Api]:
     )
     with serving(settings) as client:
         yield client
+
+
+@contextmanager
+def gateway_processes(
+    env: dict[str, str], logs: Path, count: int = 1
+) -> Iterator[list[str]]:
+    """`count` real `brigade serve` processes with these BRIGADE_* variables, each
+    writing its output to `logs/gateway-<port>.log`: their URLs, once ready."""
+    ports = [free_port() for _ in range(count)]
+    files = [logs / f"gateway-{port}.log" for port in ports]
+    servers = []
+    for port, log in zip(ports, files, strict=True):
+        with log.open("wb") as output:
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+                    env={**os.environ, **env},
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+
+        def up() -> bool:
+            for server, log in zip(servers, files, strict=True):
+                # A gateway that died says why, instead of a bare timeout.
+                assert server.poll() is None, log.read_text()[-4000:]
+            return all(ready(url) for url in urls)
+
+        eventually(up, timeout=30)
+        yield urls
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def ready(url: str) -> bool:
+    """Whether a server answers /ready (its views caught up with its store)."""
+    try:
+        return httpx.get(f"{url}/ready", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -4,13 +4,14 @@ Handlers are pure functions of a unit of work and a command; they hold the rules
 that span aggregates (who may act, which operation is open, who is dispatchable).
 """
 
-from domain.handlers import incidents, people, premises
+from domain.handlers import credentials, incidents, people, premises
 from domain.handlers.base import HANDLERS, Result, UnitOfWork, decide
 
 __all__ = [
     "HANDLERS",
     "Result",
     "UnitOfWork",
+    "credentials",
     "decide",
     "incidents",
     "people",

@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from domain import commands as c
 from domain.errors import Code, Forbidden, InvalidCommand, NotFound
 from domain.model.base import BrigadeAggregate, Provenance
+from domain.model.credential import Credential
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
@@ -28,6 +29,7 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
     Incident: Code.INCIDENT_NOT_FOUND,
     Volunteer: Code.VOLUNTEER_NOT_FOUND,
     Premises: Code.PREMISES_NOT_FOUND,
+    Credential: Code.TOKEN_NOT_FOUND,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 
@@ -56,6 +56,11 @@ class BrigadeAggregate(Aggregate):
         occurred_at: datetime
         actor: str
         command_id: UUID
+        # Whether `occurred_at` is field time, which moves the views' clock and
+        # paces replay. The office's own acts (a token issued or revoked) keep
+        # their time but move no clock: a token made today must not carry the
+        # views of a storm replayed from 2023 to today's date.
+        field_clock: ClassVar[bool] = True
 
     class Created(Event, Aggregate.Created):
         pass

@@ -1,7 +1,7 @@
 """The `brigade` command line: its parser, and `serve`.
 
-Each command's work is in a module of its own: `store` (morning, events, views,
-token), `report`, `demo` and `simulate`.
+Each command's work is in a module of its own: `store` (morning, events, views),
+`tokens`, `report`, `demo` and `simulate`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from gateway.bootstrap import ConfigurationError, describe
-from gateway.cli import store
+from gateway.cli import store, tokens
 from gateway.cli.report import write_report
 from gateway.settings import Settings
 
@@ -84,15 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="default BRIGADE_PORT or 8000")
     serve.set_defaults(run=_serve)
 
-    token = commands.add_parser("token", help="bearer tokens")
-    token_commands = token.add_subparsers(title="token commands", metavar="COMMAND")
-    create = token_commands.add_parser("create", help="print a new signed token")
-    create.add_argument(
-        "--role", required=True, choices=["commander", "volunteer", "observer"]
-    )
-    create.add_argument("--volunteer", help="the volunteer id (role volunteer)")
-    create.add_argument("--name", default="", help="who holds it (commander, observer)")
-    create.set_defaults(run=store.token_create)
+    tokens.add_parser(commands)
 
     events = commands.add_parser("events", help="read the event log")
     events_commands = events.add_subparsers(title="events commands", metavar="COMMAND")

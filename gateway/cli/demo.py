@@ -27,8 +27,8 @@ import uvicorn
 
 from domain.types import Role
 from gateway.bootstrap import describe
+from gateway.credentials import Grant, issue_into
 from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
 
 if TYPE_CHECKING:
     import argparse
@@ -107,7 +107,9 @@ def run(args: argparse.Namespace) -> int:
     print("planning Typhoon Doksuri (seed 2023) ...", flush=True)
     # Phones report once a minute while moving: the map moves, the machine idles.
     simulation = Simulation(Params().quick())
-    token = create_token(signing_key(settings), Role.COMMANDER, "demo duty officer")
+    # The first fact in the demo's log: the page's token was issued, for a day.
+    grant = Grant(Role.COMMANDER, name="demo duty officer", ttl_seconds=86_400)
+    token = issue_into(settings, grant).token
     from gateway import logs
     from gateway.app import create_app
     from gateway.ws.transport import websocket_options

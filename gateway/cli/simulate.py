@@ -9,10 +9,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from domain.types import Role
 from gateway.bootstrap import Runtime, describe
 from gateway.settings import Settings
-from gateway.tokens import SECRET_FILE, create_token, signing_key
 
 if TYPE_CHECKING:
     import argparse
@@ -48,9 +46,9 @@ def add_parser(commands: Any) -> None:
     )
     doksuri.add_argument(
         "--token",
-        help="a commander token for --target (default: one signed with "
-        "BRIGADE_SECRET or the data directory's key, which also signs volunteers' "
-        "tokens for their field sockets)",
+        help="with --target, a commander token the server honours (brigade token "
+        "create --role commander on its store); volunteers' tokens are issued "
+        "through it",
     )
     doksuri.add_argument(
         "--speed",
@@ -170,27 +168,19 @@ def _remote(args: argparse.Namespace, simulation: Simulation) -> int:
     from replay.sim.drive import play
     from replay.sim.remote import RemoteError, RemoteSink
 
-    settings = Settings()
-    has_key = bool(settings.secret) or (settings.data_dir / SECRET_FILE).exists()
-    if not args.token and not has_key:
+    if not args.token:
+        # A token is good only where its issue is in the log: the server's store.
         print(
-            "brigade: give --token, or BRIGADE_SECRET to sign tokens with",
+            "brigade: give --token, a commander token the server honours (made on "
+            "its store: brigade token create --role commander --name simulator)",
             file=sys.stderr,
         )
         return 2
-    key = signing_key(settings) if has_key else None
-    commander = args.token or create_token(
-        signing_key(settings), Role.COMMANDER, "simulator"
-    )
-
-    def volunteer(volunteer_id: str) -> str:
-        assert key is not None
-        return create_token(key, Role.VOLUNTEER, volunteer_id)
 
     async def drive(
         progress: Callable[[Tally], None] | None,
     ) -> tuple[Tally, dict[str, Any]]:
-        sink = RemoteSink(args.target, commander, volunteer if key else None)
+        sink = RemoteSink(args.target, args.token)
         try:
             tally = await play(
                 simulation,
@@ -209,8 +199,8 @@ def _remote(args: argparse.Namespace, simulation: Simulation) -> int:
             await sink.close()
 
     print(
-        f"target: {args.target}; field actions over "
-        f"{'each volunteer' + chr(39) + 's /ws/field' if key else 'HTTP as commander'}"
+        f"target: {args.target}; field actions over each volunteer's /ws/field, "
+        "with tokens the server issues them"
     )
     try:
         with _bar(args) as progress:

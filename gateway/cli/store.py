@@ -1,9 +1,7 @@
-"""The commands on a store and its data directory: the scripted morning, the event
-log, the saved views, and tokens signed with the directory's key."""
+"""The commands on a store: the scripted morning, the event log, the saved views."""
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -138,23 +136,4 @@ def views_status(_: argparse.Namespace) -> int:
             f"{name:<8} {len(view.rows):>7} rows at position {view.position} "
             f"({behind} events behind the log)"
         )
-    return 0
-
-
-def token_create(args: argparse.Namespace) -> int:
-    """`brigade token create`: a token signed with the data directory's key."""
-    from uuid import UUID
-
-    from domain.types import Role
-    from gateway.tokens import create_token, signing_key
-
-    role = Role(args.role)
-    if role is Role.VOLUNTEER:
-        if not args.volunteer:
-            print("brigade: a volunteer token needs --volunteer ID", file=sys.stderr)
-            return 2
-        subject = str(UUID(args.volunteer))
-    else:
-        subject = args.name or role.value
-    print(create_token(signing_key(Settings()), role, subject))
     return 0

@@ -3,7 +3,9 @@
 The command id comes from the `Idempotency-Key` header (a UUID; a retry sends the
 same one and gets the first outcome back), the actor from the bearer token, and
 the field time from the body's `occurred_at` (default: now). Bodies are made
-from the commands themselves (`gateway/schemas.py`).
+from the commands themselves (`gateway/schemas.py`). A command that issues a
+token (`IssueToken`) answers with it too, signed from what was recorded (never
+stored).
 """
 
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,6 +16,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from domain import commands as c
+from gateway.credentials import token_for
 from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import STATUS, ApiError
 from gateway.frames import Unreadable, read_json
@@ -110,11 +113,14 @@ def _route(cls: type[c.Command], model: type[BaseModel]) -> None:
                 positions=list(outcome.positions),
                 replayed=outcome.replayed,
             )
+        result = dict(outcome.result)
+        if cls.issues_token:
+            result["token"] = token_for(runtime.keys, outcome.result)
         return Accepted(
             command_id=outcome.command_id,
             position=outcome.position,
             positions=list(outcome.positions),
-            result=dict(outcome.result),
+            result=result,
             replayed=outcome.replayed,
         )
 

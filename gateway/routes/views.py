@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import ApiError
+from projections import access
 from projections.catalog import VIEW_NAMES, belongs
 
 router = APIRouter(prefix="/views", tags=["views"])
@@ -13,11 +14,13 @@ router = APIRouter(prefix="/views", tags=["views"])
 
 @router.get("/{name}")
 def read_view(
-    name: str, _: ActorDep, runtime: RuntimeDep, operation_id: str | None = None
+    name: str, actor: ActorDep, runtime: RuntimeDep, operation_id: str | None = None
 ) -> dict[str, Any]:
     """Rows by key (the map: a FeatureCollection), optionally of one operation."""
     if name not in VIEW_NAMES:
         raise ApiError(404, "unknown_view", f"views are: {', '.join(VIEW_NAMES)}")
+    if not access.may_see(actor.role, name):
+        raise ApiError(403, access.NOT_ALLOWED, access.refusal(actor.role, [name]))
     snapshot = runtime.follower.deltas.snapshot(name)
     rows = snapshot.rows
     if operation_id is not None:

@@ -30,7 +30,7 @@ from gateway.deps import BinaryDep, MetricsDep, RuntimeDep, SocketActorDep
 from gateway.errors import STATUS
 from gateway.frames import Unreadable, read_message
 from gateway.schemas import MODELS, UPLOAD, build, problem
-from gateway.ws.common import BAD_REQUEST, send
+from gateway.ws.common import BAD_REQUEST, closed, send
 from gateway.ws.upload import Refused, Uploaded, upload
 
 if TYPE_CHECKING:
@@ -120,7 +120,8 @@ class Phone:
                 self.room.clear()
                 await self.room.wait()
             message = await receive()
-            if message["type"] == "websocket.disconnect":
+            # Closed by the server (its token revoked): what it sent after, unread.
+            if message["type"] == "websocket.disconnect" or closed(self.socket):
                 self.gone = True
                 return
             self.owed += 1
@@ -155,6 +156,9 @@ class Phone:
             self._reject(frame_id, "unknown_command", f"unknown command {name!r}", 422)
             return
         cls, model = found
+        if cls.issues_token:  # its answer, the token, is given over HTTP only
+            self._reject(frame_id, "unknown_command", f"send {name} over HTTP", 422)
+            return
         try:
             checked = model.model_validate(body)
         except ValidationError as error:

@@ -27,9 +27,10 @@ from gateway.deps import (
 )
 from gateway.frames import Unreadable, read_message
 from gateway.schemas import LiveSubscribe
-from gateway.ws.common import encode, refuse
+from gateway.ws.common import FORBIDDEN, encode, refuse
 from gateway.ws.fanout import Connection
 from gateway.ws.transport import wire_message
+from projections import access
 from projections.catalog import VIEW_NAMES, belongs
 from projections.deltas import delta
 
@@ -65,6 +66,10 @@ async def live(
         return
     except ValidationError:
         await refuse(socket, "bad_subscribe", SUBSCRIBE, binary)
+        return
+    if access.hidden(actor.role, request.views):
+        refused = access.refusal(actor.role, request.views)
+        await refuse(socket, access.NOT_ALLOWED, refused, binary, FORBIDDEN)
         return
     if request.after is not None and request.after > fanout.deltas.position:
         # Another process may be ahead of this one's views: the store decides.

@@ -29,7 +29,8 @@ from gateway.schemas import (
     Seek,
     said,
 )
-from gateway.ws.common import refuse, send
+from gateway.ws.common import FORBIDDEN, refuse, send
+from projections import access
 from replay.playback import Pace, Player
 from replay.timetravel import OutOfRange
 
@@ -70,6 +71,10 @@ async def playback(
         return
     try:
         request = PlaybackSubscribe.model_validate(read_message(message, binary))
+        if access.hidden(actor.role, request.views):
+            why = access.refusal(actor.role, request.views)
+            await refuse(socket, access.NOT_ALLOWED, why, binary, FORBIDDEN)
+            return
         # The process's, made at startup with its seek points (gateway.bootstrap).
         player = Player(travel, request.views, request.operation_id)
         moment = request.moment() or {"position": 0}

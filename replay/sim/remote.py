@@ -1,8 +1,9 @@
 """Playing a simulation into a running server over its real HTTP and WebSocket API.
 
 The commander's commands go as `POST /commands/<Name>` (the command id as the
-`Idempotency-Key`), image bytes as `POST /images`; with volunteer tokens, each
-volunteer's field actions go over their own `/ws/field` socket, as a phone would.
+`Idempotency-Key`), image bytes as `POST /images`; each volunteer's field actions
+go over their own `/ws/field` socket, as a phone would, with a token the server
+issues them (`IssueToken`, sent with the commander's token).
 
 Commands are sent concurrently, yet never ahead of what they depend on: each
 waits for the answers to earlier commands about the same aggregates (the
@@ -29,6 +30,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from domain import commands as c
+from domain.ids import uuid7
 from domain.types import Role
 from replay.sim.drive import Result
 
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from replay.sim import Planned
 
 RETRIES = 8
+# How long the volunteers' tokens the simulator is issued last: a run, with room.
+VOLUNTEER_TTL = 86_400
 # Close codes that reconnecting cannot cure: a bad token, an unreadable frame.
 REFUSED = {4001, 4400}
 
@@ -155,6 +159,7 @@ class RemoteSink:
         self,
         url: str,
         commander_token: str,
+        # The volunteers' tokens; by default the server issues them (IssueToken).
         volunteer_token: Callable[[str], str] | None = None,
         *,
         connections: int = 16,
@@ -171,6 +176,7 @@ class RemoteSink:
         # as short as the pool, or thousands of waiting requests cost seconds of CPU.
         self.slots = asyncio.Semaphore(connections)
         self.sockets: dict[str, FieldSocket] = {}
+        self.tokens: dict[str, asyncio.Future[str]] = {}
         self.last: dict[UUID, asyncio.Future[Result]] = {}
         # Who was sent to each incident: resolving it releases them all.
         self.teams: dict[UUID, set[UUID]] = {}
@@ -187,6 +193,13 @@ class RemoteSink:
             after = list(self.pending)
         else:
             after = [self.last[k] for k in (*writes, *reads) if k in self.last]
+        actor = command.actor
+        if actor.role is Role.VOLUNTEER and actor.id not in self.tokens:
+            # Their first field action: a token, once what came before about them
+            # (their registration first) is done; only the registered get one.
+            earlier = self.last.get(UUID(actor.id))
+            issuing = asyncio.ensure_future(self._token(actor.id, earlier))
+            self.tokens[actor.id] = issuing
         task = asyncio.ensure_future(self._send(planned, after))
         for key in writes:
             self.last[key] = task
@@ -209,7 +222,7 @@ class RemoteSink:
         if planned.blob is not None:
             await self._upload(planned.blob)
         actor = command.actor
-        if actor.role is Role.VOLUNTEER and self.volunteer_token is not None:
+        if actor.role is Role.VOLUNTEER:
             return await self._field(actor.id, command)
         return await self._post(command)
 
@@ -248,15 +261,42 @@ class RemoteSink:
             await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
         raise RemoteError(f"{self.url}{path} does not answer")
 
-    async def _field(self, volunteer: str, command: c.Command) -> Result:
+    async def _token(
+        self, volunteer: str, earlier: asyncio.Future[Result] | None = None
+    ) -> str:
+        """The volunteer's token: as given, or issued by the server for this run."""
+        if earlier is not None:
+            await asyncio.wait([earlier])
+        if self.volunteer_token is not None:
+            return self.volunteer_token(volunteer)
+        response = await self._retry(
+            "/commands/IssueToken",
+            json={
+                "role": Role.VOLUNTEER.value,
+                "volunteer_id": volunteer,
+                "name": "simulator",
+                "ttl_seconds": VOLUNTEER_TTL,
+            },
+            headers={"Idempotency-Key": str(uuid7())},
+        )
+        if response.status_code != 200:
+            raise RemoteError(f"no token for volunteer {volunteer}: {response.text}")
+        token: str = response.json()["result"]["token"]
+        return token
+
+    async def _socket(self, volunteer: str) -> FieldSocket:
+        """The volunteer's phone: one token and one socket, however many ask at once."""
+        token = await self.tokens[volunteer]  # asked for as their first action was sent
         socket = self.sockets.get(volunteer)
         if socket is None:
-            assert self.volunteer_token is not None
-            token = self.volunteer_token(volunteer)
             ws = self.url.replace("http", "ws", 1)
             socket = self.sockets[volunteer] = FieldSocket(
                 f"{ws}/ws/field?token={token}"
             )
+        return socket
+
+    async def _field(self, volunteer: str, command: c.Command) -> Result:
+        socket = self.sockets.get(volunteer) or await self._socket(volunteer)
         frame_id = str(command.command_id)
         answer = await socket.send(
             frame_id,
@@ -286,6 +326,9 @@ class RemoteSink:
 
     async def close(self) -> None:
         """Stop: commands still waiting are cancelled (after an error, say)."""
+        for issuing in self.tokens.values():
+            issuing.cancel()
+        await asyncio.gather(*self.tokens.values(), return_exceptions=True)
         for task in list(self.pending):
             task.cancel()
         # Collected, so that no task's error is left unretrieved.

@@ -23,7 +23,6 @@ from playwright.sync_api import (
 
 from domain.types import Role
 from gateway.settings import Settings
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,8 +74,11 @@ class Window:
         socket.on("framesent", lambda payload: self.sent.append(str(payload)))
         socket.on("framereceived", lambda payload: self.received.append(str(payload)))
 
-    def open(self, api: Api, operation: str | None = None) -> Page:
-        token = create_token(api.key, Role.COMMANDER, "duty-officer")
+    def open(
+        self, api: Api, operation: str | None = None, token: str | None = None
+    ) -> Page:
+        """The page signed in with `token` (default: the duty officer's)."""
+        token = token or api.bearer(Role.COMMANDER, "duty-officer")
         fragment = f"token={token}" + (f"&operation={operation}" if operation else "")
         self.page.goto(f"{api.url}/#{fragment}")
         return self.page

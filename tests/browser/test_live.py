@@ -21,7 +21,6 @@ from browser.scenes import (
     volunteer,
 )
 from domain.types import Role
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     from browser.conftest import Window
@@ -349,7 +348,7 @@ def test_without_a_token_the_page_asks_for_one_and_says_when_it_is_refused(
             "The server did not accept this token."
         )
 
-        token = create_token(api.key, Role.OBSERVER, "wall-screen")
+        token = api.bearer(Role.OBSERVER, "wall-screen")
         login.locator("input").fill(token)
         login.locator("button").click()
         expect(page.locator("#connection")).to_have_attribute("data-state", "connected")

@@ -12,9 +12,15 @@ import pytest
 from support import COMMANDER, LANDFALL
 
 from domain.commands import OpenOperation
+from domain.types import Role
 from gateway.bootstrap import Runtime, open_store
+from gateway.keys import KeyRing
 from gateway.settings import Settings
+from gateway.tokens import read
 from replay.seekpoints import SeekIndex
+
+# A volunteer id nobody registered.
+ROGUE = "0190f6c1-5b2e-7c3a-9d4f-3e1a2b4c5d6e"
 
 
 def brigade(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -136,7 +142,8 @@ def test_a_command_whose_reader_has_gone_ends_quietly(
     process.stdout.close()
     _, stderr = process.communicate(timeout=120)
 
-    assert stderr.decode() == ""
+    said = stderr.decode()  # `token create` says what it made there, by design
+    assert "Traceback" not in said and "Error" not in said, said
     assert process.returncode == 141  # as when killed by SIGPIPE, like head's writers
 
 
@@ -189,3 +196,68 @@ def test_views_rebuild_drops_the_seek_points_too(store: dict[str, str]) -> None:
         assert SeekIndex(opened, every=10).points == []
     finally:
         opened.close()
+
+
+def test_tokens_are_issued_listed_and_revoked_in_the_log(tmp_path: Path) -> None:
+    env = {"BRIGADE_DATA_DIR": str(tmp_path / "data"), "BRIGADE_DATABASE_URL": ""}
+    env["BRIGADE_SECRET"] = ""  # the data directory's key file
+
+    stranger = brigade(
+        "token", "create", "--role", "volunteer", "--volunteer", ROGUE, env=env
+    )
+    bad_ttl = brigade("token", "create", "--role", "observer", "--ttl", "3x", env=env)
+    made = brigade(
+        "token",
+        "create",
+        "--role",
+        "observer",
+        "--name",
+        "wall",
+        "--ttl",
+        "12h",
+        env=env,
+    )
+
+    assert (stranger.returncode, stranger.stdout) == (1, "")
+    assert "[volunteer_not_found]" in stranger.stderr
+    assert bad_ttl.returncode == 2 and "12h" in bad_ttl.stderr
+    assert made.returncode == 0, made.stderr
+    keys = KeyRing.of(Settings(data_dir=tmp_path / "data"))
+    claims = read(keys, made.stdout.strip())
+    assert (claims.role, claims.subject, claims.expires_at - claims.issued_at) == (
+        Role.OBSERVER,
+        "wall",
+        12 * 3600,
+    )
+    token_id = str(claims.token_id)
+    assert f"token {token_id}: observer wall" in made.stderr
+    live = brigade("token", "list", env=env).stdout
+    assert token_id in live and " live " in live
+
+    revoked = brigade("token", "revoke", token_id, "--reason", "screen stolen", env=env)
+    again = brigade("token", "revoke", token_id, env=env)
+
+    assert (revoked.returncode, revoked.stdout.strip()) == (0, f"revoked {token_id}")
+    assert again.returncode == 1 and "[already_revoked]" in again.stderr
+    assert brigade("token", "list", env=env).stdout.strip() == "no live tokens"
+    everything = brigade("token", "list", "--all", env=env).stdout
+    assert token_id in everything and " revoked " in everything
+
+
+def test_token_rotate_adds_a_signing_key_and_retires_an_old_one(tmp_path: Path) -> None:
+    env = {"BRIGADE_DATA_DIR": str(tmp_path / "data"), "BRIGADE_SECRET": ""}
+    first = KeyRing.of(Settings(data_dir=tmp_path / "data")).signer.id
+
+    rotated = brigade("token", "rotate", env=env)
+    newest = KeyRing.of(Settings(data_dir=tmp_path / "data")).signer.id
+    retired = brigade("token", "rotate", "--retire", first, env=env)
+    last = brigade("token", "rotate", "--retire", newest, env=env)
+    from_env = brigade("token", "rotate", env={**env, "BRIGADE_SECRET": "k:s"})
+
+    assert rotated.stdout.strip() == f"signing with {newest}; still verifying {first}"
+    assert retired.stdout.strip() == f"signing with {newest}"
+    assert last.returncode == 2 and "only key" in last.stderr
+    assert from_env.returncode == 2 and "BRIGADE_SECRET" in from_env.stderr
+    assert [k.id for k in KeyRing.of(Settings(data_dir=tmp_path / "data")).keys] == [
+        newest
+    ]

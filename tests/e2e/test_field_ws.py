@@ -12,7 +12,6 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from domain.types import Role
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     from conftest import Api
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def phone(api: Api, volunteer_id: str) -> ClientConnection:
-    token = create_token(api.key, Role.VOLUNTEER, volunteer_id)
+    token = api.bearer(Role.VOLUNTEER, volunteer_id)
     url = api.url.replace("http://", "ws://") + f"/ws/field?token={token}"
     return connect(url, open_timeout=10)
 
@@ -39,8 +38,11 @@ def answer(ws: ClientConnection) -> dict[str, Any]:
 
 
 def volunteer(api: Api) -> str:
+    """A registered volunteer, their phone's token issued (both are in the log)."""
     registered = api.commander("RegisterVolunteer", name="Chen Wei", contact="+86")
-    return str(registered["result"]["volunteer_id"])
+    volunteer_id = str(registered["result"]["volunteer_id"])
+    api.bearer(Role.VOLUNTEER, volunteer_id)
+    return volunteer_id
 
 
 def test_positions_are_acked_once_durable_and_a_repeated_id_appends_nothing(
@@ -105,7 +107,7 @@ def test_an_unreadable_frame_closes_the_connection(api: Api) -> None:
 
 def test_with_batch_every_answer_arrives_in_a_list(api: Api) -> None:
     me = volunteer(api)
-    token = create_token(api.key, Role.VOLUNTEER, me)
+    token = api.bearer(Role.VOLUNTEER, me)
     url = api.url.replace("http://", "ws://") + f"/ws/field?batch=1&token={token}"
     with connect(url, open_timeout=10) as ws:
         sent = {

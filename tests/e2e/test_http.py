@@ -78,7 +78,9 @@ def test_roles_are_enforced(api: Api) -> None:
         incident_id=incident,
         text="hi",
     )
-    volunteer = str(uuid4())
+    # Registered: a volunteer token is only ever issued for a registered volunteer.
+    registered = api.commander("RegisterVolunteer", name="Xu Ming", contact="+86")
+    volunteer = registered["result"]["volunteer_id"]
     dispatching = api.send(
         "DispatchVolunteer",
         api.token(Role.VOLUNTEER, volunteer),
@@ -122,8 +124,9 @@ def test_a_refused_dispatch_says_why(api: Api) -> None:
 def test_bad_input_gets_a_code_and_stores_nothing(
     api: Api, name: str, body: dict[str, Any], code: str
 ) -> None:
+    headers = api.token(Role.COMMANDER)  # its issue is in the log before `before`
     before = api.position()
-    response = api.send(name, api.token(Role.COMMANDER), **body)
+    response = api.send(name, headers, **body)
     assert response.status_code == 422
     assert response.json()["code"] == code
     assert api.position() == before

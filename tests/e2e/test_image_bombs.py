@@ -12,10 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from bench.bombs import AT_ONCE, rounds
-from bench.server import SECRET, brigade_server
-from domain.types import Role
-from gateway.settings import Settings
-from gateway.tokens import create_token, signing_key
+from bench.server import brigade_server, commander_token
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,11 +27,7 @@ def test_three_bombs_at_once_are_refused_and_move_the_peak_memory_little(
     tmp_path: Path,
 ) -> None:
     with brigade_server(tmp_path) as (base, server):
-        token = create_token(
-            signing_key(Settings(secret=SECRET, data_dir=tmp_path)),
-            Role.COMMANDER,
-            "test",
-        )
+        token = commander_token(tmp_path)
         done = rounds(base, server.pid, token, largest=False)
         position = httpx.get(f"{base}/ready").json()["position"]
 
@@ -42,4 +35,5 @@ def test_three_bombs_at_once_are_refused_and_move_the_peak_memory_little(
     for bombs in done:
         assert bombs.grown_mb < 300, bombs  # decoded whole, each is 576 MB
     assert list(stored_blobs(tmp_path)) == []
-    assert position == 2  # the operation and the incident the uploads were for
+    # the token's issue, the operation and the incident the uploads were for
+    assert position == 3

@@ -16,7 +16,6 @@ from PIL import Image
 from websockets.sync.client import connect
 
 from domain.types import Role
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,7 +34,7 @@ def png(size: tuple[int, int] = (800, 600)) -> bytes:
 
 def test_an_image_is_stored_by_hash_recorded_and_served_back(api: Api) -> None:
     data = png()
-    volunteer = api.token(Role.VOLUNTEER, "f20862d4-1b10-58c0-bbcd-1e53c2e83419")
+    volunteer = api.token(Role.VOLUNTEER, registered(api))
 
     stored = api.http.post("/images", content=data, headers=volunteer)
 
@@ -50,6 +49,12 @@ def test_an_image_is_stored_by_hash_recorded_and_served_back(api: Api) -> None:
     )
     with Image.open(io.BytesIO(thumb.content)) as image:
         assert max(image.size) == 320
+
+
+def registered(api: Api) -> str:
+    """A registered volunteer's id: only they are ever given a volunteer token."""
+    volunteer = api.commander("RegisterVolunteer", name="Chen Wei", contact="+86")
+    return str(volunteer["result"]["volunteer_id"])
 
 
 def blob_store(api: Api) -> BlobStore:
@@ -76,7 +81,7 @@ def test_a_thumbnail_is_served_as_stored_at_upload_without_decoding_the_original
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given an image uploaded, its thumbnail made and stored then
-    volunteer = api.token(Role.VOLUNTEER, "f20862d4-1b10-58c0-bbcd-1e53c2e83419")
+    volunteer = api.token(Role.VOLUNTEER, registered(api))
     uploaded = api.http.post("/images", content=png(), headers=volunteer)
     assert uploaded.status_code == 201, uploaded.text
     stored = uploaded.json()
@@ -200,7 +205,7 @@ def dispatched(api: Api) -> tuple[str, str]:
 
 
 def phone(api: Api, volunteer_id: str, query: str = "") -> ClientConnection:
-    token = create_token(api.key, Role.VOLUNTEER, volunteer_id)
+    token = api.bearer(Role.VOLUNTEER, volunteer_id)
     url = api.url.replace("http://", "ws://") + f"/ws/field?token={token}{query}"
     return connect(url, open_timeout=10, max_size=2**25)
 
@@ -347,6 +352,7 @@ def test_a_volunteer_not_sent_to_the_incident_cannot_record_an_image_there(
 ) -> None:
     _, incident = dispatched(api)
     stranger = api.commander("RegisterVolunteer", name="Lin Hua", contact="+86")
+    api.bearer(Role.VOLUNTEER, stranger["result"]["volunteer_id"])  # issued first
     before = api.position()
     with phone(api, stranger["result"]["volunteer_id"]) as ws:
         refused = upload(ws, incident, png((20, 20)))

@@ -12,7 +12,6 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from domain.types import Role
-from gateway.tokens import create_token
 from gateway.ws import transport
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def live(api: Api, role: Role = Role.OBSERVER, fmt: str = "json") -> ClientConnection:
-    token = create_token(api.key, role, "wall-screen")
+    token = api.bearer(role, "wall-screen")
     url = api.url.replace("http://", "ws://") + f"/ws/live?token={token}&format={fmt}"
     return connect(url, open_timeout=10)
 

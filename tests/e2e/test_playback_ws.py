@@ -23,7 +23,6 @@ from domain.application import Brigade
 from domain.store.config import store_env
 from domain.types import Role
 from gateway.settings import Settings
-from gateway.tokens import create_token
 from projections.catalog import all_views, fold
 from projections.deltas import coalesced
 from replay.timetravel import TimeTravel
@@ -57,7 +56,7 @@ def recorded(store_url: str, tmp_path: Path) -> Iterator[tuple[Api, Brigade]]:
 
 
 def playback(api: Api, fmt: str = "json", token: str | None = None) -> ClientConnection:
-    token = create_token(api.key, Role.OBSERVER, "review") if token is None else token
+    token = api.bearer(Role.OBSERVER, "review") if token is None else token
     url = api.url.replace("http://", "ws://")
     # A snapshot of 150 volunteers' tracks is over websockets' default 1 MiB.
     return connect(

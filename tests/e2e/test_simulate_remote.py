@@ -21,7 +21,6 @@ from domain.store.config import store_env
 from domain.types import Role
 from gateway import cli
 from gateway.settings import Settings
-from gateway.tokens import create_token
 from replay.sim import Params, Simulation
 from replay.sim.drive import play
 from replay.sim.remote import RemoteError, RemoteSink
@@ -112,10 +111,14 @@ def simulated(
         )
         api = stack.enter_context(serving(settings))
         out = io.StringIO()
+        # A commander's token the server issued; it issues the volunteers' through it.
+        token = api.bearer(Role.COMMANDER, "simulator")
         with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(out):
-            env.setenv("BRIGADE_SECRET", "test")  # the server's: volunteers' tokens
+            env.delenv("BRIGADE_SECRET", raising=False)  # the client needs no key
             env.setenv("BRIGADE_DATA_DIR", str(folder / "client"))
-            code = cli.main(["simulate", "doksuri", "--target", api.url, *SMALL])
+            code = cli.main(
+                ["simulate", "doksuri", "--target", api.url, "--token", token, *SMALL]
+            )
         yield Simulated(api, store_url, folder, code, out.getvalue())
 
 
@@ -215,7 +218,7 @@ def test_without_a_token_or_a_key_it_says_what_to_give(
     assert "give --token" in capsys.readouterr().err
 
 
-def test_with_only_a_commander_token_field_actions_go_as_the_commander(
+def test_with_only_a_commander_token_the_server_issues_the_volunteers_tokens(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -225,20 +228,28 @@ def test_with_only_a_commander_token_field_actions_go_as_the_commander(
     monkeypatch.delenv("BRIGADE_SECRET", raising=False)
     monkeypatch.setenv("BRIGADE_DATA_DIR", str(tmp_path / "client"))
     with serving(settings) as api:
-        token = create_token(api.key, Role.COMMANDER, "duty-officer")
+        token = api.bearer(Role.COMMANDER, "duty-officer")
         code = cli.main(
             ["simulate", "doksuri", "--target", api.url, "--token", token, *SMALL]
         )
         out = capsys.readouterr().out
+        credentials = api.http.get(
+            "/views/credentials", headers=api.token(Role.COMMANDER)
+        ).json()["rows"]
 
     assert code == 0, out
-    assert "field actions over HTTP as commander" in out
+    # Field actions went over the volunteers' sockets, with tokens the server
+    # issued them through the commander's (each issue in the log, by whom).
+    assert "field actions over each volunteer's /ws/field" in out
+    issued = [row for row in credentials.values() if row["role"] == "volunteer"]
+    assert issued
+    assert {row["issued_by"] for row in issued} == {"commander:duty-officer"}
     assert re.search(r"rescue turn-outs\s+26\s+26\n", out), out
     assert re.search(r"people evacuated during Doksuri\s+17\s+17\n", out), out
 
 
 def test_a_field_socket_the_server_refuses_is_an_error_not_a_hang(api: Api) -> None:
-    commander = create_token(api.key, Role.COMMANDER, "duty-officer")
+    commander = api.bearer(Role.COMMANDER, "duty-officer")
 
     async def drive() -> None:
         sink = RemoteSink(api.url, commander, lambda volunteer: "not-a-token")
@@ -254,7 +265,7 @@ def test_a_field_socket_the_server_refuses_is_an_error_not_a_hang(api: Api) -> N
 def test_field_sockets_dropped_mid_run_are_reopened_and_nothing_is_lost(
     api: Api,
 ) -> None:
-    commander = create_token(api.key, Role.COMMANDER, "duty-officer")
+    commander = api.bearer(Role.COMMANDER, "duty-officer")
     simulation = Simulation(PARAMS)
     dropped: list[FieldSocket] = []
     rounds: list[int] = []  # frames in flight at each round of cuts
@@ -263,7 +274,7 @@ def test_field_sockets_dropped_mid_run_are_reopened_and_nothing_is_lost(
         sink = RemoteSink(
             api.url,
             commander,
-            lambda volunteer: create_token(api.key, Role.VOLUNTEER, volunteer),
+            lambda volunteer: api.bearer(Role.VOLUNTEER, volunteer),
         )
 
         def drop_every_socket(tally: Tally) -> None:

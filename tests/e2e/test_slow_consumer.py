@@ -24,7 +24,6 @@ from websockets.sync.client import connect
 
 from domain.types import Role
 from gateway.settings import Settings
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
     import socket
@@ -62,7 +61,7 @@ def roomy_api(tmp_path: Path) -> Iterator[Api]:
 
 
 def live_url(api: Api) -> str:
-    token = create_token(api.key, Role.OBSERVER, "wall-screen")
+    token = api.bearer(Role.OBSERVER, "wall-screen")
     return api.url.replace("http://", "ws://") + f"/ws/live?token={token}"
 
 

@@ -4,24 +4,20 @@ up live on a subscriber of the other."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from uuid import uuid4
 
-import httpx
 import pytest
 import redis
-from conftest import Api, free_port
-from support import eventually
+from conftest import Api, gateway_processes
 from websockets.sync.client import connect
 
 from domain.types import Role
 from gateway.settings import Settings
-from gateway.tokens import create_token
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -35,42 +31,22 @@ def test_a_command_to_one_gateway_is_live_on_the_other(
         secret="shared-secret",
         redis_url="redis://127.0.0.1:6379/0",
     )
-    ports = [free_port(), free_port()]
     stream = f"brigade:test:{uuid4().hex}"
     env = {
-        **os.environ,
         "BRIGADE_DATABASE_URL": postgres_url,
         "BRIGADE_DATA_DIR": str(tmp_path / "data"),
         "BRIGADE_SECRET": "shared-secret",
         "BRIGADE_REDIS_URL": "redis://127.0.0.1:6379/0",
         "BRIGADE_REDIS_STREAM": stream,
     }
-    logs = [tmp_path / f"gateway-{port}.log" for port in ports]
-    servers = []
-    for port, log in zip(ports, logs, strict=True):
-        with log.open("wb") as output:
-            servers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-    try:
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-
-        def both_up() -> bool:
-            for server, log in zip(servers, logs, strict=True):
-                # A gateway that died says why, instead of a bare timeout.
-                assert server.poll() is None, log.read_text()[-4000:]
-            return all(is_up(url) for url in urls)
-
-        eventually(both_up, timeout=30)
+    with (
+        stream_dropped(stream),  # once the gateways have stopped writing to it
+        gateway_processes(env, tmp_path, count=2) as urls,
+    ):
         one, other = (Api(url, settings) for url in urls)
         operation = one.commander("OpenOperation", name="Doksuri", kind="typhoon")
         operation_id = operation["result"]["operation_id"]
-        token = create_token(one.key, Role.OBSERVER, "wall")
+        token = one.bearer(Role.OBSERVER, "wall")
         live_url = urls[1].replace("http://", "ws://") + f"/ws/live?token={token}"
         with connect(live_url, open_timeout=10) as ws:
             ws.send(json.dumps({"type": "subscribe", "views": ["board"]}))
@@ -91,17 +67,14 @@ def test_a_command_to_one_gateway_is_live_on_the_other(
         assert frame["changes"][0]["position"] == reported["position"]
         one.http.close()
         other.http.close()
+
+
+@contextmanager
+def stream_dropped(stream: str) -> Iterator[None]:
+    """The Redis stream of this test, deleted when it is done."""
+    try:
+        yield
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
         client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
         client.delete(stream)
         client.close()
-
-
-def is_up(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid4
 
 from support import COMMANDER, LANDFALL, flood, refused, volunteer
@@ -19,9 +19,11 @@ from domain.errors import Code, Conflict
 from domain.handlers import decide
 from domain.model.activity import ServiceActivity
 from domain.model.base import BrigadeAggregate, journal
+from domain.model.credential import Credential
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
+from domain.types import Role
 
 if TYPE_CHECKING:
     from domain.handlers import Result
@@ -191,3 +193,88 @@ def test_only_vetted_volunteers_may_log_service() -> None:
     logged = activity.pending_events[0]
     assert isinstance(logged, ServiceActivity.Logged)
     assert logged.participants == [vetted.id]
+
+
+# Credentials
+
+
+def issue(role: str, **fields: Any) -> c.IssueToken:
+    return c.IssueToken(
+        command_id=uuid4(), actor=COMMANDER, occurred_at=LANDFALL, role=role, **fields
+    )
+
+
+def revoke(token_id: UUID, actor: c.Actor = COMMANDER) -> c.RevokeToken:
+    return c.RevokeToken(
+        command_id=uuid4(), actor=actor, occurred_at=LANDFALL, token_id=token_id
+    )
+
+
+def test_a_volunteer_token_is_issued_only_for_a_registered_volunteer() -> None:
+    person = recruit()
+    uow = DictUnitOfWork(person)
+
+    with refused(Code.VOLUNTEER_NOT_FOUND):
+        uow.run(issue("volunteer", volunteer_id=uuid4()))
+    with refused(Code.INVALID_VALUE):
+        uow.run(issue("volunteer"))  # no volunteer named
+    assert not any(isinstance(a, Credential) for a in uow.aggregates.values())
+
+    result = uow.run(issue("volunteer", volunteer_id=person.id, name="Lin's phone"))
+    assert (result["role"], result["subject"]) == ("volunteer", str(person.id))
+    assert UUID(result["token_id"]) in uow.aggregates
+
+
+def test_a_token_lasts_its_roles_lifetime_unless_told_otherwise() -> None:
+    person = recruit()
+    uow = DictUnitOfWork(person)
+    issued = LANDFALL.replace(microsecond=0)
+
+    days = {
+        role: datetime.fromisoformat(uow.run(issue(role, **named))["expires_at"])
+        - issued
+        for role, named in (
+            ("commander", {}),
+            ("observer", {}),
+            ("volunteer", {"volunteer_id": person.id}),
+        )
+    }
+    short = uow.run(issue("observer", name="wall", ttl_seconds=12 * 3600))
+
+    assert days == {
+        "commander": timedelta(days=30),
+        "observer": timedelta(days=90),
+        "volunteer": timedelta(days=180),
+    }
+    assert datetime.fromisoformat(short["expires_at"]) - issued == timedelta(hours=12)
+    assert short["subject"] == "wall"
+    for ttl in (59, 367 * 86_400, True):
+        with refused(Code.INVALID_VALUE):
+            uow.run(issue("observer", ttl_seconds=ttl))
+
+
+def test_only_commanders_issue_tokens_and_a_volunteer_revokes_only_their_own() -> None:
+    mine, theirs = recruit(), recruit()
+    uow = DictUnitOfWork(mine, theirs)
+    my_token = UUID(uow.run(issue("volunteer", volunteer_id=mine.id))["token_id"])
+    their_token = UUID(uow.run(issue("volunteer", volunteer_id=theirs.id))["token_id"])
+    wall = UUID(uow.run(issue("observer", name="wall"))["token_id"])
+    me = volunteer(mine.id)
+
+    with refused(Code.ROLE_NOT_ALLOWED):
+        uow.run(replace(issue("volunteer", volunteer_id=mine.id), actor=me))
+    with refused(Code.ROLE_NOT_ALLOWED):
+        uow.run(revoke(wall, c.Actor(Role.OBSERVER, "wall")))
+    for other in (their_token, wall):
+        with refused(Code.NOT_YOURSELF):
+            uow.run(revoke(other, me))
+
+    uow.run(revoke(my_token, me))  # signing my own lost phone out
+    uow.run(revoke(their_token))  # a commander revokes anyone's
+    assert uow.find(Credential, my_token).revoked  # type: ignore[union-attr]
+    assert uow.find(Credential, their_token).revoked  # type: ignore[union-attr]
+    assert not uow.find(Credential, wall).revoked  # type: ignore[union-attr]
+    with refused(Code.ALREADY_REVOKED):
+        uow.run(revoke(my_token))
+    with refused(Code.TOKEN_NOT_FOUND):
+        uow.run(revoke(uuid4()))

@@ -28,13 +28,20 @@ export function forgetToken() {
   sessionStorage.removeItem(KEY);
 }
 
-/** Role and subject as the token says (unverified: the server decides what is allowed). */
+/**
+ * Role, who, and expiry as the token (a JWT) says; unverified: the server decides
+ * what is allowed. `expires` is in milliseconds since the epoch, or null.
+ */
 export function claims(token) {
   try {
-    const payload = token.split(".")[0].replaceAll("-", "+").replaceAll("_", "/");
-    const { r, s } = JSON.parse(atob(payload + "=".repeat((4 - (payload.length % 4)) % 4)));
-    return { role: String(r), subject: String(s) };
+    const payload = token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/");
+    const text = atob(payload + "=".repeat((4 - (payload.length % 4)) % 4));
+    const { role, sub, name, exp } = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(text, (c) => c.charCodeAt(0))),
+    );
+    const expires = Number.isFinite(exp) ? exp * 1000 : null;
+    return { role: String(role), subject: String(name || sub), expires };
   } catch {
-    return { role: "unknown", subject: "" };
+    return { role: "unknown", subject: "", expires: null };
   }
 }

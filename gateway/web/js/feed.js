@@ -18,7 +18,7 @@ export class Feed {
    * url(): the socket's address; subscribe(after): the first frame to send;
    * onFrame(frame): every snapshot, deltas and reset frame, in order;
    * onState(state, detail): "connecting", "connected", "reconnecting" ({ wait, attempt }),
-   * "unauthorized", "refused" ({ message }).
+   * "unauthorized" ({ reason }: "missing", "invalid", "expired", "revoked"), "refused" ({ message }).
    */
   constructor({ url, subscribe, onFrame, onState }) {
     Object.assign(this, { url, subscribe, onFrame, onState });
@@ -85,7 +85,7 @@ export class Feed {
       if (socket !== this.socket) return; // replaced or stopped on purpose
       this.socket = null;
       if (opened && Date.now() - opened >= STEADY_MS) this.attempt = 0;
-      if (event.code === UNAUTHENTICATED) return this.onState("unauthorized");
+      if (event.code === UNAUTHENTICATED) return this.onState("unauthorized", { reason: event.reason });
       if (event.code === BAD_REQUEST) return this.onState("refused", { message: this.error });
       if (this.stopped) return;
       const wait = backoff(this.attempt++);

@@ -84,7 +84,10 @@ function showConnection(state, detail = {}) {
   };
   badge.textContent = labels[state] ?? state;
   if (page.views.position != null) badge.title = `#${page.views.position}`;
-  if (state === "unauthorized") signIn(t("token_rejected"));
+  if (state === "unauthorized") {
+    const why = { expired: "token_expired", revoked: "token_revoked" }[detail.reason];
+    signIn(t(why ?? "token_rejected"));
+  }
 }
 
 const liveUrl = () => `${socketBase}/ws/live?token=${encodeURIComponent(page.token)}`;
@@ -228,6 +231,11 @@ function start(token) {
   actions.commander = commander;
   document.body.dataset.role = who.role;
   $("who").textContent = `${who.subject} · ${who.role}`;
+  // Said a day ahead, so that a screen is not signed out unawares in the night.
+  if (who.expires && who.expires - Date.now() < 86_400_000) {
+    const when = new Date(who.expires).toLocaleString();
+    $("who").textContent += ` · ${t("token_expires", { when })}`;
+  }
   const wanted = fragment().get("operation") || sessionStorage.getItem("brigade.operation");
   if (wanted) chooseOperation(wanted);
   else pickOperation();

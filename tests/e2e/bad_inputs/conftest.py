@@ -8,6 +8,7 @@ import pytest
 from badinput import World, bodies
 from conftest import serving
 
+from domain.types import Role
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         secret="test",
     )
     with serving(settings) as api:
+        api.bearer(Role.COMMANDER)  # issued (and stored) once, before any case
         yield api
 
 

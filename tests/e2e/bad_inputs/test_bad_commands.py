@@ -190,8 +190,9 @@ def test_who_may_not_is_refused(
     code: str,
 ) -> None:
     someone = world.ready if role is Role.VOLUNTEER else "press"
+    headers = server.token(role, someone)  # issuing it is stored, before the case
     with stores_nothing(server):
-        answer = server.send(command, server.token(role, someone), **valid[command])
+        answer = server.send(command, headers, **valid[command])
     assert (answer.status_code, answer.json()["code"]) == (403, code)
 
 

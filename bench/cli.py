@@ -75,6 +75,17 @@ def add_benchmarks(benchmarks: Any) -> None:
         "bombs", help="a server's peak memory under three image bombs at once"
     )
     bombs.set_defaults(run=_bombs)
+    outage = benchmarks.add_parser(
+        "outage", help="PostgreSQL stopped for 10 s, then 40 s, under steady commands"
+    )
+    outage.add_argument("--quick", action="store_true", help="stops of 2 s and 5 s")
+    outage.set_defaults(run=_outage)
+
+
+def _outage(args: argparse.Namespace) -> int:
+    from bench.outage import run
+
+    return run(quick=args.quick)
 
 
 def _bombs(_: argparse.Namespace) -> int:

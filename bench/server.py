@@ -49,10 +49,14 @@ def free_port() -> int:
 
 @contextmanager
 def brigade_server(
-    data_dir: Path, **env: str
+    data_dir: Path, log: Path | None = None, **env: str
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`brigade serve` on a free port, healthy: its base URL and its process."""
+    """`brigade serve` on a free port, healthy: its base URL and its process.
+
+    Its log lines (stderr) go to `log` if given, else nowhere.
+    """
     port = free_port()
+    errors = subprocess.DEVNULL if log is None else log.open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
         env={
@@ -63,7 +67,7 @@ def brigade_server(
             **env,
         },
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -72,6 +76,8 @@ def brigade_server(
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if log is not None:
+            errors.close()  # type: ignore[union-attr]
 
 
 def _wait(base: str) -> None:

@@ -41,6 +41,10 @@ class CommandRecorder(Protocol):
         self, keys: Sequence[tuple[UUID, int]]
     ) -> list[int | None]: ...
 
+    def probe(self) -> int:
+        """The last position; `StoreUnavailable` if the store cannot serve now."""
+        ...
+
 
 class CheckpointRecorder(Protocol):
     """Saved state of derived views, beside the events (see projections.checkpoint)."""

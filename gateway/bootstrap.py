@@ -8,11 +8,12 @@ server, and closes it when done.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.application import Brigade
-from domain.store.config import describe_store, store_env
+from domain.store.config import StoreLimits, describe_store, store_env
 from domain.write import CommandWriter
 
 if TYPE_CHECKING:
@@ -35,7 +36,9 @@ class ConfigurationError(Exception):
 
 def _env(settings: Settings) -> dict[str, str]:
     try:
-        return store_env(settings.database_url, settings.data_dir)
+        # Read here, so that a bad BRIGADE_STORE_* stops the process at once.
+        limits = StoreLimits.from_env(os.environ)
+        return store_env(settings.database_url, settings.data_dir, limits)
     except ValueError as error:
         raise ConfigurationError(str(error)) from None
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.websockets import WebSocketState
 
+from domain.store.outage import StoreUnavailable
 from gateway.schemas import problem, problems
 from gateway.ws.common import BAD_REQUEST
 
@@ -24,6 +25,24 @@ HTTP_CODES = {
     405: "method_not_allowed",
     413: "too_large",
 }
+
+
+# Seconds a client is told to wait before sending again while the store is away.
+RETRY_AFTER = 1
+
+
+class Failure(NamedTuple):
+    status: int
+    code: str
+    message: str
+
+
+def failure(error: BaseException) -> Failure:
+    """What a command that failed (not refused) tells its sender, HTTP or socket."""
+    if isinstance(error, StoreUnavailable):
+        why = "the store is unavailable: send the same command again (same id) shortly"
+        return Failure(503, "store_unavailable", why)
+    return Failure(500, "internal_error", "try again later")
 
 
 class ApiError(Exception):
@@ -52,6 +71,15 @@ def install(app: FastAPI) -> None:
         code = HTTP_CODES.get(error.status_code, "bad_request")
         body = {"code": code, "message": str(error.detail)}
         return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+
+    @app.exception_handler(StoreUnavailable)
+    async def _unavailable(_: Request, error: StoreUnavailable) -> JSONResponse:
+        why = failure(error)
+        return JSONResponse(
+            {"code": why.code, "message": why.message},
+            status_code=why.status,
+            headers={"Retry-After": str(RETRY_AFTER)},
+        )
 
     @app.exception_handler(Exception)
     async def _failed(_: Request, __: Exception) -> JSONResponse:

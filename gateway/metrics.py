@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from domain.store.outage import StoreUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -71,7 +74,10 @@ class Metrics:
         """Report how far the follower's views are behind the store."""
 
         def lag() -> float:
-            last = brigade.recorder.max_notification_id() or 0
+            try:
+                last = brigade.recorder.max_notification_id() or 0
+            except StoreUnavailable:  # unknown while the store is away
+                return math.nan
             return float(max(last - follower.position, 0))
 
         self.lag.set_function(lag)

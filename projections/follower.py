@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from domain.store.outage import StoreUnavailable
 from projections import checkpoint
 from projections.catalog import all_views, fold
 from projections.deltas import DeltaLog
@@ -65,6 +66,9 @@ class Follower:
         self._thread: threading.Thread | None = None
         self._listener: threading.Thread | None = None
         self._last_flush = time.monotonic()
+        # What is failing now (reading, listening), and whether that was logged:
+        # each run of failures is logged once (an outage of the store, by the store).
+        self._failing: dict[str, bool] = {}
 
     @property
     def position(self) -> int:
@@ -178,8 +182,10 @@ class Follower:
                 with self._catching_up:
                     if not self._take_offered() or look:
                         self._catch_up()
-            except Exception:  # the store is unreachable: keep serving, retry
-                log.exception("could not read the store")
+            except Exception as error:  # keep serving what the views hold; retry
+                self._failed("read the store", error)
+            else:
+                self._worked("read the store")
             if now - self._last_flush >= self.window:
                 self._last_flush = now
                 self.deltas.flush()
@@ -192,9 +198,23 @@ class Follower:
             try:
                 with recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
                     conn.execute(f'LISTEN "{channel}"')
+                    self._worked("listen for commits")
                     while not self._stopping.is_set():
                         for _ in conn.notifies(timeout=0.2, stop_after=1):
                             self.wake()
-            except Exception:
-                log.exception("lost the LISTEN connection; polling until it is back")
+            except Exception as error:  # the poll goes on meanwhile
+                self._failed("listen for commits", error)
                 self._stopping.wait(self.poll)
+
+    def _failed(self, what: str, error: Exception) -> None:
+        """Log the first of a run of failures; the store logs its own outages."""
+        if what in self._failing:
+            return
+        loud = not isinstance(error, StoreUnavailable)
+        self._failing[what] = loud
+        if loud:
+            log.error("could not %s; trying again quietly", what, exc_info=error)
+
+    def _worked(self, what: str) -> None:
+        if self._failing and self._failing.pop(what, False):
+            log.warning("can %s again", what)

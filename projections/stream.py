@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 import msgpack
@@ -56,6 +57,11 @@ class StreamRelay:
         )
         self.published = 0
         self.refused = 0
+        self.missed = 0  # entries never published: Redis was away
+        # While Redis is away: since when, and how many entries it has missed.
+        self._away_since: float | None = None
+        self._missed = 0
+        self._missed_lock = threading.Lock()
         follower.on_batch(self._on_batch)
         follower.deltas.relay = self
 
@@ -84,9 +90,7 @@ class StreamRelay:
         except queue.Full:
             # Redis has been away too long: these entries are lost to it, and the
             # chain will show the gap to anyone resuming across it.
-            log.warning(
-                "Redis relay backlog full: %d entries not published", len(entries)
-            )
+            self._lost(len(entries), "the relay's backlog is full")
 
     def _run(self) -> None:
         while True:
@@ -96,11 +100,34 @@ class StreamRelay:
             try:
                 self._publish(entries)
             except redis.RedisError as error:
-                log.warning(
-                    "Redis unavailable (%s): %d entries not published",
-                    error,
-                    len(entries),
-                )
+                self._lost(len(entries), str(error))
+            else:
+                self._back()
+
+    def _lost(self, count: int, why: str) -> None:
+        """Entries Redis will not have; logged once when it goes away, not per batch."""
+        with self._missed_lock:
+            first = self._away_since is None
+            if first:
+                self._away_since = time.monotonic()
+            self._missed += count
+            self.missed += count
+        if first:
+            log.warning("Redis unavailable (%s): publishing again once it is back", why)
+
+    def _back(self) -> None:
+        if self._away_since is None:
+            return
+        with self._missed_lock:
+            since, missed = self._away_since, self._missed
+            self._away_since, self._missed = None, 0
+        if since is None:
+            return
+        log.warning(
+            "Redis is back after %.1f s: %d entries were not published",
+            time.monotonic() - since,
+            missed,
+        )
 
     def _publish(self, entries: list[Entry]) -> None:
         pipe = self.client.pipeline(transaction=False)

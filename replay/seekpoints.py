@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, cast
 
+from domain.store.outage import StoreUnavailable
 from projections import checkpoint
 from projections.catalog import all_views
 from projections.rebuild import fold_log, no_cyclic_gc
@@ -248,7 +249,9 @@ class SeekKeeper:
                     self.index.add(*offered)
                 else:
                     self._catch_up()
-            except Exception:  # the store is unreachable: try again later
+            except StoreUnavailable:  # the store logs its outage: try again later
+                log.debug("could not make seek points: the store is unavailable")
+            except Exception:
                 log.exception("could not make seek points")
 
     def _catch_up(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -22,16 +23,80 @@ SUPPORTED = (
 )
 
 
-def store_env(database_url: str | None, data_dir: Path) -> dict[str, str]:
-    """The eventsourcing environment for the store the URL names."""
+@dataclass(frozen=True)
+class StoreLimits:
+    """How long the store may keep a caller waiting; each an env `BRIGADE_STORE_*`.
+
+    Past these the call fails with `StoreUnavailable` (a 503 to a client) rather
+    than hold the request: a store outage is answered in about a second, and the
+    first call after the store is back succeeds.
+    """
+
+    # Seconds to open one PostgreSQL connection (libpq counts whole seconds, >= 2).
+    connect_timeout: float = 2.0
+    # Seconds a call waits for a PostgreSQL connection from the pool (while the
+    # store is known to be away, at most WAIT_WHILE_DOWN).
+    wait: float = 1.0
+    # The longest pause between two attempts to reconnect to PostgreSQL.
+    reconnect: float = 0.5
+    # Seconds a write waits for another process's write: PostgreSQL's lock on the
+    # events table, SQLite's lock on its file.
+    lock_timeout: float = 2.0
+    # How often a batch whose connection died while idle (the database restarted)
+    # runs again at once before its commands are answered "unavailable".
+    retries: int = 1
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> StoreLimits:
+        """Read from `BRIGADE_STORE_<FIELD>`; unset or empty keeps the default."""
+        values: dict[str, float | int] = {}
+        for spec in fields(cls):
+            key = env_name(spec.name)
+            raw = (environ.get(key) or "").strip()
+            if not raw:
+                continue
+            kind = int if spec.type in ("int", int) else float
+            try:
+                value = kind(raw)
+            except ValueError:
+                msg = f"{key} must be a number of {'times' if kind is int else 's'}"
+                raise ValueError(msg) from None
+            if value < 0 or value != value:  # negative, or NaN
+                msg = f"{key} must be at least 0"
+                raise ValueError(msg)
+            values[spec.name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+    def env(self) -> dict[str, str]:
+        return {env_name(name): str(value) for name, value in asdict(self).items()}
+
+
+# While the store is known to be away, a call waits this long at most for a
+# connection: the reconnecting pool hands one over as soon as it is back.
+WAIT_WHILE_DOWN = 0.25
+
+
+def env_name(field_name: str) -> str:
+    return f"BRIGADE_STORE_{field_name.upper()}"
+
+
+def store_env(
+    database_url: str | None, data_dir: Path, limits: StoreLimits | None = None
+) -> dict[str, str]:
+    """The eventsourcing environment for the store the URL names.
+
+    Without `limits`, the store reads them from the process's environment
+    (eventsourcing adds it), or takes the defaults.
+    """
+    limits_env = {} if limits is None else limits.env()
     if not database_url:
         data_dir.mkdir(parents=True, exist_ok=True)
-        return _sqlite_env(data_dir / DEFAULT_SQLITE_FILENAME)
+        return _sqlite_env(data_dir / DEFAULT_SQLITE_FILENAME) | limits_env
     scheme = database_url.partition(":")[0].lower()
     if scheme == "sqlite":
-        return _sqlite_env(_sqlite_path(database_url))
+        return _sqlite_env(_sqlite_path(database_url)) | limits_env
     if scheme in ("postgresql", "postgres"):
-        return _postgres_env(database_url)
+        return _postgres_env(database_url) | limits_env
     msg = f"Unsupported database URL scheme {scheme!r}: {SUPPORTED}"
     raise ValueError(msg)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import NotSupportedError
 from eventsourcing.postgres import (
@@ -13,8 +13,10 @@ from eventsourcing.postgres import (
     PostgresRecorder,
 )
 from psycopg.errors import DuplicateObject
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
+from domain.store.config import StoreLimits
+from domain.store.pgpool import HealingPostgresDatastore
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 
     from eventsourcing.persistence import StoredEvent, Transcoder
     from eventsourcing.postgres import PostgresDatastore
+    from eventsourcing.utils import Environment, EnvType
     from psycopg import Cursor
     from psycopg.rows import DictRow
     from psycopg.sql import Composed
@@ -75,6 +78,12 @@ class BrigadePostgresApplicationRecorder(
         commands_table_name: str = "brigade_commands",
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        if isinstance(datastore, HealingPostgresDatastore):
+            # In milliseconds: eventsourcing's own statement counts whole seconds.
+            wait = f"{round(datastore.limits.lock_timeout * 1000)}ms"
+            self.lock_table_statements[0] = SQL("SET LOCAL lock_timeout = {0}").format(
+                Literal(wait)
+            )
         self.check_identifier_length(commands_table_name)
         self.commands_table_name = commands_table_name
         names = {
@@ -161,6 +170,8 @@ class BrigadePostgresApplicationRecorder(
         notification_ids = super().insert_events(
             stored_events, commands=commands, **kwargs
         )
+        if isinstance(self.datastore, HealingPostgresDatastore):
+            self.datastore.outage.worked(wrote=True)  # it takes writes again
         # The base gives None when there were no events; SQLite gives [].
         return [] if notification_ids is None else notification_ids
 
@@ -224,6 +235,10 @@ class BrigadePostgresApplicationRecorder(
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self.drop_seek_points_statement)
 
+    def probe(self) -> int:
+        """The last position; `StoreUnavailable` if the database does not answer."""
+        return self.max_notification_id() or 0
+
     def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
         """The recorded outcome of each given command that has one."""
         if not command_ids:
@@ -249,11 +264,42 @@ class BrigadePostgresApplicationRecorder(
         return positions
 
 
+# What the base's datastore read from the environment that ours takes as it is.
+_KEPT = (
+    "idle_in_transaction_session_timeout",
+    "pre_ping",
+    "schema",
+    "single_row_tracking",
+    "originator_id_type",
+    "enable_db_functions",
+)
+
+
 class BrigadePostgresFactory(PostgresFactory):
-    """PostgresFactory for brigade: command records and msgpack."""
+    """PostgresFactory for brigade: command records, msgpack, bounded waits."""
 
     aggregate_recorder_class = BrigadePostgresSnapshotRecorder
     application_recorder_class = BrigadePostgresApplicationRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        # The base read the environment into its datastore (no connection yet);
+        # ours keeps all that and bounds every wait by the store's limits.
+        base = self.datastore
+        pool = base.pool
+        params = cast("dict[str, Any]", pool.kwargs)
+        kept = {name: getattr(base, name) for name in _KEPT}
+        self.datastore = HealingPostgresDatastore(
+            *(params[name] for name in ("dbname", "host", "port", "user", "password")),
+            pool_size=pool.min_size,
+            max_overflow=pool.max_size - pool.min_size,
+            max_waiting=pool.max_waiting,
+            conn_max_age=pool.max_lifetime,
+            get_password_func=pool.get_password_func,
+            **kept,
+            limits=StoreLimits.from_env(self.env),
+        )
+        base.close()
 
     def transcoder(self) -> Transcoder:
         """MsgpackTranscoder, unless TRANSCODER_TOPIC names another."""

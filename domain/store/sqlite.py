@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.persistence import ConnectionUnavailableError
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteConnection,
@@ -14,10 +18,12 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
+from domain.store.config import StoreLimits
+from domain.store.outage import Outage, StoreUnavailable
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from eventsourcing.persistence import StoredEvent, Transcoder
     from eventsourcing.sqlite import SQLiteCursor
@@ -44,11 +50,46 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
         return conn
 
 
+# SQLite's primary result codes that mean the file cannot be written now, not a
+# bug: no permission, locked by another process past the busy timeout, out of
+# memory, read-only, I/O error (an immutable WAL), disk full, cannot open.
+_UNAVAILABLE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_NOMEM,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+    }
+)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what it wraps) means the file cannot be used now."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ConnectionUnavailableError):  # the pool's wait ran out
+            return True
+        if isinstance(seen, sqlite3.Error):
+            code = getattr(seen, "sqlite_errorcode", None)
+            return code is not None and code & 0xFF in _UNAVAILABLE_CODES
+        seen = seen.__cause__
+    return False
+
+
 class DurableSQLiteDatastore(SQLiteDatastore):
-    """SQLiteDatastore whose connections are durable per commit."""
+    """SQLiteDatastore whose connections are durable per commit.
+
+    A file that cannot be written (disk full, read-only, an I/O error) fails the
+    transaction with `StoreUnavailable`; the outage ends at the next commit.
+    """
 
     def __init__(self, db_name: str, **kwargs: Any) -> None:
         super().__init__(db_name, **kwargs)
+        self.outage = Outage()
         # The base builds its pool inline; swap it before any connection exists.
         base = self.pool
         self.pool = DurableSQLiteConnectionPool(
@@ -61,6 +102,32 @@ class DurableSQLiteDatastore(SQLiteDatastore):
             pre_ping=base.pre_ping,
         )
         base.close()
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        try:
+            with self.get_connection(commit=commit) as conn:
+                try:
+                    with conn.transaction(commit=commit) as curs:
+                        yield curs
+                except BaseException:
+                    # A failed COMMIT (SQLITE_BUSY) may leave the transaction open:
+                    # the connection goes back to the pool without it.
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.rollback()
+                    raise
+        except StoreUnavailable:
+            raise
+        except Exception as error:
+            if not unavailable(error):
+                raise
+            # A full disk or a read-only file is no better a moment later, and
+            # reads still work: only a commit ends it.
+            raise self.outage.failed(
+                error, may_retry=False, writes_only=True
+            ) from error
+        if commit:
+            self.outage.worked(wrote=True)
 
 
 class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
@@ -212,6 +279,19 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=True) as c:
             c.execute("DELETE FROM brigade_seek_points")
 
+    def probe(self) -> int:
+        """The last position; `StoreUnavailable` while the file cannot be written.
+
+        After a failed write, a commit that writes (a row written and deleted)
+        shows whether the file takes writes again.
+        """
+        datastore = self.datastore
+        if isinstance(datastore, DurableSQLiteDatastore) and datastore.outage.since:
+            with datastore.transaction(commit=True) as c:
+                for statement in _PROBE:
+                    c.execute(statement)
+        return self.max_notification_id() or 0
+
     def select_commands(self, command_ids: Sequence[str]) -> dict[str, bytes]:
         """The recorded outcome of each given command that has one."""
         if not command_ids:
@@ -236,6 +316,14 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return positions
 
 
+# A write that leaves nothing behind, to see whether the file takes writes.
+_PROBE = (
+    "INSERT INTO brigade_checkpoints (name, position, state) "
+    "VALUES ('probe', 0, zeroblob(4096)) ON CONFLICT (name) DO NOTHING",
+    "DELETE FROM brigade_checkpoints WHERE name = 'probe'",
+)
+
+
 class BrigadeSQLiteFactory(SQLiteFactory):
     """SQLiteFactory for brigade: durable connections, command records, msgpack."""
 
@@ -244,9 +332,11 @@ class BrigadeSQLiteFactory(SQLiteFactory):
     def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)
         base = self.datastore
+        limits = StoreLimits.from_env(self.env)
         self.datastore = DurableSQLiteDatastore(
             db_name=base.pool.db_name,
-            lock_timeout=base.pool.lock_timeout,
+            # sqlite3's busy timeout takes fractions of a second.
+            lock_timeout=limits.lock_timeout,
             single_row_tracking=base.single_row_tracking,
             originator_id_type=base.originator_id_type,
         )

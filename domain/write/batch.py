@@ -7,7 +7,8 @@ committed again one command per transaction, so one bad command cannot fail the
 others. Retries are rare, so a batch runs FAST: its command ids are not looked up
 first. The records' primary key refuses a retried id, the transaction rolls back
 whole, and the batch runs again CAREFUL: ids looked up first, retries answered
-from their records.
+from their records. A store that cannot be reached or written fails the whole
+batch at once with `StoreUnavailable`: every sender is told to send again.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from eventsourcing.persistence import IntegrityError
 from domain.errors import DomainError
 from domain.handlers import decide
 from domain.outcome import Outcome, Rejection
+from domain.store.config import StoreLimits
+from domain.store.outage import StoreUnavailable
 from domain.write.aggregates import AggregateCache
 from domain.write.unit_of_work import UnitOfWork
 
@@ -109,6 +112,8 @@ class BatchCommitter:
         self.brigade = brigade
         self.cache = AggregateCache(brigade, cache_size)
         self.lookups = LookupPolicy()
+        # Runs again at once of a batch whose connection had died while idle.
+        self.retries = StoreLimits.from_env(brigade.env).retries
         self.listeners: list[EventsListener] = []
         self.batches = 0
         self.commands = 0
@@ -123,12 +128,29 @@ class BatchCommitter:
                 groups[key].append(carrier)
             else:
                 groups[key] = [carrier]
+        retries = self.retries
+        while True:
+            try:
+                return self._commit(batch, groups)
+            except StoreUnavailable as error:
+                # Whatever of the batch was stored is answered from its record
+                # when sent again: the same ids take effect once.
+                if error.first and retries > 0:
+                    retries -= 1
+                    continue
+                return _settle(groups, dict.fromkeys(groups, error))
+
+    def _commit(
+        self, batch: Sequence[P], groups: dict[UUID, list[P]]
+    ) -> list[tuple[P, Settlement]]:
         if self.lookups.mode() is Mode.FAST:
             try:
                 self.cache.forget_what_others_wrote()
                 results = self._decide_and_store(
                     [g[0].command for g in groups.values()]
                 )
+            except StoreUnavailable:
+                raise
             except IntegrityError:
                 # A recorded command id, or another writer's new version of an
                 # aggregate: this batch and the spell after it look ids up first.
@@ -140,6 +162,8 @@ class BatchCommitter:
         self.lookups.ran_careful()
         try:
             recorded = self.brigade.recorded_outcomes(list(groups))
+        except StoreUnavailable:
+            raise
         except Exception as error:
             log.exception("could not read command records")
             # Nothing ran: every sender learns why, and no batch is counted.
@@ -164,6 +188,8 @@ class BatchCommitter:
         fresh = [g[0].command for key, g in groups.items() if key not in recorded]
         try:
             self.cache.forget_what_others_wrote()
+        except StoreUnavailable:
+            raise
         except Exception:
             self.cache.clear()
         results.update(self._commit_or_split(fresh))
@@ -175,6 +201,8 @@ class BatchCommitter:
             return {}
         try:
             return self._decide_and_store(commands)
+        except StoreUnavailable:
+            raise
         except Exception as error:
             if len(commands) == 1:
                 return self._retry_alone(commands[0], error)
@@ -195,11 +223,13 @@ class BatchCommitter:
             )
             # Another writer got there first: with this command id, or with a new
             # version of an aggregate. Either way, look again with fresh state.
-            recorded = self.brigade.recorded_outcomes([key])
-            if key in recorded:
-                return {key: recorded[key]}
             try:
+                recorded = self.brigade.recorded_outcomes([key])
+                if key in recorded:
+                    return {key: recorded[key]}
                 return self._decide_and_store([command])
+            except StoreUnavailable:
+                raise
             except Exception as again:
                 error = again
         log.error("command %s failed: %r", key, error)
@@ -262,6 +292,8 @@ def _decide(
     start = len(unit.events)
     try:
         result = unit.run(lambda u: decide(u, command, now, max_skew))
+    except StoreUnavailable:  # not the command's fault: the whole batch fails
+        raise
     except DomainError as error:
         return _Decision(
             command_id=command.command_id,

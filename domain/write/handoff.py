@@ -180,7 +180,12 @@ class CommandWriter:
         while not stopping:
             batch, stopping = self._take_batch()
             if batch:
-                self._deliver(self._committer.commit(batch))
+                try:
+                    settled = self._committer.commit(batch)
+                except Exception as error:  # the writer outlives any batch
+                    log.exception("a batch of %d commands failed", len(batch))
+                    settled = [(pending, error) for pending in batch]
+                self._deliver(settled)
                 self._last_batch = len(batch)
 
     def _take_batch(self) -> tuple[list[_Pending], bool]:
@@ -220,11 +225,13 @@ class CommandWriter:
             asyncio.AbstractEventLoop,
             list[tuple[Reply, Outcome | BaseException]],
         ] = {}
+        here: list[tuple[Reply, Outcome | BaseException]] = []
         for pending, result in settled:
             if pending.loop is None:
-                pending.reply(result)
+                here.append((pending.reply, result))
             else:
                 by_loop.setdefault(pending.loop, []).append((pending.reply, result))
+        _reply_all(here)
         for loop, replies in by_loop.items():
             try:
                 loop.call_soon_threadsafe(_reply_all, replies)

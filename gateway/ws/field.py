@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from domain.write import WriterClosed
 from gateway.deps import BinaryDep, MetricsDep, RuntimeDep, SocketActorDep
-from gateway.errors import STATUS
+from gateway.errors import STATUS, failure
 from gateway.frames import Unreadable, read_message
 from gateway.schemas import MODELS, UPLOAD, build, problem
 from gateway.ws.common import BAD_REQUEST, closed, send
@@ -195,8 +195,9 @@ class Phone:
             self.idle.set()
         if isinstance(found, asyncio.CancelledError):
             return
-        if isinstance(found, BaseException):
-            self._reject(frame_id, "internal_error", "try again later", 500)
+        if isinstance(found, BaseException):  # the store is away (503), or a bug (500)
+            why = failure(found)
+            self._reject(frame_id, why.code, why.message, why.status)
         elif isinstance(found, Refused):
             self._reject(frame_id, found.code, found.message, found.status)
         elif isinstance(found, Uploaded):

@@ -7,6 +7,7 @@ and lost everything) is answered with a reset, never with silence.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import subprocess
@@ -203,3 +204,37 @@ def test_two_processes_deliver_everything_across_a_redis_restart(
     assert [(str(c.position), c.view, c.key) for c in resumed] == expected
     client.close()
     brigade.close()
+
+
+def test_redis_away_is_logged_once_and_once_back_with_what_it_missed(
+    brigade: Brigade,
+    writer: CommandWriter,
+    redis_server: RedisServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Not a line per event (348 lines in 3 s before): one each way, with a count."""
+    redis_url, stop_redis, start_redis = redis_server
+    follower = Follower(brigade, poll=0.05, window=3600)
+    relay = StreamRelay(follower, redis_url, stream=f"test:{uuid4().hex}").start()
+    follower.start()
+    writer.on_events(follower.offer)
+    story = Scenario(writer)
+    caplog.set_level(logging.INFO, "projections.stream")
+    try:
+        operation = story.operation()
+        eventually(lambda: relay.published == 1)
+        stop_redis()
+        for _ in range(30):
+            story.incident(operation)
+        eventually(lambda: relay.missed == 30)
+        start_redis()
+        story.incident(operation)
+        eventually(lambda: relay.published == 2)
+    finally:
+        follower.stop()
+        relay.stop()
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 2, said
+    assert said[0].startswith("Redis unavailable (")
+    assert said[1].startswith("Redis is back after ")
+    assert said[1].endswith(": 30 entries were not published")

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from gateway import errors, logs
+from gateway import basemap, errors, logs
 from gateway.bootstrap import Runtime
 from gateway.routes import commands, health, images, metrics, page, views
+from gateway.routes.basemap import router as basemap_router
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
 from gateway.ws import field, live
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    if settings.basemap is not None:
+        basemap.read(settings.basemap)  # a wrong path or file stops here, said plainly
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(live.router)
     app.include_router(field.router)
     app.include_router(playback_router)
+    app.include_router(basemap_router)
     app.include_router(page.router)
     app.mount("/web", page.web_files(), name="web")
     return app

@@ -11,7 +11,7 @@ from basemap_file import luojiang
 from conftest import serving
 from playwright.sync_api import expect
 
-from browser.scenes import SCREENSHOTS, open_operation, report
+from browser.scenes import NOON, SCREENSHOTS, open_operation, report, simulate_doksuri
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -86,7 +86,6 @@ def test_the_base_map_comes_from_the_servers_archive_and_nothing_leaves_it(
         # Place names follow the language: the layer is drawn again, in Chinese.
         page.locator("#language").click()
         drawn_tiles(page)
-        page.screenshot(path=str(SCREENSHOTS / "basemap.png"))
 
         assert window.elsewhere(api.url) == []
     assert ranges, "the archive was never read"
@@ -181,3 +180,32 @@ def test_addresses_read_in_chinese_in_chinese_and_in_pinyin_in_english(
         expect(other).to_have_attribute("title", "内涝 · Heshi village")
         page.locator("#language").click()
         expect(marker).to_have_attribute("title", "flood · 12 Luoxi Road, Luoxi")
+
+
+def test_the_storm_at_noon_reads_on_the_district_map(
+    with_basemap: Settings, window: Window
+) -> None:
+    operation, _ = simulate_doksuri(with_basemap, NOON)
+    with serving(with_basemap) as api:
+        page = window.open(api, operation)
+        drawn_tiles(page)
+        # The morning's calls gather where they came: clusters with their counts.
+        clusters = page.locator(".incident-cluster span")
+        expect(clusters.first).to_be_visible()
+        counts = [
+            int(n)
+            for n in clusters.evaluate_all("spans => spans.map((s) => s.dataset.count)")
+        ]
+        assert sum(counts) > len(counts)
+        # Only the routes of calls still open are drawn.
+        routes = page.locator('path[data-layer="route"]').count()
+        rows = page.evaluate(
+            """() => [...brigade.views.rows.map.values()].filter(
+                 (r) => r.properties.layer === "route").map((r) =>
+                   brigade.views.rows.map.get(`incident:${r.properties.incident_id}`)
+                     .properties.status)"""
+        )
+        assert routes == sum(1 for s in rows if s not in ("resolved", "closed"))
+        assert routes < len(rows)
+        page.locator("#map").screenshot(path=str(SCREENSHOTS / "basemap.png"))
+        assert window.elsewhere(api.url) == []

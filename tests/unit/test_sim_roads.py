@@ -11,7 +11,7 @@ import pytest
 
 from domain import commands as c
 from replay.sim import Params, Simulation, roads
-from replay.sim.model import metres
+from replay.sim.model import between, metres
 
 SMALL = Params(
     seed=11,
@@ -100,7 +100,7 @@ def _off(p: Point, a: Point, b: Point) -> float:
         return ap
     # Where p projects onto a-b, as a fraction of it, by the law of cosines.
     t = (ap**2 + ab**2 - metres(b, p) ** 2) / (2 * ab**2)
-    return metres(p, roads.between(a, b, min(1.0, max(0.0, t))))
+    return metres(p, between(a, b, min(1.0, max(0.0, t))))
 
 
 def test_addresses_and_shelters_read_in_chinese_with_their_pinyin(

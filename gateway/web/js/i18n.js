@@ -143,8 +143,8 @@ export function since(seconds) {
 }
 
 // The map's own labels (map.js, basemap.js).
-Object.assign(LABELS.en, { map_cluster: "incidents grouped: click to spread" });
-Object.assign(LABELS.zh, { map_cluster: "多起警情：点击展开" });
+Object.assign(LABELS.en, { map_cluster: "grouped incidents" });
+Object.assign(LABELS.zh, { map_cluster: "聚合警情" });
 
 // "安吉路128号 (128 Anji Road)": the Chinese, then the pinyin in brackets.
 const BOTH = /^(.*[\u3400-\u9fff].*?)\s*[(（]([^()（）]+)[)）]\s*$/u;

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if settings.basemap is not None:
-        basemap.read(settings.basemap)  # a wrong path or file stops here, said plainly
+        basemap.check(settings.basemap)  # a wrong path or file stops here, said plainly
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

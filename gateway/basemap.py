@@ -81,6 +81,18 @@ def read(path: Path) -> Archive:
     )
 
 
+def check(path: Path) -> Archive:
+    """The archive, if the page can draw it: vector tiles (the Protomaps basemap)."""
+    archive = read(path)
+    if archive.tile_type != "mvt":
+        msg = (
+            f"{path} holds {archive.tile_type} tiles: the command centre draws "
+            "vector tiles (MVT), such as an extract of a Protomaps basemap build"
+        )
+        raise NotAnArchive(msg)
+    return archive
+
+
 class BadRange(ValueError):
     """A Range header this file cannot satisfy (answered 416)."""
 

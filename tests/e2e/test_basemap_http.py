@@ -157,3 +157,13 @@ def test_a_file_that_is_not_an_archive_stops_the_server_with_a_reason(
         create_app(Settings(data_dir=tmp_path, secret="test", basemap=wrong))
     with pytest.raises(ConfigurationError, match="cannot read the base map"):
         create_app(Settings(data_dir=tmp_path, basemap=tmp_path / "missing.pmtiles"))
+
+
+def test_an_archive_of_raster_tiles_is_refused_the_page_draws_vector_tiles(
+    archive: Path, tmp_path: Path
+) -> None:
+    data = bytearray(archive.read_bytes())
+    data[99] = 2  # the header's tile type: PNG
+    archive.write_bytes(bytes(data))
+    with pytest.raises(ConfigurationError, match="holds png tiles"):
+        create_app(Settings(data_dir=tmp_path, secret="test", basemap=archive))

@@ -164,6 +164,9 @@ export class MapView {
 
   /** Bring the layers in line with the map view's rows. */
   render(rows) {
+    // Markers join and leave their cluster groups in one batch per frame: a
+    // snapshot of hundreds of incidents is clustered once, not once per marker.
+    this.batch = { add: new Map(), remove: new Map() };
     for (const [key, entry] of this.layers) {
       const row = rows.get(key);
       if (!row || !shown(row, rows)) {
@@ -179,7 +182,25 @@ export class MapView {
       if (entry) this.update(key, entry, row);
       else this.add(key, row);
     }
+    const { add, remove } = this.batch;
+    this.batch = null;
+    for (const [group, markers] of remove) group.removeLayers(markers);
+    for (const [group, markers] of add) group.addLayers(markers);
+    if (this.reopen) this.layers.get(this.reopen)?.layer.openPopup();
+    this.reopen = null;
     this.frame();
+  }
+
+  /** Into (or out of) a cluster group: batched while rendering, at once otherwise. */
+  grouped(group, marker, join) {
+    if (!this.batch) {
+      if (join) group.addLayer(marker);
+      else group.removeLayer(marker);
+      return;
+    }
+    const pending = join ? this.batch.add : this.batch.remove;
+    if (!pending.has(group)) pending.set(group, []);
+    pending.get(group).push(marker);
   }
 
   /** The area the operations view gives the operation (a GeoJSON bbox), or null. It
@@ -235,7 +256,7 @@ export class MapView {
   }
 
   removeLayer(entry) {
-    if (entry.row.properties.layer === "incident") entry.group.removeLayer(entry.layer);
+    if (entry.row.properties.layer === "incident") this.grouped(entry.group, entry.layer, false);
     else entry.layer.remove();
   }
 
@@ -263,7 +284,7 @@ export class MapView {
         layer.bindPopup(() => this.handlers.incidentPopup(key, this.layers.get(key).row), { minWidth: 240, maxWidth: 360 });
         // A clustered marker gets a new element each time it is shown on its own.
         layer.on("add", () => this.tag(layer, key, "incident"));
-        group.addLayer(layer);
+        this.grouped(group, layer, true);
         this.layers.set(key, { row, layer, group });
         return;
       }
@@ -327,11 +348,10 @@ export class MapView {
     if (props.layer === "incident") {
       if (this.groupFor(props) !== entry.group) {
         // Open to ended (or back, in replay): into the other group and pane.
-        const open = layer.isPopupOpen();
-        entry.group.removeLayer(layer);
+        if (layer.isPopupOpen()) this.reopen = key;
+        this.grouped(entry.group, layer, false);
         this.layers.delete(key);
         this.add(key, row);
-        if (open) this.layers.get(key).layer.openPopup();
         return;
       }
       layer.options.severity = props.severity;

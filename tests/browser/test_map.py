@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from basemap_file import luojiang
-from conftest import serving
+from conftest import free_port, serving
 from playwright.sync_api import expect
 
 from browser.scenes import NOON, SCREENSHOTS, open_operation, report, simulate_doksuri
@@ -209,3 +209,24 @@ def test_the_storm_at_noon_reads_on_the_district_map(
         assert routes < len(rows)
         page.locator("#map").screenshot(path=str(SCREENSHOTS / "basemap.png"))
         assert window.elsewhere(api.url) == []
+
+
+def test_a_tile_server_still_draws_the_map_and_an_archive_wins_over_it(
+    tmp_path: Path, window: Window
+) -> None:
+    port = free_port()
+    tiles = f"http://127.0.0.1:{port}/tiles/{{z}}/{{x}}/{{y}}.png"
+    settings = Settings(data_dir=tmp_path / "data", secret="test", tile_url=tiles)
+    with serving(settings, port=port) as api:
+        page = window.open(api, open_operation(api))
+        expect(page.locator("#map")).to_have_attribute("data-basemap", "tiles")
+        expect(page.locator("#map img.leaflet-tile").first).to_be_attached()
+        assert any("/tiles/" in url for url in window.requests)
+
+    both = settings.model_copy(update={"basemap": luojiang(tmp_path / "a.pmtiles")})
+    window.requests.clear()
+    with serving(both) as api:  # another origin: a page of its own
+        page = window.open(api, open_operation(api))
+        expect(page.locator("#map")).to_have_attribute("data-basemap", "archive")
+        drawn_tiles(page)
+        assert not any("/tiles/" in url for url in window.requests)

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from gateway import errors, logs
+from gateway import basemap, errors, logs
 from gateway.bootstrap import Runtime
 from gateway.routes import commands, health, images, metrics, page, views
+from gateway.routes.basemap import router as basemap_router
 from gateway.routes.enrolments import router as enrolments_router
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    if settings.basemap is not None:
+        basemap.check(settings.basemap)  # a wrong path or file stops here, said plainly
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The field app's server half: enrolling phones, a volunteer's own channel.
     app.include_router(enrolments_router)
     app.include_router(me_router)
+    app.include_router(basemap_router)
     app.include_router(page.router)
     app.mount("/web", page.web_files(), name="web")
     return app

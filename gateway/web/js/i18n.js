@@ -141,3 +141,19 @@ export function since(seconds) {
   if (s < 86400) return t("hr", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
   return t("day", { n: Math.floor(s / 86400) });
 }
+
+// The map's own labels (map.js, basemap.js).
+Object.assign(LABELS.en, { map_cluster: "grouped incidents" });
+Object.assign(LABELS.zh, { map_cluster: "聚合警情" });
+
+// "安吉路128号 (128 Anji Road)": the Chinese, then the pinyin in brackets.
+const BOTH = /^(.*[\u3400-\u9fff].*?)\s*[(（]([^()（）]+)[)）]\s*$/u;
+
+/** A place as the field wrote it, in the chosen language: the Chinese of a
+ * "中文 (pinyin)" address in Chinese, the pinyin in English; other text as it is. */
+export function place(text) {
+  if (text == null) return "";
+  const both = BOTH.exec(String(text));
+  if (!both) return String(text);
+  return language === "zh" ? both[1] : both[2].trim();
+}

@@ -45,6 +45,11 @@ class Code(StrEnum):
     HAZARD_CLOSED = "hazard_closed"
     HAZARD_WRONG_STATE = "hazard_wrong_state"
     ALREADY_REVOKED = "already_revoked"
+    # Enrolling a phone (a one-time code for a volunteer token).
+    ENROLMENT_NOT_FOUND = "enrolment_not_found"
+    ENROLMENT_USED = "enrolment_used"
+    ENROLMENT_EXPIRED = "enrolment_expired"
+    ENROLMENT_CANCELLED = "enrolment_cancelled"
 
 
 class DomainError(Exception):

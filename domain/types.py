@@ -96,3 +96,10 @@ class MediaType(StrEnum):
     JPEG = "image/jpeg"
     PNG = "image/png"
     WEBP = "image/webp"
+
+
+class DispatchAnswer(StrEnum):
+    """A dispatched volunteer's answer, as Active911 and IamResponding users give it."""
+
+    COMING = "coming"
+    NOT_COMING = "not_coming"

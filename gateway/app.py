@@ -12,9 +12,11 @@ from gateway import errors, logs
 from gateway.bootstrap import Runtime
 from gateway.routes import commands, health, images, metrics, page, views
 from gateway.routes import field as field_app
+from gateway.routes.enrolments import router as enrolments_router
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
 from gateway.ws import field, live
+from gateway.ws.me import router as me_router
 from gateway.ws.playback import router as playback_router
 from gateway.ws.transport import KeepServerSend
 
@@ -56,6 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(live.router)
     app.include_router(field.router)
     app.include_router(playback_router)
+    # The field app's server half: enrolling phones, a volunteer's own channel.
+    app.include_router(enrolments_router)
+    app.include_router(me_router)
     app.include_router(page.router)
     app.mount("/web", page.web_files(), name="web")
     app.include_router(field_app.router)

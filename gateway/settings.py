@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     tile_attribution: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address phones reach this server at, for enrolment links and their QR
+    # codes (e.g. "https://brigade.example"); unset: the address a request came to.
+    public_url: str | None = None
 
     @field_validator("database_url", "redis_url", "secret", "tile_url", mode="before")
     @classmethod

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 ONLY: dict[str, frozenset[Role]] = {
     # Who holds which token: the command centre's business alone.
     "credentials": frozenset({Role.COMMANDER}),
+    # Enrolments made for volunteers' phones (never their codes).
+    "enrolments": frozenset({Role.COMMANDER}),
+    # Each volunteer's own picture: their phone's, by /ws/me (projections/mine.py).
+    "mine": frozenset({Role.VOLUNTEER}),
 }
 
 # The code a refusal carries (HTTP 403; close code 4403 on a socket).

@@ -38,6 +38,8 @@ class IncidentBoard(View):
             "rescued": 0,
             "images": 0,
             "outcome": None,
+            # Dispatched volunteers' answers, by volunteer id: who is really coming.
+            "answers": {},
         }
         return [key]
 
@@ -57,6 +59,7 @@ class IncidentBoard(View):
     def _dispatched(self, e: Incident.VolunteerDispatched) -> Iterable[str]:
         row = self._touch(e)
         row["dispatched"] = sorted([*row["dispatched"], str(e.volunteer_id)])
+        row["answers"].pop(str(e.volunteer_id), None)
         return self._status(e)
 
     @handles(Incident.VolunteerArrived)
@@ -73,7 +76,19 @@ class IncidentBoard(View):
         vid = str(e.volunteer_id)
         row["dispatched"] = [v for v in row["dispatched"] if v != vid]
         row["on_scene"] = [v for v in row["on_scene"] if v != vid]
+        row["answers"].pop(vid, None)
         return self._status(e)
+
+    @handles(Incident.DispatchAnswered)
+    def _answered(self, e: Incident.DispatchAnswered) -> Iterable[str]:
+        row = self._touch(e)
+        row["answers"][str(e.volunteer_id)] = {
+            "answer": e.answer,
+            "eta_minutes": e.eta_minutes,
+            "reason": e.reason,
+            "at": iso(e.occurred_at),
+        }
+        return [str(e.originator_id)]
 
     @handles(Incident.PeopleEvacuated)
     def _evacuated(self, e: Incident.PeopleEvacuated) -> Iterable[str]:

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 from projections.base import apply_all
 from projections.board import IncidentBoard
 from projections.credentials import Credentials
+from projections.enrolments import Enrolments
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
+from projections.mine import Mine
 from projections.operations import Operations
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
@@ -39,6 +41,9 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         HazardLedger(),
         Operations(),
         Credentials(),
+        # Not in VIEW_NAMES: read over their own routes (/enrolments, /ws/me, /me).
+        Enrolments(),
+        Mine(),
     ]
     return {view.name: view for view in views}
 

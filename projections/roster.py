@@ -108,6 +108,8 @@ class Roster(View):
             "service_hours": 0.0,
             "satisfaction": None,
             "ratings": 0,
+            # Their answer to the dispatch they are on (who is really coming).
+            "answer": None,
         }
         return self._judge(key)
 
@@ -192,6 +194,7 @@ class Roster(View):
         key = str(e.originator_id)
         self.rows[key]["status"] = DISPATCHED
         self.rows[key]["incident_id"] = str(e.incident_id)
+        self.rows[key]["answer"] = None
         return self._judge(key)
 
     @handles(Volunteer.Released)
@@ -199,8 +202,21 @@ class Roster(View):
         key = str(e.originator_id)
         row = self.rows[key]
         row["incident_id"] = None
+        row["answer"] = None
         row["status"] = AVAILABLE if self._state[key]["shift_started"] else OFF_DUTY
         return self._judge(key)
+
+    @handles(Incident.DispatchAnswered)
+    def _answered(self, e: Incident.DispatchAnswered) -> Iterable[str]:
+        key = str(e.volunteer_id)
+        self.rows[key]["answer"] = {
+            "incident_id": str(e.originator_id),
+            "answer": e.answer,
+            "eta_minutes": e.eta_minutes,
+            "reason": e.reason,
+            "at": iso(e.occurred_at),
+        }
+        return [key]
 
     @handles(Incident.VolunteerArrived)
     def _arrived(self, e: Incident.VolunteerArrived) -> Iterable[str]:

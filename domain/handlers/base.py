@@ -11,6 +11,7 @@ from domain import commands as c
 from domain.errors import Code, Forbidden, InvalidCommand, NotFound
 from domain.model.base import BrigadeAggregate, Provenance
 from domain.model.credential import Credential
+from domain.model.enrolment import Enrolment
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
@@ -30,6 +31,7 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
     Volunteer: Code.VOLUNTEER_NOT_FOUND,
     Premises: Code.PREMISES_NOT_FOUND,
     Credential: Code.TOKEN_NOT_FOUND,
+    Enrolment: Code.ENROLMENT_NOT_FOUND,
 }
 
 

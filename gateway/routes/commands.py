@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from domain import commands as c
+from gateway import enrolment
 from gateway.credentials import token_for
 from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import STATUS, ApiError
@@ -98,6 +99,7 @@ def _route(cls: type[c.Command], model: type[BaseModel]) -> None:
         body: model,  # type: ignore[valid-type]
         actor: ActorDep,
         runtime: RuntimeDep,
+        request: Request,
         idempotency_key: Annotated[UUID | None, Header()] = None,
     ) -> Accepted:
         command = build(cls, body, actor, idempotency_key)
@@ -116,6 +118,9 @@ def _route(cls: type[c.Command], model: type[BaseModel]) -> None:
         result = dict(outcome.result)
         if cls.issues_token:
             result["token"] = token_for(runtime.keys, outcome.result)
+        if cls is c.CreateEnrolment:  # its code, link and QR code, made again
+            base = runtime.settings.public_url or str(request.base_url)
+            result = enrolment.answer(runtime.keys, base, result)
         return Accepted(
             command_id=outcome.command_id,
             position=outcome.position,

@@ -45,6 +45,7 @@ from gateway.ws.transport import (
     transport_of,
     wire_message,
 )
+from projections import mine
 from projections.catalog import belongs
 from projections.deltas import delta
 
@@ -64,7 +65,8 @@ CLOSE_GRACE = 2.0
 # Connections sent to between two turns of the event loop.
 YIELD_EVERY = 256
 
-Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
+# Views, operation (for /ws/me: the volunteer's row prefix), msgpack?
+Audience = tuple[frozenset[str], str | None, bool]
 
 
 class Connection:
@@ -333,12 +335,21 @@ class Fanout:
         audience: Audience, batches: list[tuple[int, list[Change]]]
     ) -> dict[str, Any] | None:
         views, operation_id, binary = audience
-        changes = [
-            delta(c)
-            for _, batch in batches
-            for c in batch
-            if c.view in views and belongs(c.row, operation_id)
-        ]
+        if views == mine.VIEWS:  # a volunteer's phone (/ws/me): their rows only
+            own = operation_id or ""
+            changes = [
+                me_wire(c)
+                for _, batch in batches
+                for c in batch
+                if c.view == mine.NAME and mine.owns(c.key, own)
+            ]
+        else:
+            changes = [
+                delta(c)
+                for _, batch in batches
+                for c in batch
+                if c.view in views and belongs(c.row, operation_id)
+            ]
         if not changes:
             return None
         return wire_message(encode({"type": "deltas", "changes": changes}, binary))
@@ -352,3 +363,13 @@ class Fanout:
             for connection in list(members):
                 connection.offer(encoded[binary])
         self._heartbeat = self.loop.call_later(HEARTBEAT, self._beat)
+
+
+def me_wire(change: Change) -> dict[str, Any]:
+    """A change of a volunteer's own row as /ws/me sends it (gateway/ws/me.py)."""
+    return {
+        "view": "me",
+        "position": change.position,
+        "key": mine.wire_key(change.key),
+        "row": change.row,
+    }

@@ -1,0 +1,126 @@
+"""A volunteer on shift is dispatched: the phone shows it at once, with how far it
+is; she answers "on my way", talks with the command centre, arrives, assesses,
+evacuates people and sends a photo; the command centre's views show it all."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import expect
+from support import eventually
+
+from browser.field import brigade_serve, phone, photo
+from browser.scenes import SCREENSHOTS, open_operation, report, volunteer
+from domain.types import Role
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from playwright.sync_api import Browser
+
+COURSES = ["basic-fire-safety", "water-rescue"]
+# Bounded waits, not timings: a dispatch shows "within a second" when connected.
+PUSHED = 5_000
+
+
+def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with brigade_serve(tmp_path / "data", tmp_path) as server:
+        api = server.start()
+        operation = open_operation(api)
+        vid = volunteer(api, operation, "Xu Ming", COURSES, 24.95, 118.61)
+        with phone(browser) as held:
+            page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
+            expect(page.locator("#shift-chip")).to_have_attribute("data-on", "true")
+            page.screenshot(path=str(SCREENSHOTS / "field-me.png"))
+            held.tab("job")
+            expect(page.locator("#job-none")).to_be_visible()
+
+            incident = report(
+                api,
+                operation,
+                address="Shuangyang Street",
+                description="water at the door",
+                lat=24.961,
+                lon=118.612,
+            )
+            api.commander(
+                "DispatchVolunteer",
+                incident_id=incident,
+                volunteer_id=vid,
+                note="bring the pump",
+            )
+            job = page.locator("#job")
+            expect(job).to_be_visible(timeout=PUSHED)
+            expect(page.locator("#job-address")).to_have_text("Shuangyang Street")
+            expect(page.locator("#job-description")).to_contain_text("bring the pump")
+            # 24.951 -> 24.961 is about 1.1 km; at 15 km/h that is 5 minutes
+            expect(page.locator("#job-distance")).to_have_text("1.1 km from here")
+            expect(page.locator("#coming")).to_have_text("On my way · ETA 5 min")
+            page.screenshot(path=str(SCREENSHOTS / "field-assignment.png"))
+
+            held.tap("#coming")
+            expect(page.locator("#job-answer")).to_contain_text("on your way · ETA 5")
+            board = api.http.get(
+                "/views/board", headers=api.token(Role.COMMANDER)
+            ).json()["rows"]
+            answers = board[incident].get("answers", {})
+            assert answers.get(vid, {}).get("answer") == "coming", board[incident]
+
+            # The command centre writes; she answers.
+            api.commander("PostMessage", incident_id=incident, text="pump on its way")
+            messages = page.locator("#job-messages li")
+            expect(messages.filter(has_text="pump on its way")).to_have_count(
+                1, timeout=PUSHED
+            )
+            page.locator("#message [name=text]").fill("road flooded, going round")
+            held.tap("#message button[type=submit]")
+            mine = page.locator(
+                "#job-messages li[data-mine=true][data-waiting=false]",
+                has_text="road flooded, going round",
+            )
+            expect(mine).to_have_count(1, timeout=PUSHED)
+
+            # She walks there: the distance follows her.
+            held.move(24.956, 118.612)
+            expect(page.locator("#job-distance")).to_have_text(
+                "556 m from here", timeout=PUSHED
+            )
+            held.move(24.961, 118.612)
+            held.tap("#arrived")
+            expect(job).to_have_attribute("data-state", "on_scene", timeout=PUSHED)
+
+            page.locator("#job details:has(#assess) > summary").tap()
+            page.locator("#assess [name=summary]").fill("ground floor flooded")
+            page.locator("#assess [name=severity]").select_option("4")
+            page.locator("#assess [name=people_at_risk]").fill("3")
+            held.tap("#assess button[type=submit]")
+            page.locator("#job details:has(#evacuate) > summary").tap()
+            page.locator("#evacuate [name=count]").fill("3")
+            page.locator("#evacuate [name=destination]").fill("Luojiang school")
+            held.tap("#evacuate button[type=submit]")
+            page.locator("#job details:has(#job-photo) > summary").tap()
+            page.locator("#job-photo [name=photo]").set_input_files(files=[photo()])
+            page.locator("#job-photo [name=caption]").fill("water at the door")
+            held.tap("#job-photo button[type=submit]")
+            held.tap("#route-guided")
+            expect(page.locator("#outbox-chip")).to_have_attribute(
+                "data-waiting", "0", timeout=20_000
+            )
+            expect(page.locator("#job-route li")).to_have_count(1, timeout=PUSHED)
+
+            def recorded() -> bool:
+                row = api.http.get(
+                    "/views/board", headers=api.token(Role.COMMANDER)
+                ).json()["rows"][incident]
+                return bool(
+                    row["evacuated"] == 3
+                    and row["images"] == 1
+                    and row["status"] == "on_scene"
+                )
+
+            eventually(recorded, what="the board does not show her work")
+            held.tab("outbox")
+            expect(page.locator("#outbox li[data-state=refused]")).to_have_count(0)
+            page.screenshot(path=str(SCREENSHOTS / "field-outbox.png"))

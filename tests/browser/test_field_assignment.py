@@ -68,6 +68,15 @@ def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
             answers = board[incident].get("answers", {})
             assert answers.get(vid, {}).get("answer") == "coming", board[incident]
 
+            # Dispatched, she cannot end her shift: the phone says why, in words.
+            held.tab("me")
+            held.tap("#shift")
+            expect(page.locator("#shift-why")).to_have_text(
+                "End shift: you are still dispatched to an incident", timeout=PUSHED
+            )
+            expect(page.locator("#shift-chip")).to_have_attribute("data-on", "true")
+            held.tab("job")
+
             # The command centre writes; she answers.
             api.commander("PostMessage", incident_id=incident, text="pump on its way")
             messages = page.locator("#job-messages li")
@@ -122,5 +131,7 @@ def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
 
             eventually(recorded, what="the board does not show her work")
             held.tab("outbox")
-            expect(page.locator("#outbox li[data-state=refused]")).to_have_count(0)
+            refused = page.locator("#outbox li[data-state=refused]")
+            expect(refused).to_have_count(1)  # the shift she could not end
+            expect(refused).to_have_attribute("data-command", "EndShift")
             page.screenshot(path=str(SCREENSHOTS / "field-outbox.png"))

@@ -14,7 +14,7 @@ const LABELS = {
     why_missing: "No token on this phone yet.",
     enrol_failed: "The enrolment link did not work: {why}",
     not_volunteer: "This is not a volunteer's token.",
-    operation: "Operation", no_operation: "no open operation known yet",
+    severity_label: "Severity", operation: "Operation", no_operation: "no open operation known yet",
     start_shift: "Start shift", end_shift: "End shift",
     share_position: "Share my position", sharing: "Sharing position", not_sharing: "Position not shared",
     accuracy: "accuracy ±{m} m", no_fix: "no position yet", geo_denied: "Location is off for this page.",
@@ -60,7 +60,7 @@ const LABELS = {
     why_missing: "本机还没有令牌。",
     enrol_failed: "登记链接无效：{why}",
     not_volunteer: "这不是志愿者的令牌。",
-    operation: "行动", no_operation: "暂无进行中的行动",
+    severity_label: "等级", operation: "行动", no_operation: "暂无进行中的行动",
     start_shift: "开始值班", end_shift: "结束值班",
     share_position: "共享我的位置", sharing: "正在共享位置", not_sharing: "未共享位置",
     accuracy: "精度 ±{m} 米", no_fix: "尚无定位", geo_denied: "本页面的定位已关闭。",
@@ -138,6 +138,9 @@ const CODES = {
     too_large: "the photo is too large", unsupported_media_type: "not a photo the server takes",
     unreadable_image: "the photo cannot be read", field_time_in_future: "the phone's clock is ahead",
     already_exists: "already recorded", unauthenticated: "signed out",
+    enrolment_unknown: "this server did not make that code", enrolment_not_found: "this server did not make that code",
+    enrolment_used: "the code was already used", enrolment_expired: "the code has expired",
+    enrolment_cancelled: "the code was withdrawn", not_answerable: "this dispatch can no longer be answered",
   },
   zh: {
     not_insured: "当前未投保", off_shift: "你不在值班中",
@@ -154,6 +157,9 @@ const CODES = {
     too_large: "照片过大", unsupported_media_type: "服务器不接受此照片格式",
     unreadable_image: "照片无法读取", field_time_in_future: "手机时钟超前",
     already_exists: "已记录", unauthenticated: "已退出",
+    enrolment_unknown: "此服务器未生成该登记码", enrolment_not_found: "此服务器未生成该登记码",
+    enrolment_used: "登记码已被使用", enrolment_expired: "登记码已过期",
+    enrolment_cancelled: "登记码已被撤销", not_answerable: "此派遣已无法回复",
   },
 };
 

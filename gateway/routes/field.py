@@ -8,12 +8,14 @@ worker lives under `/field/` but serves the page at `/field` too, which the
 `Service-Worker-Allowed` header permits.
 """
 
+import gzip
+from functools import cache
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
 
@@ -49,11 +51,31 @@ PAGE_HEADERS = {
 }
 
 
+@cache
+def packed(name: str) -> tuple[bytes, bytes]:
+    """A file of the app as it is and gzipped (the files change only with a release)."""
+    data = (FIELD / name).read_bytes()
+    return data, gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def gzipped(
+    request: Request, name: str, kind: str, headers: dict[str, str]
+) -> Response:
+    """The file, gzipped when the phone takes it: on a slow link bytes are time."""
+    plain, small = packed(name)
+    takes = "gzip" in request.headers.get("accept-encoding", "")
+    extra = {"Content-Encoding": "gzip"} if takes else {}
+    return Response(
+        small if takes else plain,
+        media_type=kind,
+        headers={**headers, **extra, "Vary": "Accept-Encoding"},
+    )
+
+
 @router.get(SCOPE)
-def field_page() -> HTMLResponse:
+def field_page(request: Request) -> Response:
     """The volunteers' app."""
-    html = (FIELD / "index.html").read_text(encoding="utf-8")
-    return HTMLResponse(html, headers=PAGE_HEADERS)
+    return gzipped(request, "index.html", TYPES[".html"], PAGE_HEADERS)
 
 
 class FieldFiles(StaticFiles):
@@ -70,11 +92,14 @@ class FieldFiles(StaticFiles):
             if error.status_code != 404:
                 raise
             raise ApiError(404, "not_found", f"no file {path}") from None
-        if response.status_code == 200:  # not on a 304
-            response.headers["Content-Type"] = kind
-        response.headers.update(ASSET_HEADERS)
+        headers = dict(ASSET_HEADERS)
         if file.name == "sw.js":
-            response.headers["Service-Worker-Allowed"] = SCOPE
+            headers["Service-Worker-Allowed"] = SCOPE
+        if response.status_code == 200:  # not on a 304
+            request = Request(scope)
+            headers["ETag"] = response.headers.get("etag", "")
+            return gzipped(request, path, kind, headers)
+        response.headers.update(headers)
         return response
 
 

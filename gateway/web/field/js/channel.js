@@ -28,6 +28,8 @@ export class Channel extends EventTarget {
       this.changed();
     }
     addEventListener("online", () => this.retryNow());
+    // A socket open when the phone lost its network is dead: do not wait for it.
+    addEventListener("offline", () => this.socket?.close());
     this.connect();
   }
 

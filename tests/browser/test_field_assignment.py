@@ -135,3 +135,43 @@ def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
             expect(refused).to_have_count(1)  # the shift she could not end
             expect(refused).to_have_attribute("data-command", "EndShift")
             page.screenshot(path=str(SCREENSHOTS / "field-outbox.png"))
+
+
+def test_a_volunteer_reports_an_incident_where_she_stands_with_a_photo(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with brigade_serve(tmp_path / "data", tmp_path) as server:
+        api = server.start()
+        operation = open_operation(api)
+        vid = volunteer(api, operation, "Xu Ming", COURSES, 24.95, 118.61)
+        with phone(browser) as held:
+            page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
+            held.tab("report")
+            expect(page.locator("#report-where")).to_have_text(
+                "here: 24.95100, 118.61200"
+            )
+            form = page.locator("#report")
+            form.locator("[name=kind]").select_option("road_blocked")
+            form.locator("[name=address]").fill("Anji Road")
+            form.locator("[name=photo]").set_input_files(files=[photo()])
+            form.locator("[name=caption]").fill("tree across the road")
+            page.screenshot(path=str(SCREENSHOTS / "field-report.png"))
+            form.locator("button[type=submit]").tap()
+            held.tab("outbox")
+            expect(page.locator("#outbox li[data-state=done]")).to_have_count(
+                2, timeout=20_000
+            )
+            entries = held.outbox()
+            assert [(command, state) for _, command, state in entries] == [
+                ("ReportIncident", "done"),
+                ("RecordImage", "done"),
+            ]
+
+        board = api.http.get("/views/board", headers=api.token(Role.COMMANDER))
+        (row,) = board.json()["rows"].values()
+        assert (row["kind"], row["address"], row["images"]) == (
+            "road_blocked",
+            "Anji Road",
+            1,
+        )
+        assert (row["lat"], row["lon"]) == (24.951, 118.612)

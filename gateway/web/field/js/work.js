@@ -39,13 +39,14 @@ export function setupWork(app) {
     const at = needHere();
     if (!at) return false;
     const incident_id = commandId();
+    const photo = form.photo ? await shrink(form.photo) : null; // before: the two go together
     await app.act("ReportIncident", {
       incident_id, operation_id: app.operation(), kind: form.kind, severity: Number(form.severity),
       lat: at.lat, lon: at.lon, address: form.address, description: form.description,
     });
-    if (form.photo) {
+    if (photo) {
       const body = { incident_id, caption: form.caption, lat: at.lat, lon: at.lon };
-      await app.act("RecordImage", body, { photo: await shrink(form.photo), photoAs: "image" });
+      await app.act("RecordImage", body, { photo, photoAs: "image" });
     }
   });
   on("#register-premises", async (form) => {

@@ -50,6 +50,12 @@ def add_benchmarks(benchmarks: Any) -> None:
     )
     latency.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
     latency.set_defaults(run=_latency)
+    me = benchmarks.add_parser(
+        "me", help="time from a dispatch to the volunteer's phone on /ws/me"
+    )
+    me.add_argument("--quick", action="store_true", help="50 phones instead of 200")
+    me.add_argument("--phones", type=int, help="volunteers with a channel open")
+    me.set_defaults(run=_me)
     field = benchmarks.add_parser(
         "field", help="acknowledged durable commands/s from 200 field sockets"
     )
@@ -132,6 +138,12 @@ def _latency(args: argparse.Namespace) -> int:
         database_url=settings.database_url,
         redis_url=settings.redis_url,
     )
+
+
+def _me(args: argparse.Namespace) -> int:
+    from bench.me import run
+
+    return run(quick=args.quick, phones=args.phones)
 
 
 def _rebuild(args: argparse.Namespace) -> int:

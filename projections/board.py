@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 
+# Messages a board row keeps: the latest, as the phones keep theirs.
+MESSAGES = 20
+
+
 class IncidentBoard(View):
     """Rows by incident id. Clients show time since report as `as_of - reported_at`."""
 
@@ -40,6 +44,8 @@ class IncidentBoard(View):
             "outcome": None,
             # Dispatched volunteers' answers, by volunteer id: who is really coming.
             "answers": {},
+            # The latest messages on it, both ways (actor: "volunteer:<id>", ...).
+            "messages": [],
         }
         return [key]
 
@@ -79,6 +85,14 @@ class IncidentBoard(View):
         row["answers"].pop(vid, None)
         return self._status(e)
 
+    @handles(Incident.MessagePosted)
+    def _message(self, e: Incident.MessagePosted) -> Iterable[str]:
+        row = self._touch(e)
+        messages = [*row["messages"], {"at": iso(e.occurred_at), "actor": e.actor}]
+        messages[-1]["text"] = e.text
+        row["messages"] = messages[-MESSAGES:]
+        return [str(e.originator_id)]
+
     @handles(Incident.DispatchAnswered)
     def _answered(self, e: Incident.DispatchAnswered) -> Iterable[str]:
         row = self._touch(e)
@@ -111,7 +125,6 @@ class IncidentBoard(View):
     @handles(
         Incident.RouteGuided,
         Incident.RoadCleared,
-        Incident.MessagePosted,
         Incident.DispatchRefused,
     )
     def _noted(self, e: Incident.Event) -> Iterable[str]:

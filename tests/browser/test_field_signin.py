@@ -106,3 +106,42 @@ def test_the_app_speaks_chinese_on_a_chinese_phone_and_english_on_request(
             page = english.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
             expect(page.locator("#shift")).to_have_text("Start shift")
             expect(page.locator("#tabs [data-tab=job]")).to_contain_text("Assignment")
+
+
+def test_every_label_is_in_both_languages_and_every_target_takes_a_thumb(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with brigade_serve(tmp_path / "data", tmp_path) as server:
+        api = server.start()
+        operation = open_operation(api)
+        vid = volunteer(api, operation, "Xu Ming", COURSES, 24.95, 118.61)
+        with phone(browser) as held:
+            page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
+            missing = page.evaluate(
+                """async () => {
+                  const tables = await import("/field/js/i18n.js");
+                  const gaps = [];
+                  for (const name of ["LABELS", "TERMS", "CODES"]) {
+                    const { en, zh } = tables[name];
+                    for (const key in en) if (!(key in zh)) gaps.push(`zh ${key}`);
+                    for (const key in zh) if (!(key in en)) gaps.push(`en ${key}`);
+                  }
+                  return gaps;
+                }"""
+            )
+            assert missing == []
+            # Gloves on: every control on every screen at least 44 px tall.
+            for tab in ("me", "report", "daily", "outbox"):
+                held.tab(tab)
+                small = page.evaluate(
+                    """() => [...document.querySelectorAll(
+                        "button, input, select, textarea, summary")]
+                      .filter((el) => el.offsetParent !== null)
+                      .map((el) => [el.id || el.name || el.textContent.trim(),
+                                    el.getBoundingClientRect().height])
+                      .filter(([, height]) => height < 44)"""
+                )
+                assert small == [], (tab, small)
+            held.tab("daily")
+            page.locator("#screen-daily details:has(#activity) > summary").tap()
+            page.screenshot(path=str(SCREENSHOTS / "field-daily.png"))

@@ -1,7 +1,7 @@
 // The field app's words in Chinese and English: Chinese when the phone speaks it,
 // unless the volunteer chose otherwise (kept in localStorage).
 
-const LABELS = {
+export const LABELS = {
   en: {
     app: "Field", online: "online", offline: "offline", connecting: "connecting…",
     waiting: "{n} waiting", nothing_waiting: "all sent", on_shift: "on shift", off_shift: "off shift",
@@ -96,7 +96,7 @@ const LABELS = {
 };
 
 // Values the server sends (kinds, states, refusal codes), in words.
-const TERMS = {
+export const TERMS = {
   en: {
     fire: "fire", flood: "flood", trapped_persons: "trapped persons", water_rescue: "water rescue",
     hornet_nest: "hornet nest", road_blocked: "road blocked", medical: "medical", other: "other",
@@ -122,7 +122,7 @@ const TERMS = {
 };
 
 // Refusals by their stable code (docs/domain.md): what the volunteer reads.
-const CODES = {
+export const CODES = {
   en: {
     not_insured: "not insured at this time", off_shift: "you are not on shift",
     already_on_shift: "you are already on shift", busy: "you are still dispatched to an incident",

@@ -16,11 +16,19 @@ from domain.types import Role
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from conftest import Api
     from playwright.sync_api import Browser
 
 COURSES = ["basic-fire-safety", "water-rescue"]
 # Bounded waits, not timings: a dispatch shows "within a second" when connected.
 PUSHED = 5_000
+
+
+def at(api: Api, vid: str) -> tuple[float, float] | None:
+    """Where the command centre's roster has the volunteer."""
+    rows = api.http.get("/views/roster", headers=api.token(Role.COMMANDER))
+    position = rows.json()["rows"][vid].get("position")
+    return None if position is None else (position["lat"], position["lon"])
 
 
 def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
@@ -33,6 +41,10 @@ def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
         with phone(browser) as held:
             page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
             expect(page.locator("#shift-chip")).to_have_attribute("data-on", "true")
+            held.tap("#share")
+            expect(page.locator("#share")).to_have_attribute("aria-pressed", "true")
+            expect(page.locator("#fix")).to_contain_text("accuracy ±8 m")
+            eventually(lambda: at(api, vid) == (24.951, 118.612), what="not shared")
             page.screenshot(path=str(SCREENSHOTS / "field-me.png"))
             held.tab("job")
             expect(page.locator("#job-none")).to_be_visible()
@@ -96,6 +108,7 @@ def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
             expect(page.locator("#job-distance")).to_have_text(
                 "556 m from here", timeout=PUSHED
             )
+            eventually(lambda: at(api, vid) == (24.956, 118.612), what="not moved")
             held.move(24.961, 118.612)
             held.tap("#arrived")
             expect(job).to_have_attribute("data-state", "on_scene", timeout=PUSHED)

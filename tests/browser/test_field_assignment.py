@@ -188,3 +188,41 @@ def test_a_volunteer_reports_an_incident_where_she_stands_with_a_photo(
             1,
         )
         assert (row["lat"], row["lon"]) == (24.951, 118.612)
+
+
+def test_a_volunteer_who_cannot_go_says_why_and_sees_her_release(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with brigade_serve(tmp_path / "data", tmp_path) as server:
+        api = server.start()
+        operation = open_operation(api)
+        vid = volunteer(api, operation, "Xu Ming", COURSES, 24.95, 118.61)
+        with phone(browser) as held:
+            page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
+            incident = report(api, operation, address="Heshi village")
+            api.commander("DispatchVolunteer", incident_id=incident, volunteer_id=vid)
+            held.tab("job")
+            expect(page.locator("#job-dot")).to_be_visible(timeout=PUSHED)
+            held.tap("#not-coming")
+            page.locator("#decline [name=reason]").fill("road under water")
+            held.tap("#decline button[type=submit]")
+            expect(page.locator("#job-answer")).to_have_text(
+                "You answered: cannot go · road under water", timeout=PUSHED
+            )
+            expect(page.locator("#job-dot")).to_be_hidden()
+            roster = api.http.get("/views/roster", headers=api.token(Role.COMMANDER))
+            answer = roster.json()["rows"][vid].get("answer") or {}
+            assert answer.get("answer") == "not_coming", answer
+
+            api.commander(
+                "ReleaseVolunteer",
+                incident_id=incident,
+                volunteer_id=vid,
+                reason="another crew is closer",
+            )
+            notice = page.locator("#job-notice")
+            expect(notice).to_have_text(
+                "You were released from this incident. · another crew is closer",
+                timeout=PUSHED,
+            )
+            expect(page.locator("#job-answers")).to_be_hidden()

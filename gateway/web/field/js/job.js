@@ -114,7 +114,7 @@ export function showJob(app, entries) {
   const route = current.route ?? [];
   $("#job-route").replaceChildren(
     ...(route.length
-      ? route.map((leg) => element("li", {}, `${leg.path.length} ·`, " ", leg.note || "", " ", when(leg.at)))
+      ? route.map((leg) => element("li", {}, [when(leg.at), leg.note || t("route_guided")].filter(Boolean).join(" · ")))
       : [element("li", { class: "muted" }, t("no_route"))]),
   );
   const sent = (current.messages ?? []).map((m) => ({ ...m, waiting: false }));

@@ -112,6 +112,7 @@ function start() {
     app.refresh();
   });
   app.position.start();
+  setInterval(share, 5_000); // standing still, the watch is quiet: a report every 15 s
   addEventListener("online", app.refresh);
   addEventListener("offline", app.refresh);
   loadOperations();

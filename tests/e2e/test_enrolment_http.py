@@ -198,3 +198,11 @@ def test_brigade_enrol_prints_a_link_the_server_takes(
         check=False,
     )
     assert nobody.returncode == 1 and "no volunteer named 'Nobody'" in nobody.stderr
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"code": 42}, {"code": "x", "colour": "red"}, {"code": "x" * 101}]
+)
+def test_a_body_that_is_not_a_code_is_invalid(api: Api, body: dict[str, Any]) -> None:
+    answer = api.http.post("/enrol", json=body)
+    assert (answer.status_code, answer.json()["code"]) == (422, "invalid_value")

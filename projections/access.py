@@ -22,6 +22,10 @@ ONLY: dict[str, frozenset[Role]] = {
     "enrolments": frozenset({Role.COMMANDER}),
     # Each volunteer's own picture: their phone's, by /ws/me (projections/mine.py).
     "mine": frozenset({Role.VOLUNTEER}),
+    # Everyone's positions and tracks, and the roster of people: not a phone's
+    # business (a volunteer's token gets what they need from /ws/me).
+    "map": frozenset({Role.COMMANDER, Role.OBSERVER}),
+    "roster": frozenset({Role.COMMANDER, Role.OBSERVER}),
 }
 
 # The code a refusal carries (HTTP 403; close code 4403 on a socket).

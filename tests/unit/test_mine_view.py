@@ -15,7 +15,8 @@ from domain.model.base import Provenance
 from domain.model.enrolment import Enrolment
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
-from projections import mine
+from domain.types import Role
+from projections import access, mine
 from projections.catalog import all_views, fold
 
 
@@ -165,3 +166,13 @@ def test_enrolments_are_listed_without_codes() -> None:
         "enrolment_id", "volunteer_id", "created_at", "created_by", "expires_at",
         "redeemed_at", "token_id", "cancelled_at",
     }  # fmt: skip
+
+
+def test_a_volunteer_sees_no_ones_positions_tracks_or_roster() -> None:
+    for view in ("map", "roster", "credentials", "enrolments"):
+        assert not access.may_see(Role.VOLUNTEER, view)
+    for view in ("map", "roster"):
+        assert access.may_see(Role.COMMANDER, view)
+        assert access.may_see(Role.OBSERVER, view)
+    assert access.may_see(Role.VOLUNTEER, "mine")
+    assert not access.may_see(Role.COMMANDER, "mine")

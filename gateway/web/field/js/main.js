@@ -78,11 +78,15 @@ async function boot() {
 }
 
 async function enrolNow() {
+  // Said on the sign-in screen until the code is exchanged (offline: until it can be).
   $("#signin-why").textContent = t("enrolling");
+  $("#signin").hidden = false;
+  $("#screen-me").hidden = true;
   for (let attempt = 0; ; attempt++) {
     try {
       const refused = await auth.enrol();
       if (refused) auth.signOut(refused.code);
+      $("#signin").hidden = true;
       return;
     } catch {
       // Offline or the server away: the same code and key, again shortly.

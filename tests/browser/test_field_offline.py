@@ -131,6 +131,8 @@ def test_offline_five_actions_and_a_photo_are_each_stored_once_in_order(
             page.reload()  # no network: the service worker opens the app
             expect(page.locator("#outbox-chip")).to_have_attribute("data-waiting", "5")
             expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+            held.tab("outbox")
+            expect(page.locator("#outbox li[data-state=waiting]")).to_have_count(5)
             page.screenshot(path=str(SCREENSHOTS / "field-outbox-offline.png"))
 
             held.context.set_offline(False)

@@ -294,7 +294,7 @@ function renderOutbox(entries) {
       element(
         "li",
         { dataset: { state: entry.state, id: entry.id, command: entry.command } },
-        element("span", { class: "what" }, t(entry.command, entry.body), entry.photo || entry.uploaded ? " 📷" : ""),
+        element("span", { class: "what" }, t(entry.command, entry.body), entry.photo || entry.uploaded ? ` · ${t("photo")}` : ""),
         element("span", { class: "state" }, t(`state_${entry.state}`)),
         element("span", { class: "when" }, new Date(entry.created).toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB")),
         entry.state === "refused" ? element("span", { class: "why" }, refusal(entry.code, entry.message)) : null,

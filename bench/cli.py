@@ -86,6 +86,17 @@ def add_benchmarks(benchmarks: Any) -> None:
     )
     outage.add_argument("--quick", action="store_true", help="stops of 2 s and 5 s")
     outage.set_defaults(run=_outage)
+    fieldapp = benchmarks.add_parser(
+        "fieldapp",
+        help="the field app's shell gzipped, first load on slow 3G, reload offline",
+    )
+    fieldapp.set_defaults(run=_fieldapp)
+
+
+def _fieldapp(_: argparse.Namespace) -> int:
+    from bench.fieldapp import run
+
+    return run()
 
 
 def _outage(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from gateway import basemap, errors, logs
 from gateway.bootstrap import Runtime
 from gateway.routes import commands, health, images, metrics, page, views
+from gateway.routes import field as field_app
 from gateway.routes.basemap import router as basemap_router
 from gateway.routes.enrolments import router as enrolments_router
 from gateway.routes.reports import router as reports_router
@@ -66,4 +67,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(basemap_router)
     app.include_router(page.router)
     app.mount("/web", page.web_files(), name="web")
+    app.include_router(field_app.router)
+    app.mount("/field/", field_app.field_files(), name="field-files")
     return app

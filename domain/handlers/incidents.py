@@ -108,7 +108,12 @@ def _clear_road(uow: UnitOfWork, cmd: c.ClearRoad, p: Provenance) -> Result:
 
 @handles(c.RecordImage)
 def _record_image(uow: UnitOfWork, cmd: c.RecordImage, p: Provenance) -> Result:
-    field_incident(uow, cmd).record_image(
+    # The volunteer who reported it may add photos to it ("where I stand, with a
+    # photo"), dispatched or not; anyone else in the field must be dispatched.
+    incident = load(uow, Incident, cmd.incident_id)
+    if incident.reporter != cmd.actor.name:
+        incident = field_incident(uow, cmd)
+    incident.record_image(
         sha256=cmd.sha256,
         media_type=cmd.media_type,
         size=cmd.size,

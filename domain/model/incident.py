@@ -37,6 +37,7 @@ class Incident(BrigadeAggregate):
             incident.operation_id = self.operation_id
             incident.kind = self.kind
             incident.severity = self.severity
+            incident.reporter = self.actor
 
     class Assessed(BrigadeAggregate.Event):
         summary: str
@@ -134,6 +135,9 @@ class Incident(BrigadeAggregate):
     rescued: int
     resolved: bool
     closed: bool
+    # Who reported it (the actor's name): a volunteer may add photos to their own
+    # report. A default, so an aggregate snapshot from before it loads.
+    reporter: str = ""
 
     def __init__(self) -> None:
         self.assignments = {}

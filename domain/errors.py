@@ -45,6 +45,12 @@ class Code(StrEnum):
     HAZARD_CLOSED = "hazard_closed"
     HAZARD_WRONG_STATE = "hazard_wrong_state"
     ALREADY_REVOKED = "already_revoked"
+    # Owners and the programme office.
+    NOT_YOUR_PREMISES = "not_your_premises"
+    NOT_INSPECTOR = "not_inspector"
+    COURSE_NOT_FOUND = "course_not_found"
+    COURSE_RETIRED = "course_retired"
+    REMINDER_NOT_FOUND = "reminder_not_found"
 
 
 class DomainError(Exception):

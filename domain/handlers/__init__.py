@@ -4,7 +4,7 @@ Handlers are pure functions of a unit of work and a command; they hold the rules
 that span aggregates (who may act, which operation is open, who is dispatchable).
 """
 
-from domain.handlers import credentials, incidents, people, premises
+from domain.handlers import credentials, incidents, office, people, premises
 from domain.handlers.base import HANDLERS, Result, UnitOfWork, decide
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "credentials",
     "decide",
     "incidents",
+    "office",
     "people",
     "premises",
 ]

@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from projections.base import apply_all
 from projections.board import IncidentBoard
+from projections.courses import Courses
 from projections.credentials import Credentials
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
 from projections.operations import Operations
+from projections.points import Points
+from projections.reminders import Reminders
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
 
@@ -26,6 +29,10 @@ VIEW_NAMES = (
     "hazards",
     "operations",
     "credentials",
+    # Owners and the programme office.
+    "courses",
+    "reminders",
+    "points",
 )
 
 
@@ -39,6 +46,9 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         HazardLedger(),
         Operations(),
         Credentials(),
+        Courses(),
+        Reminders(),
+        Points(),
     ]
     return {view.name: view for view in views}
 

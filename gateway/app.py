@@ -10,7 +10,18 @@ from fastapi import FastAPI
 
 from gateway import errors, logs
 from gateway.bootstrap import Runtime
-from gateway.routes import commands, health, images, metrics, page, views
+from gateway.channels import channel_for
+from gateway.reminders import Reminders
+from gateway.routes import (
+    commands,
+    health,
+    images,
+    metrics,
+    office,
+    owner,
+    page,
+    views,
+)
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
 from gateway.ws import field, live
@@ -31,9 +42,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime.fanout.start(loop)
         runtime.gate.start(loop)
         app.state.runtime = runtime
+        reminders = None
+        if settings.reminder_every > 0:
+            reminders = Reminders(
+                runtime, channel_for(settings), settings.reminder_every
+            ).start()
         try:
             yield
         finally:
+            if reminders is not None:
+                await reminders.stop()
             runtime.close()
 
     app = FastAPI(
@@ -56,5 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(field.router)
     app.include_router(playback_router)
     app.include_router(page.router)
+    app.include_router(owner.router)
+    app.include_router(office.router)
     app.mount("/web", page.web_files(), name="web")
     return app

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     tile_attribution: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    # Owners' reminders (gateway/reminders.py): seconds between looks at the
+    # deadlines (0: no reminders from this process), and the channel that
+    # delivers them: "file" (notifications.jsonl in the data directory) or
+    # "console" (the log).
+    reminder_every: float = 30.0
+    reminder_channel: str = "file"
 
     @field_validator("database_url", "redis_url", "secret", "tile_url", mode="before")
     @classmethod

@@ -1,5 +1,8 @@
 """Stories for the owner's and the office's pages, on a real `brigade serve`."""
 
+# Chinese text is written with Chinese punctuation.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import io

@@ -2,6 +2,9 @@
 when with the inspector's photo, and sends a self-check with a photo from the
 phone: the hazard ledger moves on."""
 
+# Chinese text is written with Chinese punctuation.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import io

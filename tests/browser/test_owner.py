@@ -12,9 +12,9 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from conftest import eventually
 from PIL import Image
 from playwright.sync_api import expect
+from support import eventually
 
 from browser.office_scenes import (
     PHONE,

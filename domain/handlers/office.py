@@ -43,8 +43,9 @@ def _define(uow: UnitOfWork, cmd: c.DefineCourse, p: Provenance) -> Result:
 
 @handles(c.RetireCourse)
 def _retire(uow: UnitOfWork, cmd: c.RetireCourse, p: Provenance) -> Result:
-    catalogue(uow).offered(cmd.course)  # refused before anything is started
-    _catalogue_for_change(uow, p).retire(cmd.course, p)
+    course = checks.text("course", cmd.course, limit=60)
+    catalogue(uow).offered(course)  # refused before anything is started
+    _catalogue_for_change(uow, p).retire(course, p)
     return {}
 
 

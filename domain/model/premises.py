@@ -314,6 +314,7 @@ class Premises(BrigadeAggregate):
         )
 
     def reminder_sent(self, reminder_id: UUID, channel: str, p: Provenance) -> None:
+        channel = checks.text("channel", channel, limit=40)
         if reminder_id.hex not in self.state("reminders"):
             raise NotFound(
                 Code.REMINDER_NOT_FOUND, f"no reminder {reminder_id} at these premises"
@@ -321,7 +322,7 @@ class Premises(BrigadeAggregate):
         self.trigger_event(
             self.ReminderSent,
             reminder_id=reminder_id,
-            channel=checks.text("channel", channel, limit=40),
+            channel=channel,
             **p.as_kwargs(),
         )
 

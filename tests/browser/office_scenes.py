@@ -60,7 +60,9 @@ def upload(api: Api, data: bytes, role: Role = Role.COMMANDER) -> str:
     return sha
 
 
-def shop_with_hazard(api: Api, *, due_in: timedelta) -> dict[str, Any]:
+def shop_with_hazard(
+    api: Api, *, due_in: timedelta, colour: tuple[int, int, int] = (200, 40, 40)
+) -> dict[str, Any]:
     """A tea shop with a blocked exit found (with the inspector's photo) and its
     rectification ordered; the owner's token and link for it."""
     operation = api.commander(
@@ -70,7 +72,7 @@ def shop_with_hazard(api: Api, *, due_in: timedelta) -> dict[str, Any]:
         "RegisterPremises", name="陈记茶叶店", address="洛江区万安路12号",
         lat=24.95, lon=118.62, owner="陈女士", category="shop",
     )["result"]["premises_id"]  # fmt: skip
-    photo = upload(api, png((200, 40, 40)))
+    photo = upload(api, png(colour))
     hazard = api.commander(
         "RecordHazard", premises_id=premises, operation_id=operation,
         kind="安全出口堵塞 blocked exit", severity=4, photo_sha256=photo,

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from browser.office_scenes import png, shop_with_hazard, upload
 from conftest import serving
 from websockets.sync.client import connect
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from conftest import Api
-
-import pytest
 
 
 @pytest.fixture

@@ -121,7 +121,7 @@ def test_two_processes_queue_and_send_each_reminder_once(tmp_path: Path) -> None
 
 def test_the_furthest_step_is_due_once_and_old_seasons_are_left_alone() -> None:
     deadline = datetime(2026, 12, 10, 18, tzinfo=UTC)
-    row = {
+    row: dict[str, Any] = {
         "id": str(uuid4()), "premises_id": str(uuid4()), "state": "ordered",
         "deadline": deadline.isoformat(), "reminders": [],
     }  # fmt: skip

@@ -106,3 +106,32 @@ def test_only_an_inspector_or_the_office_gives_an_owner_a_link(api: Api) -> None
     assert (wrong.status_code, wrong.json()["code"]) == (422, "invalid_value")
     # Commanders' own image helper still works for the others
     assert upload(api, png((1, 2, 3)))
+
+
+def test_the_pages_load_nothing_from_elsewhere_and_the_office_is_the_offices(
+    api: Api,
+) -> None:
+    for path in ("/owner", "/office"):
+        page = api.http.get(path)
+        policy = page.headers["content-security-policy"]
+        assert page.status_code == 200 and "'unsafe-inline'" not in policy
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    officer = api.token(Role.OFFICER, "programme office")
+    assert api.http.get("/office/summary", headers=officer).status_code == 200
+    for role in (Role.OBSERVER, Role.VOLUNTEER):
+        subject = (
+            api.commander("RegisterVolunteer", name="Lin", contact="+86")["result"][
+                "volunteer_id"
+            ]
+            if role is Role.VOLUNTEER
+            else "press"
+        )
+        answer = api.http.get("/office/summary", headers=api.token(role, subject))
+        assert (answer.status_code, answer.json()["code"]) == (403, "role_not_allowed")
+        points = api.http.get("/views/points", headers=api.token(role, subject))
+        assert points.status_code == 403
+    assert api.http.get("/views/points", headers=officer).status_code == 200
+    assert api.http.get("/views/credentials", headers=officer).status_code == 403
+    # An officer keeps records but dispatches no one
+    opened = api.send("OpenOperation", officer, name="drill", kind="drill")
+    assert (opened.status_code, opened.json()["code"]) == (403, "role_not_allowed")

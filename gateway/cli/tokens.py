@@ -47,7 +47,7 @@ def add_parser(commands: Any) -> None:
     create.add_argument(
         "--ttl",
         help="how long it lasts: 12h, 30d... (default by role: commander 30d, "
-        "observer 90d, volunteer 180d)",
+        "observer 90d, volunteer 180d, officer 30d, owner 60d)",
     )
     create.add_argument("--premises", help="the premises it acts on (role owner)")
     create.add_argument(

@@ -94,3 +94,17 @@ def test_an_owner_opens_the_qr_link_and_sends_a_self_check_with_a_photo(
         expect(page.locator("#hazards-h")).to_have_text("Hazards to fix")
         context.close()
         assert errors == []
+
+
+def test_a_revoked_owner_link_says_so_in_chinese_first(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with brigade_serve(tmp_path, BRIGADE_REMINDER_EVERY="0") as api:
+        shop = shop_with_hazard(api, due_in=timedelta(days=10))
+        api.commander("RevokeToken", token_id=shop["token_id"], reason="shop sold")
+        context = browser.new_context(viewport=PHONE, is_mobile=True)
+        page = context.new_page()
+        page.goto(shop["link"])
+        expect(page.locator("#message")).to_contain_text("此链接已失效")
+        expect(page.locator("#hazard-list article")).to_have_count(0)
+        context.close()

@@ -40,8 +40,10 @@ async function load() {
     $("state").dataset.state = "online";
     $("state").textContent = t("online");
   } catch (error) {
-    $("state").dataset.state = error instanceof Refused ? "error" : "offline";
-    $("state").textContent = error instanceof Refused ? error.message : t("offline");
+    const refused = error instanceof Refused;
+    $("state").dataset.state = refused ? "error" : "offline";
+    $("state").textContent = refused ? "" : t("offline");
+    if (refused) say(error.status === 401 ? `${t("signed_out")} (${error.message})` : error.message);
     return;
   }
   render();

@@ -121,8 +121,12 @@ class Reminders:
         """Queue what is due, deliver what is queued; how many of each."""
         now = self.clock()
         deltas = self.runtime.follower.deltas
+        # Copying and reading every hazard's row (30 ms for 10,000): off the loop.
+        wanted_now = await asyncio.to_thread(
+            lambda: due(deltas.snapshot("hazards").rows, now)
+        )
         queued = 0
-        for wanted in due(deltas.snapshot("hazards").rows, now):
+        for wanted in wanted_now:
             outcome = await self.runtime.writer.send(
                 c.RemindOwner(
                     command_id=uuid5(_NAMESPACE, f"remind:{wanted.reminder_id}"),
@@ -136,7 +140,8 @@ class Reminders:
             )
             queued += outcome.accepted and not outcome.replayed
         sent = 0
-        for row in deltas.snapshot("reminders").rows.values():
+        reminders = await asyncio.to_thread(lambda: deltas.snapshot("reminders").rows)
+        for row in reminders.values():
             if row["status"] == "queued" and await self._claim(row, now):
                 try:
                     await asyncio.to_thread(self.channel.send, Notification.of(row))

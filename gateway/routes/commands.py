@@ -8,6 +8,7 @@ token (`IssueToken`) answers with it too, signed from what was recorded (never
 stored); an owner's token (`IssueOwnerToken`) with its link and QR code as well.
 """
 
+import asyncio
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
@@ -120,7 +121,11 @@ def _route(cls: type[c.Command], model: type[BaseModel]) -> None:
         if cls.issues_token:
             result["token"] = token_for(runtime.keys, outcome.result)
             if result.get("role") == Role.OWNER:  # a link and QR code to print
-                result.update(owner_notice(str(request.base_url), result["token"]))
+                # About 20 ms of drawing: off the event loop the sockets share.
+                notice = await asyncio.to_thread(
+                    owner_notice, str(request.base_url), result["token"]
+                )
+                result.update(notice)
         return Accepted(
             command_id=outcome.command_id,
             position=outcome.position,

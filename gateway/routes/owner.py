@@ -16,6 +16,7 @@ from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import ApiError
 from gateway.routes.page import WEB
 from projections import access
+from projections.base import copy_row
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,15 +46,24 @@ def owner_page() -> HTMLResponse:
     return page_of("owner")
 
 
-def premises_rows(runtime: Any, premises_id: str, view: str) -> list[dict[str, Any]]:
-    rows = runtime.follower.deltas.snapshot(view).rows
-    return access.owner_rows(premises_id, rows.values())
+def premises_rows(
+    runtime: Any, premises_id: str, view: str
+) -> tuple[int, list[dict[str, Any]]]:
+    """One premises' rows of a view, copied, and the position they reflect.
+
+    Only they are copied, not the whole ledger a snapshot would copy.
+    """
+    deltas = runtime.follower.deltas
+    with deltas.lock:
+        source = deltas.views[view]
+        rows = access.owner_rows(premises_id, source.rows.values())
+        return source.position, [copy_row(row) for row in rows]
 
 
 def owner_images(runtime: Any, premises_id: str) -> set[str]:
     """The photos an owner may see: the inspector's and their own self-checks'."""
     found: set[str] = set()
-    for row in premises_rows(runtime, premises_id, "hazards"):
+    for row in premises_rows(runtime, premises_id, "hazards")[1]:
         if row.get("photo"):
             found.add(row["photo"])
         check = row.get("self_check") or {}
@@ -69,17 +79,16 @@ def owner_state(actor: ActorDep, runtime: RuntimeDep) -> dict[str, Any]:
         raise ApiError(
             403, "role_not_allowed", "this is an owner's page: open the owner's link"
         )
-    snapshot = runtime.follower.deltas.snapshot("hazards")
-    hazards = access.owner_rows(actor.id, snapshot.rows.values())
+    position, hazards = premises_rows(runtime, actor.id, "hazards")
     first = hazards[0] if hazards else {}
     open_ = [h for h in hazards if h["state"] != HazardState.CLOSED]
     open_.sort(key=lambda h: (h["deadline"] is None, h["deadline"] or "", h["id"]))
-    reminders = premises_rows(runtime, actor.id, "reminders")
+    _, reminders = premises_rows(runtime, actor.id, "reminders")
     reminders.sort(key=lambda r: r["queued_at"] or "", reverse=True)
     return {
         "premises_id": actor.id,
         "premises": {"name": first.get("premises"), "address": first.get("address")},
-        "position": snapshot.position,
+        "position": position,
         "hazards": open_,
         "closed": len(hazards) - len(open_),
         "reminders": reminders,

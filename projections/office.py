@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.types import ServiceDomain, Vetting
+from domain.types import HazardState, ServiceDomain, Vetting
 from projections.courses import catalogue_rows
 from projections.points import explain
 
@@ -59,6 +59,31 @@ def summary(
             reminders.values(), key=lambda row: row["queued_at"] or "", reverse=True
         ),
     }
+
+
+def premises_with_hazards(hazards: dict[str, Row]) -> list[dict[str, Any]]:
+    """Premises with hazards still open: whom an owner's link (QR code) is for."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in hazards.values():
+        if row["state"] == HazardState.CLOSED:
+            continue
+        entry = found.setdefault(
+            row["premises_id"],
+            {
+                "id": row["premises_id"],
+                "name": row["premises"],
+                "address": row["address"],
+                "open": 0,
+                "overdue": 0,
+                "escalated": 0,
+            },
+        )
+        entry["open"] += 1
+        entry["overdue"] += bool(row["overdue"])
+        entry["escalated"] += row.get("escalation") == "escalated"
+    return sorted(
+        found.values(), key=lambda p: (-p["escalated"], -p["overdue"], p["name"] or "")
+    )
 
 
 def insurance_expiring(people: list[Row], at: datetime) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from domain.types import Role
 from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import ApiError
 from gateway.routes.owner import page_of
-from projections.office import summary
+from projections.office import premises_with_hazards, summary
 
 if TYPE_CHECKING:
     from gateway.bootstrap import Runtime
@@ -40,8 +40,8 @@ def field_clock(runtime: "Runtime") -> datetime:
 
 @router.get("/office/summary")
 def office_summary(actor: ActorDep, runtime: RuntimeDep) -> dict[str, Any]:
-    """Roster, expiring insurance, promotion, training gaps, courses, points and
-    reminders, with the position they reflect."""
+    """Roster, expiring insurance, promotion, training gaps, courses, points,
+    reminders and premises with open hazards, with the position they reflect."""
     if actor.role not in OFFICE:
         raise ApiError(
             403,
@@ -61,5 +61,6 @@ def office_summary(actor: ActorDep, runtime: RuntimeDep) -> dict[str, Any]:
         field_clock(runtime),
     )
     roster = sorted(views["roster"].rows.values(), key=lambda row: row["name"])
+    premises = premises_with_hazards(deltas.snapshot("hazards").rows)
     position = min(snapshot.position for snapshot in views.values())
-    return {"position": position, "roster": roster, **lists}
+    return {"position": position, "roster": roster, "premises": premises, **lists}

@@ -4,12 +4,13 @@ being dispatchable, in words; a refusal of the domain is shown in words too."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
-from browser.office_scenes import brigade_serve
+from browser.office_scenes import brigade_serve, shop_with_hazard
 from browser.scenes import SCREENSHOTS
 from domain.types import Role
 
@@ -46,6 +47,7 @@ def test_an_officer_records_a_course_and_the_roster_changes(
         lin = volunteer(api, "林芳 Lin Fang", ("water-rescue",))
         wu = volunteer(api, "吴敏 Wu Min", ("basic-fire-safety", "first-aid"))
         api.commander("RegisterVolunteer", name="赵磊 Zhao Lei", contact="+86 139")
+        shop = shop_with_hazard(api, due_in=timedelta(days=10))
         officer = api.bearer(Role.OFFICER, "programme office")
 
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -102,9 +104,19 @@ def test_an_officer_records_a_course_and_the_roster_changes(
         expect(row.locator(".dispatch")).to_have_text(
             "no training, no duty: typhoon shelters course not passed"
         )
-        page.screenshot(path=SCREENSHOTS / "office.png", full_page=True)
         page.locator("#catalogue button.retire[data-course='typhoon-shelters']").click()
         expect(row.locator(".dispatch")).to_have_text("可派遣")
+
+        # An owner's link for a shop with an open hazard, as a QR code to print
+        owners = page.locator(f"#owners tr[data-premises='{shop['premises']}']")
+        expect(owners).to_contain_text("陈记茶叶店")
+        owners.locator("button.owner-link").click()
+        expect(page.locator("#notice")).to_be_visible()
+        expect(page.locator("#notice-link")).to_contain_text(f"{api.url}/owner#token=")
+        qr = page.locator("#notice-qr")
+        expect(qr).to_have_attribute("src", re.compile("^data:image/svg"))
+        assert qr.evaluate("img => img.complete && img.naturalWidth") > 0
+        page.screenshot(path=SCREENSHOTS / "office.png", full_page=True)
 
         # Points: Wu's two courses, one qualifying (first aid): 5 + 10
         expect(page.locator(f"#points tr[data-volunteer='{wu}'] td").last).to_have_text(

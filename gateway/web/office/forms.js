@@ -51,6 +51,26 @@ export function wire() {
     course: data.get("course"), title: data.get("title"), required: data.get("required") === "on",
     domain: data.get("domain") || null,
   }));
+  $("#owners").addEventListener("click", async (event) => {
+    const button = event.target.closest("button.owner-link");
+    if (!button) return;
+    try {
+      const { result } = await office.api.command("IssueOwnerToken", {
+        premises_id: button.dataset.premises, name: button.dataset.name,
+      });
+      // The SVG drawn by the server, shown as an image: no markup of it enters the page.
+      $("#notice-qr").src = `data:image/svg+xml;base64,${btoa(result.qr_svg)}`;
+      $("#notice-name").textContent = button.dataset.name;
+      // The token is the owner's key: shown cut short, whole only in the QR code.
+      $("#notice-link").textContent = `${result.link.slice(0, result.link.indexOf("#token=") + 19)}…`;
+      $("#notice-link").href = result.link;
+      $("#notice").hidden = false;
+      say(t("done"), true);
+    } catch (error) {
+      say(refusal(error));
+    }
+  });
+  $("#notice-print").addEventListener("click", () => window.print());
   $("#catalogue").addEventListener("click", (event) => {
     const button = event.target.closest("button.retire");
     if (button) send("RetireCourse", { course: button.dataset.course });

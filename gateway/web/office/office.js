@@ -106,6 +106,10 @@ function render() {
   fill($("#points tbody"), data.points.map((p) => h("tr", { dataset: { volunteer: p.id }, title: p.explained },
     h("td", {}, p.name), h("td", {}, String(p.skills)), h("td", {}, String(p.hours)),
     h("td", {}, String(p.satisfaction)), h("td", {}, String(p.points)))));
+  fill($("#owners tbody"), (data.premises || []).map((p) => h("tr", { dataset: { premises: p.id } },
+    h("td", {}, p.name || ""), h("td", {}, p.address || ""), h("td", {}, String(p.open)),
+    h("td", { class: p.overdue ? "no" : null }, String(p.overdue)),
+    h("td", {}, h("button", { type: "button", class: "owner-link", dataset: { premises: p.id, name: p.name || "" } }, t("make_link"))))));
   fill($("#reminders ul"), data.reminders.map((r) => h("li", { dataset: { reminder: r.id } },
     `${when(r.queued_at, office.lang)} · ${r.premises || ""} · ${r.kind || ""} · ${t(r.reason)} · ${t(r.status)}`)));
 }

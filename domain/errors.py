@@ -50,6 +50,12 @@ class Code(StrEnum):
     ENROLMENT_USED = "enrolment_used"
     ENROLMENT_EXPIRED = "enrolment_expired"
     ENROLMENT_CANCELLED = "enrolment_cancelled"
+    # Owners and the programme office.
+    NOT_YOUR_PREMISES = "not_your_premises"
+    NOT_INSPECTOR = "not_inspector"
+    COURSE_NOT_FOUND = "course_not_found"
+    COURSE_RETIRED = "course_retired"
+    REMINDER_NOT_FOUND = "reminder_not_found"
 
 
 class DomainError(Exception):

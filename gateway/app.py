@@ -10,7 +10,18 @@ from fastapi import FastAPI
 
 from gateway import basemap, errors, logs
 from gateway.bootstrap import Runtime
-from gateway.routes import commands, health, images, metrics, page, views
+from gateway.channels import channel_for
+from gateway.reminders import Reminders
+from gateway.routes import (
+    commands,
+    health,
+    images,
+    metrics,
+    office,
+    owner,
+    page,
+    views,
+)
 from gateway.routes import field as field_app
 from gateway.routes.basemap import router as basemap_router
 from gateway.routes.enrolments import router as enrolments_router
@@ -37,9 +48,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime.fanout.start(loop)
         runtime.gate.start(loop)
         app.state.runtime = runtime
+        reminders = None
+        if settings.reminder_every > 0:
+            reminders = Reminders(
+                runtime, channel_for(settings), settings.reminder_every
+            ).start()
         try:
             yield
         finally:
+            if reminders is not None:
+                await reminders.stop()
             runtime.close()
 
     app = FastAPI(
@@ -66,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(me_router)
     app.include_router(basemap_router)
     app.include_router(page.router)
+    app.include_router(owner.router)
+    app.include_router(office.router)
     app.mount("/web", page.web_files(), name="web")
     app.include_router(field_app.router)
     app.mount("/field/", field_app.field_files(), name="field-files")

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     # The address phones reach this server at, for enrolment links and their QR
     # codes (e.g. "https://brigade.example"); unset: the address a request came to.
     public_url: str | None = None
+    # Owners' reminders (gateway/reminders.py): seconds between looks at the
+    # deadlines (0: no reminders from this process), and the channel that
+    # delivers them: "file" (notifications.jsonl in the data directory) or
+    # "console" (the log).
+    reminder_every: float = 30.0
+    reminder_channel: str = "file"
 
     @field_validator(
         "database_url", "redis_url", "secret", "tile_url", "basemap", mode="before"

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # 2: the operations view joined the others; 3: the credentials view; 4: the
-# enrolments and mine views, and dispatch answers on the board and roster.
-FORMAT = 4
+# enrolments and mine views, and dispatch answers on the board and roster; 5: the
+# roster's course catalogue, the owners' and the office's views.
+FORMAT = 5
 NAME = "views"
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from uuid import UUID, uuid4
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import msgpack
 import pytest
@@ -49,6 +49,8 @@ IN_ORDER = [
     "EndShift", "CloseIncident", "CloseOperation", "IssueToken", "RevokeToken",
     "CreateEnrolment", "RedeemEnrolment", "CancelEnrolment", "AnswerDispatch",
     "BroadcastMessage",
+    "IssueOwnerToken", "DefineCourse", "RetireCourse", "RemindOwner",
+    "MarkReminderSent",
 ]  # fmt: skip
 
 
@@ -136,6 +138,7 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
     path = [[118.6, 24.9], [118.61, 24.91]]
     on = {"incident_id": w.incident}
     at = {"premises_id": w.premises}
+    reminder = uuid5(NAMESPACE_URL, f"reminder:{w.premises}")
     return {
         "OpenOperation": {
             "operation_id": str(uuid4()), "name": "Haikui", "kind": "typhoon",
@@ -207,7 +210,10 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
         "OrderRectification": {
             **at, "hazard_id": w.hazards["found"], "deadline": LATER,
         },
-        "SubmitSelfCheck": {**at, "hazard_id": w.hazards["ordered"], "note": "moved"},
+        "SubmitSelfCheck": {
+            **at, "hazard_id": w.hazards["ordered"], "note": "moved",
+            "evidence": "new extinguisher", "photos": [SHA],
+        },
         "RecordRectification": {
             **at, "hazard_id": w.hazards["found"], "evidence": "photo",
             "evidence_sha256": SHA,
@@ -220,6 +226,20 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
             "activity_id": str(uuid4()), "operation_id": w.operation, "kind": "patrol",
             "participants": [w.on_scene], "hours": 2, **near, "note": "river bank",
         },
+        # Owners and the programme office
+        "IssueOwnerToken": {
+            **at, "token_id": str(uuid4()), "name": "Mrs Lin", "ttl_seconds": 86400,
+        },
+        "DefineCourse": {
+            "course": "typhoon-shelters", "title": "Typhoon shelters",
+            "required": False, "domain": "search_and_rescue",
+        },
+        "RetireCourse": {"course": "typhoon-shelters"},
+        "RemindOwner": {
+            **at, "hazard_id": w.hazards["ordered"], "reason": "due_soon",
+            "reminder_id": str(reminder),
+        },
+        "MarkReminderSent": {**at, "reminder_id": str(reminder), "channel": "sms"},
         **field_bodies(w),
     }  # fmt: skip
 

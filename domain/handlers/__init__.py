@@ -4,7 +4,7 @@ Handlers are pure functions of a unit of work and a command; they hold the rules
 that span aggregates (who may act, which operation is open, who is dispatchable).
 """
 
-from domain.handlers import credentials, field, incidents, people, premises
+from domain.handlers import credentials, field, incidents, office, people, premises
 from domain.handlers.base import HANDLERS, Result, UnitOfWork, decide
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "decide",
     "field",
     "incidents",
+    "office",
     "people",
     "premises",
 ]

@@ -17,6 +17,7 @@ from domain.handlers.base import (
     open_operation,
     require_self,
 )
+from domain.handlers.office import catalogue
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
@@ -77,7 +78,7 @@ def _dispatch(uow: UnitOfWork, cmd: c.DispatchVolunteer, p: Provenance) -> Resul
     incident.check_can_dispatch(volunteer.id)
     needs = DOMAIN_FOR_KIND[IncidentKind(incident.kind)]
     try:
-        volunteer.assign(incident.id, needs, p)
+        volunteer.assign(incident.id, needs, p, catalogue(uow))
     except NotDispatchable as refused:
         incident.refuse_dispatch(
             volunteer.id, Refusal(refused.code, refused.message), p

@@ -45,6 +45,9 @@ class Code(StrEnum):
     HAZARD_CLOSED = "hazard_closed"
     HAZARD_WRONG_STATE = "hazard_wrong_state"
     ALREADY_REVOKED = "already_revoked"
+    # Risk warnings.
+    WARNING_NOT_FOUND = "warning_not_found"
+    WARNING_CANCELLED = "warning_cancelled"
 
 
 class DomainError(Exception):

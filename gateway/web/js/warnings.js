@@ -27,26 +27,40 @@ export class WarningLayer {
     this.layers = new Map(); // warning id -> { row, layer }
   }
 
-  /** Bring the polygons in line with the warnings view's rows: active ones only. */
+  /** Bring the polygons in line with the warnings view's rows: active ones only,
+   * changed in place. */
   render(rows) {
     for (const [key, entry] of this.layers) {
       const row = rows.get(key);
-      if (row !== entry.row) {
-        entry.layer.remove();
-        this.layers.delete(key);
-      }
+      if (row?.status === "active") continue;
+      entry.layer.closeTooltip();
+      entry.layer.remove();
+      this.layers.delete(key);
     }
     for (const [key, row] of rows) {
-      if (row.status !== "active" || this.layers.has(key)) continue;
+      if (row.status !== "active") continue;
+      const entry = this.layers.get(key);
+      if (entry?.row === row) continue;
       const colour = LEVELS[row.level] ?? LEVELS.blue;
-      const layer = L.polygon(row.geometry.coordinates.map((ring) => ring.map(latLng)), {
-        pane: "warnings", color: colour, weight: 2, fillColor: colour, fillOpacity: 0.12,
-        dashArray: "6 4", className: "warning-area",
-      }).bindTooltip(() => this.tooltip(key), { sticky: true });
-      layer.addTo(this.map);
+      const rings = row.geometry.coordinates.map((ring) => ring.map(latLng));
+      const style = { color: colour, fillColor: colour };
+      let layer = entry?.layer;
+      if (layer) {
+        layer.setLatLngs(rings).setStyle(style);
+      } else {
+        layer = L.polygon(rings, {
+          ...style, pane: "warnings", weight: 2, fillOpacity: 0.12, dashArray: "6 4",
+          className: "warning-area",
+        }).bindTooltip(() => this.tooltip(key), { sticky: true });
+        layer.addTo(this.map);
+      }
       const path = layer.getElement?.() ?? layer._path;
       if (path) Object.assign(path.dataset, { key, layer: "warning", level: row.level });
       this.layers.set(key, { row, layer });
+    }
+    // An open tooltip says the row as it now stands, in the language now chosen.
+    for (const [key, { layer }] of this.layers) {
+      if (layer.isTooltipOpen()) layer.setTooltipContent(() => this.tooltip(key));
     }
   }
 

@@ -73,9 +73,9 @@ operations = APIRouter(tags=["cap"])
 JSON_TYPES = ("application/json",)
 
 
-@operations.post("/operations/{operation_id}/alerts")
+@operations.post("/operations/{operation}/alerts")
 async def take_alert(
-    operation_id: UUID, request: Request, actor: ActorDep, runtime: RuntimeDep
+    operation: UUID, request: Request, actor: ActorDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
     """Take in an outside CAP alert as a warning of the operation: the document as
     the body (`application/cap+xml` or `application/xml`), or `{"url": ...}`."""
@@ -86,7 +86,7 @@ async def take_alert(
         if request.headers.get("content-type", "").startswith(JSON_TYPES):
             url = _url(body)
             body = await asyncio.to_thread(fetch, url)
-        alert, command = taken(runtime, operation_id, body, actor)
+        alert, command = taken(runtime, operation, body, actor)
     except Refused as refused:
         raise ApiError(refused.status, refused.code, refused.message) from None
     outcome = await runtime.writer.send(command)

@@ -71,23 +71,23 @@ def _name(picture: Picture, suffix: str) -> dict[str, str]:
     return {"Content-Disposition": f'inline; filename="{stem}.{suffix}"'}
 
 
-@router.get("/operations/{operation_id}/map.geojson", responses=GEOJSON_ANSWER)
+@router.get("/operations/{operation}/map.geojson", responses=GEOJSON_ANSWER)
 def map_geojson(
-    operation_id: str, actor: ActorDep, runtime: RuntimeDep, at: str | None = None
+    operation: str, actor: ActorDep, runtime: RuntimeDep, at: str | None = None
 ) -> Response:
     """The map as an RFC 7946 FeatureCollection: incidents, tracks, routes, roads
     and the warnings standing."""
     _allowed(actor.role)
-    found = picture(runtime, operation_id, at)
+    found = picture(runtime, operation, at)
     body = json.dumps(geojson(found), ensure_ascii=False, separators=(",", ":"))
     return Response(body, media_type=GEOJSON_TYPE, headers=_name(found, "geojson"))
 
 
-@router.get("/operations/{operation_id}/map.kml", responses=KML_ANSWER)
+@router.get("/operations/{operation}/map.kml", responses=KML_ANSWER)
 def map_kml(
-    operation_id: str, actor: ActorDep, runtime: RuntimeDep, at: str | None = None
+    operation: str, actor: ActorDep, runtime: RuntimeDep, at: str | None = None
 ) -> Response:
     """The map as KML 2.2 (Google Earth, ATAK): the same content, with styles."""
     _allowed(actor.role)
-    found = picture(runtime, operation_id, at)
+    found = picture(runtime, operation, at)
     return Response(kml(found), media_type=KML_TYPE, headers=_name(found, "kml"))

@@ -56,6 +56,9 @@ class Code(StrEnum):
     COURSE_NOT_FOUND = "course_not_found"
     COURSE_RETIRED = "course_retired"
     REMINDER_NOT_FOUND = "reminder_not_found"
+    # Risk warnings.
+    WARNING_NOT_FOUND = "warning_not_found"
+    WARNING_CANCELLED = "warning_cancelled"
 
 
 class DomainError(Exception):

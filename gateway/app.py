@@ -24,7 +24,10 @@ from gateway.routes import (
 )
 from gateway.routes import field as field_app
 from gateway.routes.basemap import router as basemap_router
+from gateway.routes.cap import operations as cap_operations
+from gateway.routes.cap import router as cap_router
 from gateway.routes.enrolments import router as enrolments_router
+from gateway.routes.exports import router as exports_router
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
 from gateway.ws import field, live
@@ -86,6 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(page.router)
     app.include_router(owner.router)
     app.include_router(office.router)
+    app.include_router(cap_router)
+    app.include_router(cap_operations)
+    app.include_router(exports_router)
     app.mount("/web", page.web_files(), name="web")
     app.include_router(field_app.router)
     app.mount("/field/", field_app.field_files(), name="field-files")

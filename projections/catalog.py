@@ -17,6 +17,7 @@ from projections.points import Points
 from projections.reminders import Reminders
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
+from projections.warnings import Warnings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ VIEW_NAMES = (
     "courses",
     "reminders",
     "points",
+    "warnings",
 )
 
 
@@ -54,6 +56,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Courses(),
         Reminders(),
         Points(),
+        Warnings(),
     ]
     return {view.name: view for view in views}
 

@@ -51,6 +51,7 @@ IN_ORDER = [
     "BroadcastMessage",
     "IssueOwnerToken", "DefineCourse", "RetireCourse", "RemindOwner",
     "MarkReminderSent",
+    "IssueWarning", "UpdateWarning", "CancelWarning",
 ]  # fmt: skip
 
 
@@ -112,6 +113,7 @@ class World:
 
 
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+LATEST = (datetime.now(UTC) + timedelta(days=31)).isoformat()
 SHA = "ab" * 32
 
 
@@ -139,7 +141,7 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
     on = {"incident_id": w.incident}
     at = {"premises_id": w.premises}
     reminder = uuid5(NAMESPACE_URL, f"reminder:{w.premises}")
-    return {
+    valid: dict[str, dict[str, Any]] = {
         "OpenOperation": {
             "operation_id": str(uuid4()), "name": "Haikui", "kind": "typhoon",
             "area": [118.5, 24.8, 118.7, 25.0],
@@ -242,6 +244,8 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
         "MarkReminderSent": {**at, "reminder_id": str(reminder), "channel": "sms"},
         **field_bodies(w),
     }  # fmt: skip
+    valid.update(warnings(valid["OpenOperation"]["operation_id"]))
+    return valid
 
 
 # The field app's commands (enrolment, answers, broadcasts)
@@ -286,6 +290,32 @@ def field_bodies(w: World) -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
+def warnings(operation: str) -> dict[str, dict[str, Any]]:
+    """Risk warnings' bodies, in the operation OpenOperation's body opens."""
+    warning = str(uuid4())
+    square = [[118.5, 24.8], [118.7, 24.8], [118.7, 25.0], [118.5, 24.8]]
+    source = {"sender": "cma", "identifier": "x-1", "sent": "2023-07-26T10:00:00+08:00"}
+    return {
+        "IssueWarning": {
+            "warning_id": warning, "operation_id": operation, "event": "Typhoon",
+            "category": "Met", "urgency": "Expected", "severity": "Minor",
+            "certainty": "Likely", "area_desc": "Luojiang", "polygon": square,
+            "headline": {"zh": "台风蓝色预警", "en": "Typhoon blue warning"},
+            "description": {"en": "gales"}, "instruction": {"zh": "加固门窗"},
+            "onset": LATER, "expiry": LATEST, "source": source,
+        },
+        "UpdateWarning": {
+            "warning_id": warning, "event": "Typhoon", "category": "Met",
+            "urgency": "Immediate", "severity": "Severe", "certainty": "Observed",
+            "area_desc": "Luojiang", "circle": [118.6, 24.9, 20.0],
+            "headline": {"en": "Typhoon orange warning"}, "description": {"en": "x"},
+            "instruction": {"en": "stay in"}, "onset": LATER, "expiry": LATEST,
+            "source": source,
+        },
+        "CancelWarning": {"warning_id": warning, "reason": "passed", "source": source},
+    }  # fmt: skip
+
+
 # How each kind of field is broken: a label for the case's id, and the value.
 WRONG: dict[str, list[tuple[str, Any]]] = {
     "uuid": [("number", 12345), ("not-a-uuid", "not-a-uuid"), ("surrogate", "\ud800")],
@@ -311,12 +341,14 @@ WRONG: dict[str, list[tuple[str, Any]]] = {
     ],
     "texts": [("surrogate", ["first\ud800aid"]), ("number", [5])],
     "uuids": [("text", ["x"]), ("true", [True])],
+    "languages": [("number", {"zh": 5}), ("list", ["zh"]), ("text", "zh")],
 }  # fmt: skip
 
 _KINDS: dict[Any, str] = {
     UUID: "uuid", float: "number", int: "whole", bool: "bool", str: "text",
     datetime: "time", list[float]: "numbers", list[list[float]]: "points",
     dict[str, bool]: "checklist", list[str]: "texts", list[UUID]: "uuids",
+    dict[str, str]: "languages",
 }  # fmt: skip
 
 

@@ -4,7 +4,15 @@ Handlers are pure functions of a unit of work and a command; they hold the rules
 that span aggregates (who may act, which operation is open, who is dispatchable).
 """
 
-from domain.handlers import credentials, field, incidents, office, people, premises
+from domain.handlers import (
+    credentials,
+    field,
+    incidents,
+    office,
+    people,
+    premises,
+    warnings,
+)
 from domain.handlers.base import HANDLERS, Result, UnitOfWork, decide
 
 __all__ = [
@@ -18,4 +26,5 @@ __all__ = [
     "office",
     "people",
     "premises",
+    "warnings",
 ]

@@ -17,6 +17,7 @@ from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
+from domain.model.warning import RiskWarning
 from domain.types import Role
 
 A = TypeVar("A", bound=BrigadeAggregate)
@@ -34,6 +35,7 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
     Credential: Code.TOKEN_NOT_FOUND,
     Enrolment: Code.ENROLMENT_NOT_FOUND,
     CourseCatalogue: Code.COURSE_NOT_FOUND,
+    RiskWarning: Code.WARNING_NOT_FOUND,
 }
 
 

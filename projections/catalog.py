@@ -10,6 +10,7 @@ from projections.credentials import Credentials
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
 from projections.operations import Operations
+from projections.register import CheckOns, Register, RegisterAreas
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
 
@@ -26,6 +27,9 @@ VIEW_NAMES = (
     "hazards",
     "operations",
     "credentials",
+    "register",
+    "register_areas",
+    "checkons",
 )
 
 
@@ -39,6 +43,9 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         HazardLedger(),
         Operations(),
         Credentials(),
+        Register(),
+        RegisterAreas(),
+        CheckOns(),
     ]
     return {view.name: view for view in views}
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from domain.model.activity import ServiceActivity
 from domain.model.incident import Incident
 from domain.model.volunteer import Volunteer
+from domain.privacy import ERASED
 from domain.training import REQUIRED_COURSES, dispatch_refusal, qualified_domains
 from domain.types import Grade, IncidentStatus, Vetting
 from projections.base import Row, View, handles, iso
@@ -110,6 +111,14 @@ class Roster(View):
             "ratings": 0,
         }
         return self._judge(key)
+
+    @handles(Volunteer.PersonErased)
+    def _erased(self, e: Volunteer.PersonErased) -> Iterable[str]:
+        row = self.rows.get(str(e.originator_id))
+        if row is None:  # not a volunteer
+            return []
+        row["name"] = ERASED
+        return [row["id"]]
 
     @handles(Volunteer.VettingDecided)
     def _vetted(self, e: Volunteer.VettingDecided) -> Iterable[str]:

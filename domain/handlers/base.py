@@ -10,11 +10,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from domain import commands as c
 from domain.errors import Code, Forbidden, InvalidCommand, NotFound
 from domain.model.base import BrigadeAggregate, Provenance
+from domain.model.checkround import CheckRound
 from domain.model.credential import Credential
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
+from domain.model.vulnerable import Vulnerable
 from domain.types import Role
 
 A = TypeVar("A", bound=BrigadeAggregate)
@@ -30,6 +32,8 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
     Volunteer: Code.VOLUNTEER_NOT_FOUND,
     Premises: Code.PREMISES_NOT_FOUND,
     Credential: Code.TOKEN_NOT_FOUND,
+    Vulnerable: Code.VULNERABLE_NOT_FOUND,
+    CheckRound: Code.ROUND_NOT_FOUND,
 }
 
 

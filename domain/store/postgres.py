@@ -16,14 +16,16 @@ from psycopg.errors import DuplicateObject
 from psycopg.sql import SQL, Identifier, Literal
 
 from domain.store.config import StoreLimits
+from domain.store.keys import KEYS_TABLE
 from domain.store.pgpool import HealingPostgresDatastore
+from domain.store.sealing import SealingMapper
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from uuid import UUID
 
-    from eventsourcing.persistence import StoredEvent, Transcoder
+    from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
     from eventsourcing.postgres import PostgresDatastore
     from eventsourcing.utils import Environment, EnvType
     from psycopg import Cursor
@@ -93,6 +95,7 @@ class BrigadePostgresApplicationRecorder(
             # derived data, dropped and made again at will.
             "checkpoints": Identifier("brigade_checkpoints"),
             "seek_points": Identifier("brigade_seek_points"),
+            "keys": Identifier(KEYS_TABLE),
             "events": Identifier(self.events_table_name),
             "id_type": Identifier(self.datastore.originator_id_type),
         }
@@ -113,6 +116,11 @@ class BrigadePostgresApplicationRecorder(
                 "CREATE TABLE IF NOT EXISTS {schema}.{seek_points} ("
                 "position bigint PRIMARY KEY, as_of double precision, "
                 "format integer NOT NULL, state bytea NOT NULL)"
+            ),
+            # Each person's key, or a tombstone once erased (domain/store/keys.py).
+            sql(
+                "CREATE TABLE IF NOT EXISTS {schema}.{keys} ("
+                "subject text PRIMARY KEY, key bytea)"
             ),
         ]
         self.select_checkpoint_statement = sql(
@@ -136,6 +144,12 @@ class BrigadePostgresApplicationRecorder(
             "SELECT state FROM {schema}.{seek_points} WHERE position = %s"
         )
         self.drop_seek_points_statement = sql("DELETE FROM {schema}.{seek_points}")
+        self.erase_keys_statement = sql(
+            "INSERT INTO {schema}.{keys} (subject, key) "
+            "SELECT unnest(%s::text[]), NULL "
+            "ON CONFLICT (subject) DO UPDATE SET key = NULL"
+        )
+        self.vacuum_keys_statement = sql("VACUUM {schema}.{keys}")
         # One statement for the whole batch, pipelined with the event insert.
         self.insert_commands_statement = sql(
             "INSERT INTO {schema}.{commands} (command_id, outcome) "
@@ -192,6 +206,21 @@ class BrigadePostgresApplicationRecorder(
                 self.insert_commands_statement,
                 ([c[0] for c in ordered], [c[1] for c in ordered]),
             )
+        erase: Sequence[UUID] = kwargs.get("erase", ())
+        if erase:
+            curs.execute(self.erase_keys_statement, (sorted(str(s) for s in erase),))
+            # Saved views may hold what was erased: derived, so made again.
+            curs.execute(self.drop_checkpoints_statement)
+            curs.execute(self.drop_seek_points_statement)
+
+    def scrub(self) -> None:
+        """After an erasure: VACUUM the key table, so the old row's bytes go."""
+        with self.datastore.get_connection() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute(self.vacuum_keys_statement)
+            finally:
+                conn.autocommit = False
 
     def select_checkpoint(self, name: str) -> tuple[int, bytes] | None:
         """The saved state of a view and the position it reflects, if any."""
@@ -264,6 +293,34 @@ class BrigadePostgresApplicationRecorder(
         return positions
 
 
+class PostgresKeyTable:
+    """The key table of a PostgreSQL store (the recorder creates it)."""
+
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        self.datastore = datastore
+        names = {"schema": Identifier(datastore.schema), "keys": Identifier(KEYS_TABLE)}
+        self.select_statement = SQL(
+            "SELECT subject, key FROM {schema}.{keys} WHERE subject = ANY(%s::text[])"
+        ).format(**names)
+        self.insert_statement = SQL(
+            "INSERT INTO {schema}.{keys} (subject, key) "
+            "SELECT * FROM unnest(%s::text[], %s::bytea[]) "
+            "ON CONFLICT (subject) DO NOTHING"
+        ).format(**names)
+
+    def select_keys(self, subjects: Sequence[str]) -> dict[str, bytes | None]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.select_statement, (list(subjects),))
+            return {
+                r["subject"]: None if r["key"] is None else bytes(r["key"])
+                for r in curs.fetchall()
+            }
+
+    def insert_keys(self, keys: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.insert_statement, (list(keys), list(keys.values())))
+
+
 # What the base's datastore read from the environment that ours takes as it is.
 _KEPT = (
     "idle_in_transaction_session_timeout",
@@ -306,3 +363,15 @@ class BrigadePostgresFactory(PostgresFactory):
         if self.env.get(self.TRANSCODER_TOPIC):
             return super().transcoder()
         return MsgpackTranscoder()
+
+    def mapper(
+        self,
+        transcoder: Transcoder | None = None,
+        mapper_class: type[Mapper[Any]] | None = None,
+    ) -> Mapper[Any]:
+        """A SealingMapper whose keys are in this store, unless MAPPER_TOPIC says."""
+        if mapper_class is not None or self.env.get(self.MAPPER_TOPIC):
+            return super().mapper(transcoder, mapper_class)
+        return SealingMapper(
+            transcoder or self.transcoder(), PostgresKeyTable(self.datastore)
+        )

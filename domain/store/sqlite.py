@@ -19,13 +19,15 @@ from eventsourcing.sqlite import (
 )
 
 from domain.store.config import StoreLimits
+from domain.store.keys import KEYS_TABLE
 from domain.store.outage import Outage, StoreUnavailable
+from domain.store.sealing import SealingMapper
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
-    from eventsourcing.persistence import StoredEvent, Transcoder
+    from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
     from eventsourcing.sqlite import SQLiteCursor
     from eventsourcing.utils import Environment, EnvType
 
@@ -44,6 +46,9 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
                 # The writer touches a page per aggregate and per command in every
                 # batch; a larger page cache keeps those pages from being re-read.
                 cursor.execute("PRAGMA cache_size=-65536")
+                # An erased person's key is overwritten with zeros where it lay,
+                # not just unlinked from the table (docs/privacy.md).
+                cursor.execute("PRAGMA secure_delete=ON")
         except BaseException:
             conn.close()
             raise
@@ -177,6 +182,11 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "position INTEGER PRIMARY KEY, as_of REAL, format INTEGER NOT NULL, "
             "state BLOB NOT NULL)"
         )
+        # Each person's key, or a tombstone once erased (domain/store/keys.py).
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} ("
+            "subject TEXT PRIMARY KEY, key BLOB) WITHOUT ROWID"
+        )
         return statements
 
     def insert_events(
@@ -220,7 +230,24 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         commands: Sequence[tuple[str, bytes]] = kwargs.get("commands", ())
         if commands:
             c.executemany(self.insert_commands_statement, commands)
+        erase: Sequence[UUID] = kwargs.get("erase", ())
+        if erase:
+            c.executemany(_ERASE_KEY, [(str(s),) for s in erase])
+            # Saved views may hold what was erased: derived, so made again.
+            c.execute("DELETE FROM brigade_checkpoints")
+            c.execute("DELETE FROM brigade_seek_points")
         return notification_ids
+
+    def scrub(self) -> None:
+        """After an erasure: move the WAL into the file and empty it.
+
+        The WAL still holds the page images the erased key was on until then.
+        """
+        with (
+            self.datastore.get_connection(commit=True) as conn,
+            conn.cursor() as cursor,
+        ):
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def select_checkpoint(self, name: str) -> tuple[int, bytes] | None:
         """The saved state of a view and the position it reflects, if any."""
@@ -316,6 +343,36 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return positions
 
 
+_ERASE_KEY = (
+    f"INSERT INTO {KEYS_TABLE} (subject, key) VALUES (?, NULL) "
+    "ON CONFLICT (subject) DO UPDATE SET key = NULL"
+)
+
+
+class SQLiteKeyTable:
+    """The key table of a SQLite store (the recorder creates it)."""
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        self.datastore = datastore
+
+    def select_keys(self, subjects: Sequence[str]) -> dict[str, bytes | None]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT subject, key FROM {KEYS_TABLE} "
+                "WHERE subject IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(subjects)),),
+            )
+            return {r[0]: None if r[1] is None else bytes(r[1]) for r in c.fetchall()}
+
+    def insert_keys(self, keys: Mapping[str, bytes]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(
+                f"INSERT INTO {KEYS_TABLE} (subject, key) VALUES (?, ?) "
+                "ON CONFLICT (subject) DO NOTHING",
+                list(keys.items()),
+            )
+
+
 # A write that leaves nothing behind, to see whether the file takes writes.
 _PROBE = (
     "INSERT INTO brigade_checkpoints (name, position, state) "
@@ -347,3 +404,15 @@ class BrigadeSQLiteFactory(SQLiteFactory):
         if self.env.get(self.TRANSCODER_TOPIC):
             return super().transcoder()
         return MsgpackTranscoder()
+
+    def mapper(
+        self,
+        transcoder: Transcoder | None = None,
+        mapper_class: type[Mapper[Any]] | None = None,
+    ) -> Mapper[Any]:
+        """A SealingMapper whose keys are in this store, unless MAPPER_TOPIC says."""
+        if mapper_class is not None or self.env.get(self.MAPPER_TOPIC):
+            return super().mapper(transcoder, mapper_class)
+        return SealingMapper(
+            transcoder or self.transcoder(), SQLiteKeyTable(self.datastore)
+        )

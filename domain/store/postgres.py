@@ -87,6 +87,12 @@ class BrigadePostgresApplicationRecorder(
                 Literal(wait)
             )
         self.check_identifier_length(commands_table_name)
+        # Erasures hold it alone, saves of views share it: a save sees every
+        # erasure committed before it, and none commits while it decides.
+        digest = hashlib.blake2b(
+            f"brigade:erasure:{self.datastore.schema}".encode(), digest_size=8
+        )
+        self.erasure_lock = int.from_bytes(digest.digest(), "big", signed=True)
         self.commands_table_name = commands_table_name
         names = {
             "schema": Identifier(self.datastore.schema),
@@ -120,7 +126,7 @@ class BrigadePostgresApplicationRecorder(
             # Each person's key, or a tombstone once erased (domain/store/keys.py).
             sql(
                 "CREATE TABLE IF NOT EXISTS {schema}.{keys} ("
-                "subject text PRIMARY KEY, key bytea)"
+                "subject text PRIMARY KEY, key bytea, erased_at bigint)"
             ),
         ]
         self.select_checkpoint_statement = sql(
@@ -144,10 +150,17 @@ class BrigadePostgresApplicationRecorder(
             "SELECT state FROM {schema}.{seek_points} WHERE position = %s"
         )
         self.drop_seek_points_statement = sql("DELETE FROM {schema}.{seek_points}")
+        # Stamped with the batch's last position (the events table is locked):
+        # views saved from before it are refused from then on.
         self.erase_keys_statement = sql(
-            "INSERT INTO {schema}.{keys} (subject, key) "
-            "SELECT unnest(%s::text[]), NULL "
-            "ON CONFLICT (subject) DO UPDATE SET key = NULL"
+            "INSERT INTO {schema}.{keys} (subject, key, erased_at) "
+            "SELECT unnest(%s::text[]), NULL, "
+            "(SELECT max(notification_id) FROM {schema}.{events}) "
+            "ON CONFLICT (subject) DO UPDATE SET key = NULL, "
+            "erased_at = excluded.erased_at"
+        )
+        self.last_erasure_statement = sql(
+            "SELECT coalesce(max(erased_at), 0) AS at FROM {schema}.{keys}"
         )
         self.vacuum_keys_statement = sql("VACUUM {schema}.{keys}")
         # One statement for the whole batch, pipelined with the event insert.
@@ -206,12 +219,26 @@ class BrigadePostgresApplicationRecorder(
                 self.insert_commands_statement,
                 ([c[0] for c in ordered], [c[1] for c in ordered]),
             )
+
+    def _insert_stored_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> None:
+        # Called by the base with the events table locked: the erasure's stamp
+        # below is the batch's last position.
+        super()._insert_stored_events(curs, stored_events, **kwargs)
         erase: Sequence[UUID] = kwargs.get("erase", ())
-        if erase:
-            curs.execute(self.erase_keys_statement, (sorted(str(s) for s in erase),))
+        if not erase:
+            return
+        # Another cursor: the base reads the positions from this one's results.
+        with curs.connection.cursor() as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (self.erasure_lock,))
+            other.execute(self.erase_keys_statement, (sorted(str(s) for s in erase),))
             # Saved views may hold what was erased: derived, so made again.
-            curs.execute(self.drop_checkpoints_statement)
-            curs.execute(self.drop_seek_points_statement)
+            other.execute(self.drop_checkpoints_statement)
+            other.execute(self.drop_seek_points_statement)
 
     def scrub(self) -> None:
         """After an erasure: VACUUM the key table, so the old row's bytes go."""
@@ -230,20 +257,45 @@ class BrigadePostgresApplicationRecorder(
         return None if row is None else (int(row["position"]), bytes(row["state"]))
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
-        """Save a view's state with its position: both or neither."""
+        """Save a view's state with its position: both or neither.
+
+        Not if an erasure came after the position: views saved from before it
+        may hold what it erased (docs/privacy.md).
+        """
         with self.datastore.transaction(commit=True) as curs:
+            if position < self._last_erasure(curs):
+                return
             curs.execute(self.save_checkpoint_statement, (name, position, state))
+
+    def _last_erasure(self, curs: Cursor[DictRow]) -> int:
+        curs.execute("SELECT pg_advisory_xact_lock_shared(%s)", (self.erasure_lock,))
+        curs.execute(self.last_erasure_statement)
+        row = curs.fetchone()
+        return 0 if row is None else int(row["at"])
 
     def drop_checkpoints(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self.drop_checkpoints_statement)
 
     def save_seek_point(
-        self, position: int, as_of: float | None, fmt: int, state: bytes
-    ) -> None:
-        """Save the views as they stood at a position (kept if already there)."""
+        self,
+        position: int,
+        as_of: float | None,
+        fmt: int,
+        state: bytes,
+        *,
+        fresh: bool = False,
+    ) -> bool:
+        """Save the views as they stood at a position (kept if already there).
+
+        Live views (not `fresh`: folded from the log just now) are not saved at
+        a position before the last erasure. Returns whether the point is kept.
+        """
         with self.datastore.transaction(commit=True) as curs:
+            if not fresh and position < self._last_erasure(curs):
+                return False
             curs.execute(self.save_seek_point_statement, (position, as_of, fmt, state))
+        return True
 
     def select_seek_points(self) -> list[tuple[int, float | None, int]]:
         """Every saved seek point: (position, field time as POSIX, format)."""

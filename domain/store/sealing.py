@@ -34,6 +34,8 @@ class SealingMapper(Mapper[UUID]):
     def __init__(self, transcoder: Transcoder, keys: KeyTable) -> None:
         super().__init__(transcoder)
         self.keys = KeyRing(keys)
+        # By event class: whether it erases, whether a snapshot, its personal fields.
+        self._plans: dict[type, tuple[bool, bool, dict[str, Any]]] = {}
 
     def to_stored_events(
         self, events: Sequence[DomainEventProtocol[UUID]]
@@ -65,13 +67,23 @@ class SealingMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         event = super().to_domain_event(stored_event)
         kind = type(event)
-        if erases(kind):
+        # The hot path of every rebuild: most events are neither.
+        plan = self._plans.get(kind)
+        if plan is None:
+            plan = self._plans[kind] = (
+                erases(kind),
+                issubclass(kind, Snapshot),
+                personal_fields(kind),
+            )
+        erasing, snapshot, fields = plan
+        if erasing:
             self.keys.forget(event.originator_id)
             return event
-        fields = _personal(event)
+        if snapshot:
+            fields = _personal(event)
         if fields:
             state = vars(event)
-            if isinstance(event, Snapshot):
+            if snapshot:
                 state = cast("dict[str, Any]", state["state"])
             self._open(event.originator_id, state, fields)
         return event

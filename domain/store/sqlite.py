@@ -185,7 +185,7 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         # Each person's key, or a tombstone once erased (domain/store/keys.py).
         statements.append(
             f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} ("
-            "subject TEXT PRIMARY KEY, key BLOB) WITHOUT ROWID"
+            "subject TEXT PRIMARY KEY, key BLOB, erased_at INTEGER) WITHOUT ROWID"
         )
         return statements
 
@@ -232,7 +232,10 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.executemany(self.insert_commands_statement, commands)
         erase: Sequence[UUID] = kwargs.get("erase", ())
         if erase:
-            c.executemany(_ERASE_KEY, [(str(s),) for s in erase])
+            # Stamped with the batch's last position (this transaction holds the
+            # write lock): views saved from before it are refused from now on.
+            at = notification_ids[-1] if notification_ids else 0
+            c.executemany(_ERASE_KEY, [(str(s), at) for s in erase])
             # Saved views may hold what was erased: derived, so made again.
             c.execute("DELETE FROM brigade_checkpoints")
             c.execute("DELETE FROM brigade_seek_points")
@@ -260,8 +263,14 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return None if row is None else (int(row[0]), bytes(row[1]))
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
-        """Save a view's state with its position: both or neither."""
+        """Save a view's state with its position: both or neither.
+
+        Not if an erasure came after the position: views saved from before it
+        may hold what it erased (docs/privacy.md).
+        """
         with self.datastore.transaction(commit=True) as c:
+            if position < _last_erasure(c):
+                return
             c.execute(
                 "INSERT INTO brigade_checkpoints (name, position, state) "
                 "VALUES (?, ?, ?) "
@@ -275,15 +284,28 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute("DELETE FROM brigade_checkpoints")
 
     def save_seek_point(
-        self, position: int, as_of: float | None, fmt: int, state: bytes
-    ) -> None:
-        """Save the views as they stood at a position (kept if already there)."""
+        self,
+        position: int,
+        as_of: float | None,
+        fmt: int,
+        state: bytes,
+        *,
+        fresh: bool = False,
+    ) -> bool:
+        """Save the views as they stood at a position (kept if already there).
+
+        Live views (not `fresh`: folded from the log just now) are not saved at
+        a position before the last erasure. Returns whether the point is kept.
+        """
         with self.datastore.transaction(commit=True) as c:
+            if not fresh and position < _last_erasure(c):
+                return False
             c.execute(
                 "INSERT INTO brigade_seek_points (position, as_of, format, state) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
                 (position, as_of, fmt, state),
             )
+        return True
 
     def select_seek_points(self) -> list[tuple[int, float | None, int]]:
         """Every saved seek point: (position, field time as POSIX, format)."""
@@ -344,9 +366,15 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
 
 _ERASE_KEY = (
-    f"INSERT INTO {KEYS_TABLE} (subject, key) VALUES (?, NULL) "
-    "ON CONFLICT (subject) DO UPDATE SET key = NULL"
+    f"INSERT INTO {KEYS_TABLE} (subject, key, erased_at) VALUES (?, NULL, ?) "
+    "ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = excluded.erased_at"
 )
+
+
+def _last_erasure(c: SQLiteCursor) -> int:
+    """The position of the last erasure (0 if none)."""
+    c.execute(f"SELECT coalesce(max(erased_at), 0) FROM {KEYS_TABLE}")
+    return int(c.fetchone()[0])
 
 
 class SQLiteKeyTable:

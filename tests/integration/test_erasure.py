@@ -233,3 +233,22 @@ def test_the_key_is_gone_from_the_file(kind: str, tmp_path: Path, clock: Any) ->
     finally:
         writer.close()
         brigade.close()
+
+
+def test_views_saved_from_before_an_erasure_are_refused(
+    story: Scenario, brigade: Brigade
+) -> None:
+    """A process that had not yet read the erasure cannot save the name back."""
+    ids = tell(story)
+    before = brigade.recorder.max_notification_id() or 0
+    story.ok(c.ErasePerson, person_id=ids["lin"])
+    after = brigade.recorder.max_notification_id() or 0
+    recorder: Any = brigade.recorder
+    recorder.save_checkpoint("views", before, NAME.encode())
+    assert brigade.checkpoints.select_checkpoint("views") is None
+    assert recorder.save_seek_point(before, None, 1, NAME.encode()) is False
+    assert recorder.select_seek_points() == []
+    # Folded from the log after the erasure, a point before it reads "erased".
+    assert recorder.save_seek_point(before, None, 1, b"fresh", fresh=True) is True
+    recorder.save_checkpoint("views", after, b"live")
+    assert brigade.checkpoints.select_checkpoint("views") == (after, b"live")

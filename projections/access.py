@@ -53,6 +53,9 @@ BY_NEED: dict[str, frozenset[Role]] = {
     "checkons": frozenset({Role.VOLUNTEER}),
 }
 
+# The views `by_need` decides from.
+NEEDS = ("board", "checkons", "register")
+
 # How near an incident (metres) a dispatched volunteer sees register entries.
 NEAR_INCIDENT_M = 500.0
 

@@ -75,7 +75,7 @@ def test_a_round_from_start_to_evacuated(story: Scenario, brigade: Brigade) -> N
 
     # Only those given the round, only entries of its area.
     me = volunteer(chen)
-    check = {"round_id": round_id, "actor": me}
+    check: dict[str, Any] = {"round_id": round_id, "actor": me}
     not_given = story.do(c.RecordCheck, round_id=round_id, entry_id=elder,
                          outcome="safe", actor=volunteer(wu))  # fmt: skip
     assert not_given.rejection and not_given.rejection.code == "not_on_round"

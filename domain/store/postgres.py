@@ -18,11 +18,12 @@ from psycopg.sql import SQL, Identifier, Literal
 from domain.store.config import StoreLimits
 from domain.store.keys import KEYS_TABLE
 from domain.store.pgpool import HealingPostgresDatastore
+from domain.store.postgres_keys import PostgresKeyTable
 from domain.store.sealing import SealingMapper
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
     from uuid import UUID
 
     from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
@@ -343,34 +344,6 @@ class BrigadePostgresApplicationRecorder(
             for row in curs:
                 positions[row["i"] - 1] = row["notification_id"]
         return positions
-
-
-class PostgresKeyTable:
-    """The key table of a PostgreSQL store (the recorder creates it)."""
-
-    def __init__(self, datastore: PostgresDatastore) -> None:
-        self.datastore = datastore
-        names = {"schema": Identifier(datastore.schema), "keys": Identifier(KEYS_TABLE)}
-        self.select_statement = SQL(
-            "SELECT subject, key FROM {schema}.{keys} WHERE subject = ANY(%s::text[])"
-        ).format(**names)
-        self.insert_statement = SQL(
-            "INSERT INTO {schema}.{keys} (subject, key) "
-            "SELECT * FROM unnest(%s::text[], %s::bytea[]) "
-            "ON CONFLICT (subject) DO NOTHING"
-        ).format(**names)
-
-    def select_keys(self, subjects: Sequence[str]) -> dict[str, bytes | None]:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.select_statement, (list(subjects),))
-            return {
-                r["subject"]: None if r["key"] is None else bytes(r["key"])
-                for r in curs.fetchall()
-            }
-
-    def insert_keys(self, keys: Mapping[str, bytes]) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self.insert_statement, (list(keys), list(keys.values())))
 
 
 # What the base's datastore read from the environment that ours takes as it is.

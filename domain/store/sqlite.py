@@ -22,10 +22,11 @@ from domain.store.config import StoreLimits
 from domain.store.keys import KEYS_TABLE
 from domain.store.outage import Outage, StoreUnavailable
 from domain.store.sealing import SealingMapper
+from domain.store.sqlite_keys import ERASE_KEY, SQLiteKeyTable, last_erasure
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Iterator, Sequence
 
     from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
     from eventsourcing.sqlite import SQLiteCursor
@@ -235,7 +236,7 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             # Stamped with the batch's last position (this transaction holds the
             # write lock): views saved from before it are refused from now on.
             at = notification_ids[-1] if notification_ids else 0
-            c.executemany(_ERASE_KEY, [(str(s), at) for s in erase])
+            c.executemany(ERASE_KEY, [(str(s), at) for s in erase])
             # Saved views may hold what was erased: derived, so made again.
             c.execute("DELETE FROM brigade_checkpoints")
             c.execute("DELETE FROM brigade_seek_points")
@@ -269,7 +270,7 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         may hold what it erased (docs/privacy.md).
         """
         with self.datastore.transaction(commit=True) as c:
-            if position < _last_erasure(c):
+            if position < last_erasure(c):
                 return
             c.execute(
                 "INSERT INTO brigade_checkpoints (name, position, state) "
@@ -298,7 +299,7 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         a position before the last erasure. Returns whether the point is kept.
         """
         with self.datastore.transaction(commit=True) as c:
-            if not fresh and position < _last_erasure(c):
+            if not fresh and position < last_erasure(c):
                 return False
             c.execute(
                 "INSERT INTO brigade_seek_points (position, as_of, format, state) "
@@ -363,42 +364,6 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             for index, rowid in c.fetchall():
                 positions[index] = rowid
         return positions
-
-
-_ERASE_KEY = (
-    f"INSERT INTO {KEYS_TABLE} (subject, key, erased_at) VALUES (?, NULL, ?) "
-    "ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = excluded.erased_at"
-)
-
-
-def _last_erasure(c: SQLiteCursor) -> int:
-    """The position of the last erasure (0 if none)."""
-    c.execute(f"SELECT coalesce(max(erased_at), 0) FROM {KEYS_TABLE}")
-    return int(c.fetchone()[0])
-
-
-class SQLiteKeyTable:
-    """The key table of a SQLite store (the recorder creates it)."""
-
-    def __init__(self, datastore: SQLiteDatastore) -> None:
-        self.datastore = datastore
-
-    def select_keys(self, subjects: Sequence[str]) -> dict[str, bytes | None]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT subject, key FROM {KEYS_TABLE} "
-                "WHERE subject IN (SELECT value FROM json_each(?))",
-                (json.dumps(list(subjects)),),
-            )
-            return {r[0]: None if r[1] is None else bytes(r[1]) for r in c.fetchall()}
-
-    def insert_keys(self, keys: Mapping[str, bytes]) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            c.executemany(
-                f"INSERT INTO {KEYS_TABLE} (subject, key) VALUES (?, ?) "
-                "ON CONFLICT (subject) DO NOTHING",
-                list(keys.items()),
-            )
 
 
 # A write that leaves nothing behind, to see whether the file takes writes.

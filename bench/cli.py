@@ -91,12 +91,27 @@ def add_benchmarks(benchmarks: Any) -> None:
         help="the field app's shell gzipped, first load on slow 3G, reload offline",
     )
     fieldapp.set_defaults(run=_fieldapp)
+    erase = benchmarks.add_parser(
+        "erase", help="erase one person in a 100,000-event log, and the rebuild after"
+    )
+    erase.add_argument("--quick", action="store_true", help="20,000 events")
+    erase.add_argument(
+        "--postgres", action="store_true", help="the store BRIGADE_DATABASE_URL names"
+    )
+    erase.set_defaults(run=_erase)
 
 
 def _fieldapp(_: argparse.Namespace) -> int:
     from bench.fieldapp import run
 
     return run()
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from bench.erase import run
+
+    database_url = Settings().database_url if args.postgres else None
+    return run(quick=args.quick, database_url=database_url)
 
 
 def _outage(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from uuid import UUID
@@ -14,10 +15,12 @@ from domain.outcome import Outcome, Rejection
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
+    from eventsourcing.domain import DomainEventProtocol
     from eventsourcing.persistence import StoredEvent
     from eventsourcing.utils import EnvType
 
 A = TypeVar("A", bound=BrigadeAggregate)
+log = logging.getLogger(__name__)
 
 # How far ahead of the server clock a phone's clock may run before a field time is
 # refused as impossible.
@@ -87,6 +90,27 @@ class Brigade(Application[UUID]):
     @property
     def checkpoints(self) -> CheckpointRecorder:
         return cast("CheckpointRecorder", self.recorder)
+
+    def to_stored_events(
+        self, events: Sequence[DomainEventProtocol[UUID]]
+    ) -> list[StoredEvent]:
+        """Map a batch for the store, sealing personal fields (domain/store/sealing)."""
+        batch = getattr(self.mapper, "to_stored_events", None)
+        if batch is not None:
+            return cast("list[StoredEvent]", batch(events))
+        return [self.mapper.to_stored_event(e) for e in events]
+
+    def erased(self, subjects: Sequence[UUID]) -> None:
+        """After an erasure committed: drop the cached keys, scrub the key table."""
+        forget = getattr(self.mapper, "forget", None)
+        if forget is not None:
+            forget(subjects)
+        scrub = getattr(self.recorder, "scrub", None)
+        if scrub is not None:
+            try:
+                scrub()
+            except Exception:  # the erasure stands; the old bytes go at the next one
+                log.exception("could not scrub the key table after an erasure")
 
     def load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
         """The aggregate as stored, or None."""

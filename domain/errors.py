@@ -59,6 +59,14 @@ class Code(StrEnum):
     # Risk warnings.
     WARNING_NOT_FOUND = "warning_not_found"
     WARNING_CANCELLED = "warning_cancelled"
+    # Erasure and the vulnerable-people register (docs/privacy.md).
+    PERSON_NOT_FOUND = "person_not_found"
+    ALREADY_ERASED = "already_erased"
+    VULNERABLE_NOT_FOUND = "vulnerable_not_found"
+    ROUND_NOT_FOUND = "round_not_found"
+    NOT_ON_ROUND = "not_on_round"
+    NOT_IN_AREA = "not_in_area"
+    PERSON_ERASED = "person_erased"
 
 
 class DomainError(Exception):

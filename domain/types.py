@@ -116,3 +116,22 @@ class ReminderReason(StrEnum):
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     ESCALATED = "escalated"
+
+
+class VulnerableKind(StrEnum):
+    """Who or what the register holds: people to check on, and fragile units."""
+
+    ELDERLY_ALONE = "elderly_alone"
+    BEDRIDDEN = "bedridden"
+    DISABLED = "disabled"
+    CHILDREN_FACILITY = "children_facility"
+    OLD_BUILDING = "old_building"
+    OTHER = "other"
+
+
+class CheckOutcome(StrEnum):
+    """What a check-on round found at an entry."""
+
+    SAFE = "safe"
+    EVACUATED = "evacuated"
+    NEEDS_HELP = "needs_help"

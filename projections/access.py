@@ -8,14 +8,16 @@ that no edge decides on its own.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from domain.types import Role
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from projections.base import Row
+
 
 # Views only some roles may see, and which.
 ONLY: dict[str, frozenset[Role]] = {
@@ -34,6 +36,10 @@ ONLY: dict[str, frozenset[Role]] = {
     # programme office.
     "reminders": frozenset({Role.COMMANDER, Role.OFFICER}),
     "points": frozenset({Role.COMMANDER, Role.OFFICER}),
+    # Who is vulnerable and where: whole to the command centre; a volunteer gets
+    # only the rows they need (`by_need` below); observers get `register_areas`.
+    "register": frozenset({Role.COMMANDER}),
+    "checkons": frozenset({Role.COMMANDER}),
 }
 # Roles that see no view whole.
 NO_VIEWS = frozenset({Role.OWNER})
@@ -62,3 +68,66 @@ def hidden(role: Role, views: Iterable[str]) -> list[str]:
 def refusal(role: Role, views: Iterable[str]) -> str:
     """What to tell someone asking for views they may not see."""
     return f"the {role.value} role may not see: {', '.join(hidden(role, views))}"
+
+
+# By need: a view a role may not see whole, of which it gets the rows it needs.
+# Never on a live socket (those send views whole): over HTTP, per request.
+BY_NEED: dict[str, frozenset[Role]] = {
+    "register": frozenset({Role.VOLUNTEER}),
+    "checkons": frozenset({Role.VOLUNTEER}),
+}
+
+# The views `by_need` decides from.
+NEEDS = ("board", "checkons", "register")
+
+# How near an incident (metres) a dispatched volunteer sees register entries.
+NEAR_INCIDENT_M = 500.0
+
+
+def may_see_by_need(role: Role, view: str) -> bool:
+    return role in BY_NEED.get(view, frozenset())
+
+
+def by_need(
+    view: str, volunteer_id: str, views: Mapping[str, Mapping[str, Row]]
+) -> dict[str, Row]:
+    """The rows of `view` a volunteer needs, from the views as they stand.
+
+    `checkons`: the rounds they are on. `register`: the entries of those rounds'
+    areas, and those within NEAR_INCIDENT_M of an incident they are dispatched to
+    and that is not yet resolved. Pure, so live and replay decide alike.
+    """
+    rounds = {
+        key: row
+        for key, row in views["checkons"].items()
+        if volunteer_id in row["volunteers"]
+    }
+    if view == "checkons":
+        return rounds
+    areas = {row["area"] for row in rounds.values()}
+    near = [
+        (row["lat"], row["lon"])
+        for row in views["board"].values()
+        if volunteer_id in row["dispatched"]
+        and row["status"] not in ("resolved", "closed")
+    ]
+    return {
+        key: row
+        for key, row in views["register"].items()
+        if row["area"] in areas
+        or (
+            row["lat"] is not None
+            and any(
+                metres(row["lat"], row["lon"], lat, lon) <= NEAR_INCIDENT_M
+                for lat, lon in near
+            )
+        )
+    }
+
+
+def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The great-circle distance between two points (haversine, mean earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000.0 * math.asin(math.sqrt(a))

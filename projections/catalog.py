@@ -14,6 +14,7 @@ from projections.livemap import LiveMap
 from projections.mine import Mine
 from projections.operations import Operations
 from projections.points import Points
+from projections.register import CheckOns, Register, RegisterAreas
 from projections.reminders import Reminders
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
@@ -37,6 +38,9 @@ VIEW_NAMES = (
     "reminders",
     "points",
     "warnings",
+    "register",
+    "register_areas",
+    "checkons",
 )
 
 
@@ -57,6 +61,9 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Reminders(),
         Points(),
         Warnings(),
+        Register(),
+        RegisterAreas(),
+        CheckOns(),
     ]
     return {view.name: view for view in views}
 

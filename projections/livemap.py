@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from domain.model.incident import Incident
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
+from domain.privacy import ERASED
 from domain.types import HazardState, IncidentStatus
 from projections.base import Row, View, handles, iso, key
 
@@ -173,6 +174,12 @@ class LiveMap(View):
             incident["status"] = IncidentStatus.DISPATCHED.value
             return [f"incident:{e.originator_id}"]
         return []
+
+    @handles(Volunteer.PersonErased)
+    def _erased(self, e: Volunteer.PersonErased) -> Iterable[str]:
+        if key(e.originator_id) not in self._volunteers:
+            return []
+        return self._volunteer(e.originator_id, name=ERASED)
 
     @handles(Volunteer.PositionReported)
     def _position(self, e: Volunteer.PositionReported) -> Iterable[str]:

@@ -11,6 +11,7 @@ from domain.model.activity import ServiceActivity
 from domain.model.catalogue import CourseCatalogue, course_of
 from domain.model.incident import Incident
 from domain.model.volunteer import Volunteer
+from domain.privacy import ERASED
 from domain.training import DEFAULT_CATALOGUE, Catalogue, Course, dispatch_refusal
 from domain.types import Grade, IncidentStatus, Vetting
 from projections.base import Row, View, handles, iso
@@ -114,6 +115,14 @@ class Roster(View):
             "answer": None,
         }
         return self._judge(key)
+
+    @handles(Volunteer.PersonErased)
+    def _erased(self, e: Volunteer.PersonErased) -> Iterable[str]:
+        row = self.rows.get(str(e.originator_id))
+        if row is None:  # not a volunteer
+            return []
+        row["name"] = ERASED
+        return [row["id"]]
 
     @handles(Volunteer.VettingDecided)
     def _vetted(self, e: Volunteer.VettingDecided) -> Iterable[str]:

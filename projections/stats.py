@@ -7,9 +7,10 @@ import heapq
 from typing import TYPE_CHECKING, Any
 
 from domain.model.activity import ServiceActivity
+from domain.model.checkround import CheckRound
 from domain.model.incident import Incident
 from domain.model.premises import Premises
-from domain.types import ActivityKind, IncidentKind
+from domain.types import ActivityKind, CheckOutcome, IncidentKind
 from projections.base import Row, View, handles
 
 if TYPE_CHECKING:
@@ -133,6 +134,15 @@ class Statistics(View):
     def _evacuated(self, e: Incident.PeopleEvacuated) -> Iterable[str]:
         operation_id, _ = self._incident(e)
         self.rows[operation_id]["evacuated"] += e.count
+        return [operation_id]
+
+    @handles(CheckRound.EntryChecked)
+    def _checked_on(self, e: CheckRound.EntryChecked) -> Iterable[str]:
+        # People a check-on round moved count as the operation's evacuated too.
+        if e.outcome != CheckOutcome.EVACUATED:
+            return []
+        operation_id = str(e.operation_id)
+        self._row(operation_id)["evacuated"] += e.count
         return [operation_id]
 
     @handles(Incident.PeopleRescued)

@@ -42,8 +42,14 @@ class SeekPointStore(Protocol):
     """What the store keeps for seek points (domain.store recorders)."""
 
     def save_seek_point(
-        self, position: int, as_of: float | None, fmt: int, state: bytes
-    ) -> None: ...
+        self,
+        position: int,
+        as_of: float | None,
+        fmt: int,
+        state: bytes,
+        *,
+        fresh: bool = False,
+    ) -> bool: ...
 
     def select_seek_points(self) -> list[tuple[int, float | None, int]]: ...
 
@@ -147,7 +153,7 @@ class SeekIndex:
                     position = min(view.position for view in views.values())
                     if position > start:
                         now = next(iter(views.values())).now
-                        self._save(position, now, pickled(views))
+                        self._save(position, now, pickled(views), fresh=True)
                         start = position
                         made += 1
                     target += self.every
@@ -158,15 +164,24 @@ class SeekIndex:
         with self._lock:
             if self.points and position <= self.points[-1].position:
                 return False
-            self._save(position, now, views)
-            return True
+            return self._save(position, now, views)
 
-    def _save(self, position: int, now: float, views: bytes) -> None:
+    def _save(
+        self, position: int, now: float, views: bytes, *, fresh: bool = False
+    ) -> bool:
+        """Save a point; `fresh` if folded from the log just now, not live views.
+
+        A live point from before an erasure is refused (the store decides).
+        """
         state = zlib.compress(views, 1)
         as_of = None if now == float("-inf") else now
-        self.store.save_seek_point(position, as_of, checkpoint.FORMAT, state)
+        if not self.store.save_seek_point(
+            position, as_of, checkpoint.FORMAT, state, fresh=fresh
+        ):
+            return False
         self.saved_bytes += len(state)
         self.points.append(SeekPoint(position, now))
+        return True
 
     def drop(self) -> None:
         with self._lock:

@@ -52,6 +52,8 @@ IN_ORDER = [
     "IssueOwnerToken", "DefineCourse", "RetireCourse", "RemindOwner",
     "MarkReminderSent",
     "IssueWarning", "UpdateWarning", "CancelWarning",
+    "RegisterVulnerable", "UpdateVulnerable", "StartCheckRound", "RecordCheck",
+    "ErasePerson",
 ]  # fmt: skip
 
 
@@ -65,6 +67,11 @@ class World:
     premises: str
     hazards: dict[str, str]  # by the state it is in
     token: str  # a live observer's token id
+    # The register: an entry, and a round over its area in an operation of its own
+    # (the first operation closes before them in IN_ORDER).
+    entry: str = ""
+    round: str = ""
+    round_operation: str = ""
     # The field app's: an operation of its own, a volunteer dispatched in it.
     field: dict[str, str] = dataclasses.field(default_factory=dict)
 
@@ -106,8 +113,18 @@ class World:
         )
         unvetted = new("RegisterVolunteer", "volunteer_id", name="Lin", contact="+86")
         token = new("IssueToken", "token_id", role="observer", name="wall screen")
+        entry = new(
+            "RegisterVulnerable", "entry_id", kind="elderly_alone", area="Qiaonan",
+            lat=24.9, lon=118.6, address="3 Lane", name="Zheng", risk=4, consent=True,
+        )  # fmt: skip
+        round_operation = new("OpenOperation", "operation_id", name="R", kind="typhoon")
+        round_ = new(
+            "StartCheckRound", "round_id", operation_id=round_operation,
+            area="Qiaonan", volunteer_ids=[ready],
+        )  # fmt: skip
         return cls(
             operation, incident, on_scene, ready, unvetted, premises, hazards, token,
+            entry, round_, round_operation,
             field=field_world(api),
         )  # fmt: skip
 
@@ -242,6 +259,25 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
             "reminder_id": str(reminder),
         },
         "MarkReminderSent": {**at, "reminder_id": str(reminder), "channel": "sms"},
+        "RegisterVulnerable": {
+            "entry_id": str(uuid4()), "kind": "bedridden", "area": "Qiaonan", **near,
+            "address": "5 Lane", "name": "Huang", "contact": "+86", "needs": "oxygen",
+            "people": 2, "risk": 5, "consent": True, "consent_note": "signed form",
+        },
+        "UpdateVulnerable": {
+            "entry_id": w.entry, "contact": "+86 1", "needs": "a frame", "people": 1,
+            "risk": 3, "consent": True,
+        },
+        "StartCheckRound": {
+            "round_id": str(uuid4()), "operation_id": w.round_operation,
+            "area": "Qiaonan", "volunteer_ids": [w.ready],
+        },
+        "RecordCheck": {
+            "round_id": w.round, "entry_id": w.entry, "outcome": "needs_help",
+            "count": 0, "destination": "", "note": "door locked",
+            "incident_id": str(uuid4()),
+        },
+        "ErasePerson": {"person_id": w.unvetted, "reason": "asked to be forgotten"},
         **field_bodies(w),
     }  # fmt: skip
     valid.update(warnings(valid["OpenOperation"]["operation_id"]))

@@ -11,6 +11,7 @@ from domain.handlers import (
     office,
     people,
     premises,
+    register,
     warnings,
 )
 from domain.handlers.base import HANDLERS, Result, UnitOfWork, decide
@@ -26,5 +27,6 @@ __all__ = [
     "office",
     "people",
     "premises",
+    "register",
     "warnings",
 ]

@@ -11,12 +11,14 @@ from domain import commands as c
 from domain.errors import Code, Forbidden, InvalidCommand, NotFound
 from domain.model.base import BrigadeAggregate, Provenance
 from domain.model.catalogue import CourseCatalogue
+from domain.model.checkround import CheckRound
 from domain.model.credential import Credential
 from domain.model.enrolment import Enrolment
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
+from domain.model.vulnerable import Vulnerable
 from domain.model.warning import RiskWarning
 from domain.types import Role
 
@@ -36,6 +38,8 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
     Enrolment: Code.ENROLMENT_NOT_FOUND,
     CourseCatalogue: Code.COURSE_NOT_FOUND,
     RiskWarning: Code.WARNING_NOT_FOUND,
+    Vulnerable: Code.VULNERABLE_NOT_FOUND,
+    CheckRound: Code.ROUND_NOT_FOUND,
 }
 
 

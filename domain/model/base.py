@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 
+from domain.errors import Code, Conflict
+from domain.privacy import personal_fields
+
 if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
@@ -64,6 +67,31 @@ class BrigadeAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+    class PersonErased(Event):
+        """The person whose data this aggregate holds was erased: their key is gone.
+
+        The store deletes the key in the same transaction (domain/store/sealing.py).
+        An office act: it keeps its time but moves no view's clock.
+        """
+
+        erases_person: ClassVar[bool] = True
+        field_clock: ClassVar[bool] = False
+        reason: str
+
+        def apply(self, aggregate: Any) -> None:
+            for name, erased in personal_fields(type(aggregate)).items():
+                setattr(aggregate, name, erased)
+            aggregate.person_erased = True
+
+    # Attributes that hold personal data, and what they read as once erased.
+    personal: ClassVar[dict[str, Any]] = {}
+
+    def erase(self, reason: str, p: Provenance) -> None:
+        """Erase the person: from now on their sealed fields read as erased."""
+        if getattr(self, "person_erased", False):
+            raise Conflict(Code.ALREADY_ERASED, f"{self.id} is already erased")
+        self.trigger_event(self.PersonErased, reason=reason, **p.as_kwargs())
 
     @classmethod
     def _create(

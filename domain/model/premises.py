@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from domain import checks
 from domain.errors import Code, Conflict, NotFound
 from domain.model.base import BrigadeAggregate, Provenance
+from domain.privacy import ERASED
 from domain.types import HazardState, ReminderReason
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class Premises(BrigadeAggregate):
         lon: float
         owner: str
         category: str
+        # The owner's: erasing the premises' person erases these, not the shop.
+        personal: ClassVar[dict[str, Any]] = {"owner": ERASED}
 
     class Inspected(BrigadeAggregate.Event):
         operation_id: UUID

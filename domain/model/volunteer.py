@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from domain import checks
 from domain.errors import Code, Conflict, NotDispatchable
 from domain.model.base import BrigadeAggregate, Provenance
+from domain.privacy import ERASED
 from domain.training import DEFAULT_CATALOGUE, dispatch_refusal, is_required
 from domain.types import Grade, ServiceDomain, Vetting
 
@@ -30,6 +31,7 @@ class Volunteer(BrigadeAggregate):
         community: str
         # Self-assessed on registration; only passed courses qualify for duty.
         domains: list[str]
+        personal: ClassVar[dict[str, Any]] = {"name": ERASED, "contact": ERASED}
 
         def apply(self, volunteer: Volunteer) -> None:
             volunteer.name = self.name
@@ -107,6 +109,7 @@ class Volunteer(BrigadeAggregate):
         def apply(self, volunteer: Volunteer) -> None:
             volunteer.assignment = None
 
+    personal: ClassVar[dict[str, Any]] = {"name": ERASED}
     name: str
     vetting: str
     vetting_reason: str

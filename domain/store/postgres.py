@@ -16,14 +16,17 @@ from psycopg.errors import DuplicateObject
 from psycopg.sql import SQL, Identifier, Literal
 
 from domain.store.config import StoreLimits
+from domain.store.keys import KEYS_TABLE
 from domain.store.pgpool import HealingPostgresDatastore
+from domain.store.postgres_keys import PostgresKeyTable
+from domain.store.sealing import SealingMapper
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from uuid import UUID
 
-    from eventsourcing.persistence import StoredEvent, Transcoder
+    from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
     from eventsourcing.postgres import PostgresDatastore
     from eventsourcing.utils import Environment, EnvType
     from psycopg import Cursor
@@ -85,6 +88,12 @@ class BrigadePostgresApplicationRecorder(
                 Literal(wait)
             )
         self.check_identifier_length(commands_table_name)
+        # Erasures hold it alone, saves of views share it: a save sees every
+        # erasure committed before it, and none commits while it decides.
+        digest = hashlib.blake2b(
+            f"brigade:erasure:{self.datastore.schema}".encode(), digest_size=8
+        )
+        self.erasure_lock = int.from_bytes(digest.digest(), "big", signed=True)
         self.commands_table_name = commands_table_name
         names = {
             "schema": Identifier(self.datastore.schema),
@@ -93,6 +102,7 @@ class BrigadePostgresApplicationRecorder(
             # derived data, dropped and made again at will.
             "checkpoints": Identifier("brigade_checkpoints"),
             "seek_points": Identifier("brigade_seek_points"),
+            "keys": Identifier(KEYS_TABLE),
             "events": Identifier(self.events_table_name),
             "id_type": Identifier(self.datastore.originator_id_type),
         }
@@ -113,6 +123,11 @@ class BrigadePostgresApplicationRecorder(
                 "CREATE TABLE IF NOT EXISTS {schema}.{seek_points} ("
                 "position bigint PRIMARY KEY, as_of double precision, "
                 "format integer NOT NULL, state bytea NOT NULL)"
+            ),
+            # Each person's key, or a tombstone once erased (domain/store/keys.py).
+            sql(
+                "CREATE TABLE IF NOT EXISTS {schema}.{keys} ("
+                "subject text PRIMARY KEY, key bytea, erased_at bigint)"
             ),
         ]
         self.select_checkpoint_statement = sql(
@@ -136,6 +151,19 @@ class BrigadePostgresApplicationRecorder(
             "SELECT state FROM {schema}.{seek_points} WHERE position = %s"
         )
         self.drop_seek_points_statement = sql("DELETE FROM {schema}.{seek_points}")
+        # Stamped with the batch's last position (the events table is locked):
+        # views saved from before it are refused from then on.
+        self.erase_keys_statement = sql(
+            "INSERT INTO {schema}.{keys} (subject, key, erased_at) "
+            "SELECT unnest(%s::text[]), NULL, "
+            "(SELECT max(notification_id) FROM {schema}.{events}) "
+            "ON CONFLICT (subject) DO UPDATE SET key = NULL, "
+            "erased_at = excluded.erased_at"
+        )
+        self.last_erasure_statement = sql(
+            "SELECT coalesce(max(erased_at), 0) AS at FROM {schema}.{keys}"
+        )
+        self.vacuum_keys_statement = sql("VACUUM {schema}.{keys}")
         # One statement for the whole batch, pipelined with the event insert.
         self.insert_commands_statement = sql(
             "INSERT INTO {schema}.{commands} (command_id, outcome) "
@@ -193,6 +221,35 @@ class BrigadePostgresApplicationRecorder(
                 ([c[0] for c in ordered], [c[1] for c in ordered]),
             )
 
+    def _insert_stored_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        **kwargs: Any,
+    ) -> None:
+        # Called by the base with the events table locked: the erasure's stamp
+        # below is the batch's last position.
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        erase: Sequence[UUID] = kwargs.get("erase", ())
+        if not erase:
+            return
+        # Another cursor: the base reads the positions from this one's results.
+        with curs.connection.cursor() as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (self.erasure_lock,))
+            other.execute(self.erase_keys_statement, (sorted(str(s) for s in erase),))
+            # Saved views may hold what was erased: derived, so made again.
+            other.execute(self.drop_checkpoints_statement)
+            other.execute(self.drop_seek_points_statement)
+
+    def scrub(self) -> None:
+        """After an erasure: VACUUM the key table, so the old row's bytes go."""
+        with self.datastore.get_connection() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute(self.vacuum_keys_statement)
+            finally:
+                conn.autocommit = False
+
     def select_checkpoint(self, name: str) -> tuple[int, bytes] | None:
         """The saved state of a view and the position it reflects, if any."""
         with self.datastore.transaction(commit=False) as curs:
@@ -201,20 +258,45 @@ class BrigadePostgresApplicationRecorder(
         return None if row is None else (int(row["position"]), bytes(row["state"]))
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
-        """Save a view's state with its position: both or neither."""
+        """Save a view's state with its position: both or neither.
+
+        Not if an erasure came after the position: views saved from before it
+        may hold what it erased (docs/privacy.md).
+        """
         with self.datastore.transaction(commit=True) as curs:
+            if position < self._last_erasure(curs):
+                return
             curs.execute(self.save_checkpoint_statement, (name, position, state))
+
+    def _last_erasure(self, curs: Cursor[DictRow]) -> int:
+        curs.execute("SELECT pg_advisory_xact_lock_shared(%s)", (self.erasure_lock,))
+        curs.execute(self.last_erasure_statement)
+        row = curs.fetchone()
+        return 0 if row is None else int(row["at"])
 
     def drop_checkpoints(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self.drop_checkpoints_statement)
 
     def save_seek_point(
-        self, position: int, as_of: float | None, fmt: int, state: bytes
-    ) -> None:
-        """Save the views as they stood at a position (kept if already there)."""
+        self,
+        position: int,
+        as_of: float | None,
+        fmt: int,
+        state: bytes,
+        *,
+        fresh: bool = False,
+    ) -> bool:
+        """Save the views as they stood at a position (kept if already there).
+
+        Live views (not `fresh`: folded from the log just now) are not saved at
+        a position before the last erasure. Returns whether the point is kept.
+        """
         with self.datastore.transaction(commit=True) as curs:
+            if not fresh and position < self._last_erasure(curs):
+                return False
             curs.execute(self.save_seek_point_statement, (position, as_of, fmt, state))
+        return True
 
     def select_seek_points(self) -> list[tuple[int, float | None, int]]:
         """Every saved seek point: (position, field time as POSIX, format)."""
@@ -306,3 +388,15 @@ class BrigadePostgresFactory(PostgresFactory):
         if self.env.get(self.TRANSCODER_TOPIC):
             return super().transcoder()
         return MsgpackTranscoder()
+
+    def mapper(
+        self,
+        transcoder: Transcoder | None = None,
+        mapper_class: type[Mapper[Any]] | None = None,
+    ) -> Mapper[Any]:
+        """A SealingMapper whose keys are in this store, unless MAPPER_TOPIC says."""
+        if mapper_class is not None or self.env.get(self.MAPPER_TOPIC):
+            return super().mapper(transcoder, mapper_class)
+        return SealingMapper(
+            transcoder or self.transcoder(), PostgresKeyTable(self.datastore)
+        )

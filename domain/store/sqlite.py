@@ -19,13 +19,16 @@ from eventsourcing.sqlite import (
 )
 
 from domain.store.config import StoreLimits
+from domain.store.keys import KEYS_TABLE
 from domain.store.outage import Outage, StoreUnavailable
+from domain.store.sealing import SealingMapper
+from domain.store.sqlite_keys import ERASE_KEY, SQLiteKeyTable, last_erasure
 from domain.store.transcoder import MsgpackTranscoder
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from eventsourcing.persistence import StoredEvent, Transcoder
+    from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
     from eventsourcing.sqlite import SQLiteCursor
     from eventsourcing.utils import Environment, EnvType
 
@@ -44,6 +47,9 @@ class DurableSQLiteConnectionPool(SQLiteConnectionPool):
                 # The writer touches a page per aggregate and per command in every
                 # batch; a larger page cache keeps those pages from being re-read.
                 cursor.execute("PRAGMA cache_size=-65536")
+                # An erased person's key is overwritten with zeros where it lay,
+                # not just unlinked from the table (docs/privacy.md).
+                cursor.execute("PRAGMA secure_delete=ON")
         except BaseException:
             conn.close()
             raise
@@ -177,6 +183,11 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "position INTEGER PRIMARY KEY, as_of REAL, format INTEGER NOT NULL, "
             "state BLOB NOT NULL)"
         )
+        # Each person's key, or a tombstone once erased (domain/store/keys.py).
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} ("
+            "subject TEXT PRIMARY KEY, key BLOB, erased_at INTEGER) WITHOUT ROWID"
+        )
         return statements
 
     def insert_events(
@@ -220,7 +231,27 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         commands: Sequence[tuple[str, bytes]] = kwargs.get("commands", ())
         if commands:
             c.executemany(self.insert_commands_statement, commands)
+        erase: Sequence[UUID] = kwargs.get("erase", ())
+        if erase:
+            # Stamped with the batch's last position (this transaction holds the
+            # write lock): views saved from before it are refused from now on.
+            at = notification_ids[-1] if notification_ids else 0
+            c.executemany(ERASE_KEY, [(str(s), at) for s in erase])
+            # Saved views may hold what was erased: derived, so made again.
+            c.execute("DELETE FROM brigade_checkpoints")
+            c.execute("DELETE FROM brigade_seek_points")
         return notification_ids
+
+    def scrub(self) -> None:
+        """After an erasure: move the WAL into the file and empty it.
+
+        The WAL still holds the page images the erased key was on until then.
+        """
+        with (
+            self.datastore.get_connection(commit=True) as conn,
+            conn.cursor() as cursor,
+        ):
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def select_checkpoint(self, name: str) -> tuple[int, bytes] | None:
         """The saved state of a view and the position it reflects, if any."""
@@ -233,8 +264,14 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return None if row is None else (int(row[0]), bytes(row[1]))
 
     def save_checkpoint(self, name: str, position: int, state: bytes) -> None:
-        """Save a view's state with its position: both or neither."""
+        """Save a view's state with its position: both or neither.
+
+        Not if an erasure came after the position: views saved from before it
+        may hold what it erased (docs/privacy.md).
+        """
         with self.datastore.transaction(commit=True) as c:
+            if position < last_erasure(c):
+                return
             c.execute(
                 "INSERT INTO brigade_checkpoints (name, position, state) "
                 "VALUES (?, ?, ?) "
@@ -248,15 +285,28 @@ class BrigadeSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute("DELETE FROM brigade_checkpoints")
 
     def save_seek_point(
-        self, position: int, as_of: float | None, fmt: int, state: bytes
-    ) -> None:
-        """Save the views as they stood at a position (kept if already there)."""
+        self,
+        position: int,
+        as_of: float | None,
+        fmt: int,
+        state: bytes,
+        *,
+        fresh: bool = False,
+    ) -> bool:
+        """Save the views as they stood at a position (kept if already there).
+
+        Live views (not `fresh`: folded from the log just now) are not saved at
+        a position before the last erasure. Returns whether the point is kept.
+        """
         with self.datastore.transaction(commit=True) as c:
+            if not fresh and position < last_erasure(c):
+                return False
             c.execute(
                 "INSERT INTO brigade_seek_points (position, as_of, format, state) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
                 (position, as_of, fmt, state),
             )
+        return True
 
     def select_seek_points(self) -> list[tuple[int, float | None, int]]:
         """Every saved seek point: (position, field time as POSIX, format)."""
@@ -347,3 +397,15 @@ class BrigadeSQLiteFactory(SQLiteFactory):
         if self.env.get(self.TRANSCODER_TOPIC):
             return super().transcoder()
         return MsgpackTranscoder()
+
+    def mapper(
+        self,
+        transcoder: Transcoder | None = None,
+        mapper_class: type[Mapper[Any]] | None = None,
+    ) -> Mapper[Any]:
+        """A SealingMapper whose keys are in this store, unless MAPPER_TOPIC says."""
+        if mapper_class is not None or self.env.get(self.MAPPER_TOPIC):
+            return super().mapper(transcoder, mapper_class)
+        return SealingMapper(
+            transcoder or self.transcoder(), SQLiteKeyTable(self.datastore)
+        )

@@ -25,6 +25,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.errors import DomainError
 from domain.handlers import decide
 from domain.outcome import Outcome, Rejection
+from domain.privacy import erases_person
 from domain.store.config import StoreLimits
 from domain.store.outage import StoreUnavailable
 from domain.write.aggregates import AggregateCache
@@ -281,8 +282,14 @@ class BatchCommitter:
         ]
         if not unit.events and not records:
             return []
-        stored = [self.brigade.mapper.to_stored_event(e) for e in unit.events]
-        ids = self.brigade.commands.insert_events(stored, commands=records)
+        stored = self.brigade.to_stored_events(unit.events)
+        # Erasing a person deletes their key in the same transaction as the fact.
+        erase = [e.originator_id for e in unit.events if erases_person(type(e))]
+        ids = self.brigade.commands.insert_events(
+            stored, commands=records, **({"erase": erase} if erase else {})
+        )
+        if erase:
+            self.brigade.erased(erase)
         return list(ids or [])
 
 

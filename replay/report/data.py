@@ -225,6 +225,15 @@ def assemble(
             operation_id: {key: row[source] for key, source, _, _ in TOTALS}
             for operation_id, row in rows.items()
         },
+        # Which operations each total comes from (those that count any of it).
+        "sources": {
+            key: [
+                o["name"]
+                for o, row in zip(operations, listed, strict=True)
+                if row[source]
+            ]
+            for key, source, _, _ in TOTALS
+        },
         "incidents_by_kind": _merged(listed, "incidents_by_kind"),
         "activities_by_kind": _merged(listed, "activities_by_kind"),
         "incidents_over_time": incidents_over_time(story.reported, zone),

@@ -13,10 +13,12 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from domain.model.activity import ServiceActivity
+from domain.model.checkround import CheckRound
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
+from domain.types import CheckOutcome
 from projections.base import View, handles
 
 if TYPE_CHECKING:
@@ -187,6 +189,14 @@ class OperationStory(View):
     @handles(Incident.PeopleEvacuated)
     def _evacuated(self, e: Incident.PeopleEvacuated) -> Iterable[str]:
         if self._ours(e) is not None:
+            self.people.append((e.occurred_at, e.count, 0))
+        return ()
+
+    @handles(CheckRound.EntryChecked)
+    def _checked_on(self, e: CheckRound.EntryChecked) -> Iterable[str]:
+        # As the stats view counts them: a round's evacuees are the operation's.
+        evacuated = e.outcome == CheckOutcome.EVACUATED
+        if evacuated and str(e.operation_id) in self.operation_ids:
             self.people.append((e.occurred_at, e.count, 0))
         return ()
 

@@ -28,7 +28,8 @@ margin-top:2em}.meta{color:#555}.totals{display:grid;
 grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.8em}
 .total{border:1px solid #ddd;border-radius:6px;padding:.6em .8em}
 .total .value{font-size:2em;font-weight:bold;color:#c0392b}
-.total .zh{color:#666;font-size:.9em}table{border-collapse:collapse;margin:.8em 0}
+.total .zh{color:#666;font-size:.9em}.total .from{color:#666;font-size:.8em}
+table{border-collapse:collapse;margin:.8em 0}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}
 td.n{text-align:right}img{max-width:100%;display:block;margin:1em 0}
 footer{margin-top:3em;color:#777;font-size:.9em}
@@ -75,10 +76,12 @@ def _totals(data: dict[str, Any]) -> str:
     cards = []
     for key, value in data["totals"].items():
         labels = data["labels"][key]
+        names = data.get("sources", {}).get(key, [])
+        source = " + ".join(escape(name) for name in names) or "none"
         cards.append(
             f'<div class="total" id="total-{key}"><div class="value">{value}</div>'
             f'<div>{escape(labels["en"])}</div><div class="zh">{escape(labels["zh"])}'
-            "</div></div>"
+            f'</div><div class="from">from 来自: {source}</div></div>'
         )
     return f'<div class="totals">{"".join(cards)}</div>'
 

@@ -18,10 +18,14 @@ The published figures and where the stats view shows them (`published`):
 | --- | --- | --- | --- |
 | service activities | 820 | programme | `activities` |
 | storefronts inspected | 595 | programme | `premises_inspected` (distinct premises) |
-| hornet nests | 145 | programme | `hornet_nests` (hornet-nest activities) |
-| rescue turn-outs | 767 | Doksuri | `dispatches` (accepted dispatches) |
+| hornet nests | 145 | programme | `hornet_nests` (hornet-nest incidents) |
+| rescue turn-outs | 767 | programme + Doksuri | `dispatches` (accepted dispatches) |
 | people rescued during Doksuri | 50 | Doksuri | `rescued` |
 | people evacuated during Doksuri | 153 | Doksuri | `evacuated` |
+
+The turn-outs are the year's: each hornet nest (`nests`, in the programme's
+operation, one volunteer each: 145) and the storm's calls (622), whose teams
+make its rescues and evacuations.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from domain import commands as c
 from replay.sim import programme as year_round
 from replay.sim import tracks
 from replay.sim.model import COMMANDER, CST, YEAR_END, Ids, Plan, Step
+from replay.sim.nests import hornet_nests
 from replay.sim.people import enrol
 from replay.sim.storm import OPEN_AT, Infeasible, Storm
 from replay.sim.warnings import typhoon_warnings
@@ -78,8 +83,8 @@ class Params:
                 raise ValueError(f"{name} must not be negative, got {value}")
         if self.volunteers < 10:
             raise ValueError("the simulation needs at least 10 volunteers")
-        if self.hornet_nests > self.activities:
-            raise ValueError("hornet nests are counted among the service activities")
+        if self.hornet_nests > self.turnouts:
+            raise ValueError("hornet nests are counted among the turn-outs")
         if self.moving_every <= 0 or self.still_every <= 0:
             raise ValueError("position intervals must be positive")
         if not 1 <= self.shift_hours <= 16:
@@ -145,20 +150,29 @@ class Simulation:
             self.people,
             self.programme,
             params.activities,
-            params.hornet_nests,
+            0,  # nests are incidents, each a turn-out (replay/sim/nests.py)
         )
         year_round.inspections(
             rng, ids, plan, self.people, self.programme, params.storefronts
         )
         storm = Storm(rng, ids, plan, self.people, self.doksuri)
         storm.run(
-            params.turnouts,
+            params.turnouts - params.hornet_nests,
             params.rescued,
             params.evacuated,
             params.refusals,
             params.shift_hours,
         )
         self.warning = typhoon_warnings(plan, ids, self.doksuri)
+        hornet_nests(
+            rng,
+            ids,
+            plan,
+            self.people,
+            self.programme,
+            params.hornet_nests,
+            storm.legs,
+        )
         plan.add(YEAR_END, c.CloseOperation, COMMANDER, operation_id=self.programme)
         # A stable sort: steps at one field time keep the order they were planned in.
         self.steps = sorted(plan.steps, key=lambda step: step.at)
@@ -238,7 +252,9 @@ def published(
         "activities": int(programme.get("activities", 0)),
         "storefronts": int(programme.get("premises_inspected", 0)),
         "hornet_nests": int(programme.get("hornet_nests", 0)),
-        "turnouts": int(doksuri.get("dispatches", 0)),
+        # The year's: the programme's hornet nests and the storm's calls.
+        "turnouts": int(programme.get("dispatches", 0))
+        + int(doksuri.get("dispatches", 0)),
         "rescued": int(doksuri.get("rescued", 0)),
         "evacuated": int(doksuri.get("evacuated", 0)),
     }

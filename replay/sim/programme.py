@@ -2,9 +2,9 @@
 
 Everything here belongs to one operation of kind `programme` that runs through
 2023. Its stats row carries three published figures: `activities` (service
-activities logged), `hornet_nests` (the hornet-nest activities among them; the
-programme logs no hornet-nest incidents) and `premises_inspected` (distinct
-storefronts inspected at least once; a follow-up visit does not count twice).
+activities logged), `hornet_nests` (hornet-nest incidents, each a turn-out:
+replay/sim/nests.py) and `premises_inspected` (distinct storefronts inspected at
+least once; a follow-up visit does not count twice).
 """
 
 from __future__ import annotations

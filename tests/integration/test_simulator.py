@@ -246,9 +246,11 @@ def test_more_turn_outs_than_the_crews_can_give_is_refused_up_front() -> None:
     with pytest.raises(Infeasible, match="too few volunteers"):
         Simulation(Params(volunteers=12, turnouts=3000))
     with pytest.raises(ValueError, match="hornet nests"):
-        Simulation(Params(activities=10, hornet_nests=11))
+        Simulation(Params(turnouts=10, hornet_nests=11))
     with pytest.raises(Infeasible, match="no turn-outs"):
-        Simulation(Params(turnouts=0, moving_every=600.0, still_every=3600.0))
+        Simulation(
+            Params(turnouts=0, hornet_nests=0, moving_every=600.0, still_every=3600.0)
+        )
 
 
 def test_the_command_line_plays_it_here_and_keeps_the_photos(

@@ -12,6 +12,7 @@ from projections.livemap import LiveMap
 from projections.operations import Operations
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
+from projections.timeline import IncidentTimeline
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -26,6 +27,7 @@ VIEW_NAMES = (
     "hazards",
     "operations",
     "credentials",
+    "timeline",
 )
 
 
@@ -39,6 +41,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         HazardLedger(),
         Operations(),
         Credentials(),
+        IncidentTimeline(),
     ]
     return {view.name: view for view in views}
 

@@ -83,6 +83,7 @@ def config(request: Request, settings: "Settings") -> dict[str, Any]:
             for kind, domain in DOMAIN_FOR_KIND.items()
         },
         "playback": serves(request, "playback", "/ws/playback"),
+        "waiting_minutes": settings.waiting_minutes,
     }
 
 

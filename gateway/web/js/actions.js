@@ -3,23 +3,18 @@
 
 import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
+import { distanceKm } from "./triage.js";
 import { ended } from "./views.js";
 
-/** Great-circle distance in km. */
-export function distanceKm(a, b) {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 12742 * Math.asin(Math.sqrt(h));
-}
+export { distanceKm };
 
-/** Who could go: qualified, available and dispatchable ones nearest first; then the rest. */
+/** Who could go: qualified, available and dispatchable ones nearest first; then the
+ * others on shift with why not. Off-duty people are not offered at all. */
 export function candidates(incident, roster, operationId, needs) {
   const ranked = [];
   const others = [];
   for (const volunteer of roster.values()) {
-    if (volunteer.operation_id !== operationId && volunteer.operation_id != null) continue;
+    if (volunteer.operation_id !== operationId || volunteer.status === "off_duty") continue;
     if (incident.dispatched.includes(volunteer.id) || incident.on_scene.includes(volunteer.id)) continue;
     const km = volunteer.position ? distanceKm(volunteer.position, incident) : Infinity;
     const qualified = needs == null || volunteer.qualified_domains.includes(needs);

@@ -25,7 +25,7 @@ export const LABELS = {
     report_here: "Report an incident here", report: "Report", close: "Close",
     description: "Description", dispatch: "Dispatch", dispatch_to: "Dispatch to {what}",
     qualified_nearby: "Qualified and available, nearest first",
-    others: "Others (the domain decides)", nobody: "Nobody qualified is available.",
+    others: "Others on shift, not free or not qualified", nobody: "Nobody qualified is available.",
     try_anyway: "Try", dispatched_ok: "{name} dispatched", reported_ok: "Incident reported",
     refused_title: "Refused", km: "{d} km", no_position: "no position",
     needs: "needs {what}", busy: "busy: {what}", images: "Images",
@@ -34,6 +34,18 @@ export const LABELS = {
     route: "route guided", road: "road cleared", hazard: "open hazard",
     replay_unavailable: "Replay needs /ws/playback on the server; this one does not serve it yet.",
     sec: "{n} s", min: "{n} min", hr: "{h} h {m} min", day: "{n} d",
+    // triage (issue 13)
+    tab_now: "Now", tab_programme: "Programme and hazards", show: "Show",
+    filter_open: "Open", filter_unassigned: "Needs a decision", filter_assigned: "Someone assigned",
+    filter_ended: "Resolved or closed", filter_all: "All", filter_all_kinds: "All kinds",
+    triage_order: "Triage order", waiting: "Waiting", nearest: "Nearest free", kind_place: "Kind and place", on_shift: "On shift",
+    needs_decision: "need a decision", oldest_waiting: "oldest waiting {d}",
+    waiting_too_long: "waiting too long", waiting_alarm: "{n} waiting too long",
+    people_at_risk: "people at risk", last_hour: "last hour", whole_operation: "whole operation",
+    available_by_need: "Free and qualified, by need", activities: "service activities",
+    activity_hours: "activity hours", hornet_nests: "hornet nests",
+    nobody_free: "nobody free", can_be_sent: "can be sent", off_duty_n: "Off duty ({n})",
+    min_sec: "{m} min {s} s",
   },
   zh: {
     title: "指挥中心", live: "实时", replay: "回放", sign_out: "退出",
@@ -57,7 +69,7 @@ export const LABELS = {
     report_here: "在此报告警情", report: "报告", close: "关闭",
     description: "描述", dispatch: "派遣", dispatch_to: "派遣至 {what}",
     qualified_nearby: "有资质且可派遣，由近及远",
-    others: "其他人员（由系统判定）", nobody: "没有有资质的可派遣人员。",
+    others: "其他在岗人员（忙碌或无资质）", nobody: "没有有资质的可派遣人员。",
     try_anyway: "尝试", dispatched_ok: "已派遣 {name}", reported_ok: "警情已报告",
     refused_title: "被拒绝", km: "{d} 公里", no_position: "无位置",
     needs: "需要 {what}", busy: "忙碌：{what}", images: "图片",
@@ -66,6 +78,17 @@ export const LABELS = {
     route: "引导路线", road: "已清障道路", hazard: "未整改隐患",
     replay_unavailable: "回放需要服务器提供 /ws/playback，此服务器尚未提供。",
     sec: "{n} 秒", min: "{n} 分", hr: "{h} 时 {m} 分", day: "{n} 天",
+    tab_now: "当前", tab_programme: "年度工作与隐患", show: "显示",
+    filter_open: "未结", filter_unassigned: "待决定", filter_assigned: "已有人员",
+    filter_ended: "已处置或关闭", filter_all: "全部", filter_all_kinds: "全部类型",
+    triage_order: "按轻重缓急", waiting: "等待", nearest: "最近空闲", kind_place: "类型与地点", on_shift: "在岗",
+    needs_decision: "待决定", oldest_waiting: "最久已等 {d}",
+    waiting_too_long: "等待超时", waiting_alarm: "{n} 起等待超时",
+    people_at_risk: "受威胁人数", last_hour: "近一小时", whole_operation: "整个行动",
+    available_by_need: "空闲且有资质（按需求）", activities: "服务活动",
+    activity_hours: "活动时长（时）", hornet_nests: "马蜂窝",
+    nobody_free: "无空闲人员", can_be_sent: "可派遣", off_duty_n: "未值班（{n}）",
+    min_sec: "{m} 分 {s} 秒",
   },
 };
 
@@ -140,4 +163,12 @@ export function since(seconds) {
   if (s < 3600) return t("min", { n: Math.floor(s / 60) });
   if (s < 86400) return t("hr", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
   return t("day", { n: Math.floor(s / 86400) });
+}
+
+/** A response time to the second: "6 min 12 s", so that a median's moves show. */
+export function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return t("sec", { n: s });
+  if (s < 3600) return t("min_sec", { m: Math.floor(s / 60), s: s % 60 });
+  return since(s);
 }

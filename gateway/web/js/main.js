@@ -8,7 +8,7 @@ import { element } from "./dom.js";
 import { Feed } from "./feed.js";
 import { lang, onLanguage, setLanguage, t, term, translate } from "./i18n.js";
 import { MapView } from "./map.js";
-import { Board, renderRoster, renderStats } from "./panels.js";
+import { Board, renderRoster, renderStats, statsTabs } from "./panels.js";
 import { Replay } from "./replay.js";
 import { fieldClock, VIEWS, Views } from "./views.js";
 
@@ -25,7 +25,27 @@ const page = {
   connection: { state: "connecting" },
 };
 
-const board = new Board($("board"), (id) => mapView.open(`incident:${id}`));
+const board = new Board($("board"), (id) => mapView.open(`incident:${id}`), config.waiting_minutes);
+statsTabs($("stats"));
+$("board").querySelector("[data-sort-reset]").addEventListener("click", () => {
+  board.sort = null;
+  board.render(page.views, page.mode === "live");
+});
+$("waiting-alarm").addEventListener("click", () => {
+  const select = $("board").querySelector('select[data-filter="status"]');
+  select.value = "unassigned";
+  select.dispatchEvent(new Event("change"));
+});
+
+/** The kind filter's choices, in the chosen language. */
+function kindChoices() {
+  const select = $("board").querySelector('select[data-filter="kind"]');
+  const chosen = select.value;
+  select.replaceChildren(element("option", { value: "" }, t("filter_all_kinds")),
+    ...config.kinds.map((kind) => element("option", { value: kind }, term(kind))));
+  select.value = chosen;
+}
+kindChoices();
 const actions = new Actions({
   panel: $("action"), toast: $("toast"), commands: null, views: page.views, config, commander: false,
 });
@@ -58,14 +78,22 @@ function render(views) {
   }
   if (views.has("map") || views.has("operations")) mapView.render(page.views.rows.map);
   if (views.has("board")) board.render(page.views, live);
-  if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) {
-    renderStats($("stats"), page.views, page.operationId);
-  }
+  if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) showStats();
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
   if (views.has("roster") || views.has("board")) actions.refresh();
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
   page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it
+}
+
+/** The statistics, and the header's count of incidents waiting too long. */
+function showStats() {
+  const now = page.views.now(page.mode === "live");
+  const late = renderStats($("stats"), page.views, page.operationId, { now, limits: config.waiting_minutes });
+  const alarm = $("waiting-alarm");
+  alarm.hidden = late === 0;
+  alarm.dataset.count = String(late);
+  alarm.textContent = t("waiting_alarm", { n: late });
 }
 
 function showClock() {
@@ -257,6 +285,8 @@ onLanguage(() => {
   $("language").textContent = lang() === "zh" ? "English" : "中文";
   showConnection(page.connection.state, page.connection);
   mapView.drawLegend();
+  kindChoices();
+  board.rows.clear(); // lines are rebuilt in the new language
   showOperation();
   render(new Set(VIEWS));
 });
@@ -264,6 +294,7 @@ onLanguage(() => {
 page.views.onChange(changed);
 setInterval(() => {
   board.tick(page.views, page.mode === "live");
+  showStats();
   showClock();
 }, 1000);
 

@@ -7,6 +7,7 @@ import { Commands } from "./commands.js";
 import { element } from "./dom.js";
 import { Feed } from "./feed.js";
 import { lang, onLanguage, setLanguage, t, term, translate } from "./i18n.js";
+import { IncidentPanel } from "./incident.js";
 import { MapView } from "./map.js";
 import { Board, renderRoster, renderStats, statsTabs } from "./panels.js";
 import { Replay } from "./replay.js";
@@ -25,7 +26,10 @@ const page = {
   connection: { state: "connecting" },
 };
 
-const board = new Board($("board"), (id) => mapView.open(`incident:${id}`), config.waiting_minutes);
+const board = new Board($("board"), (id) => {
+  mapView.open(`incident:${id}`);
+  incident.open(id);
+}, config.waiting_minutes);
 statsTabs($("stats"));
 $("board").querySelector("[data-sort-reset]").addEventListener("click", () => {
   board.sort = null;
@@ -49,8 +53,9 @@ kindChoices();
 const actions = new Actions({
   panel: $("action"), toast: $("toast"), commands: null, views: page.views, config, commander: false,
 });
+const incident = new IncidentPanel({ panel: $("incident"), views: page.views, actions, page });
 const mapView = new MapView($("map"), config, {
-  incidentPopup: (key, row) => actions.popup(key, row),
+  pickIncident: (key) => incident.open(key.replace(/^incident:/, "")),
   clickMap: (latlng) => page.mode === "live" && actions.report(latlng),
 });
 
@@ -81,6 +86,7 @@ function render(views) {
   if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) showStats();
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
   if (views.has("roster") || views.has("board")) actions.refresh();
+  if (["board", "timeline", "roster"].some((v) => views.has(v))) incident.refresh();
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
   page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it
@@ -146,6 +152,7 @@ function setMode(mode) {
     button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
   }
   actions.close();
+  incident.close();
   if (mode === "live") {
     replay.stop();
     goLive();
@@ -278,6 +285,12 @@ $("signout").addEventListener("click", () => {
   signIn();
 });
 $("language").addEventListener("click", () => setLanguage(lang() === "zh" ? "en" : "zh"));
+// Escape closes the panel on top: the dispatch list or an image first, then the incident.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  if (!$("action").hidden) actions.close();
+  else if (!$("incident").hidden) incident.close();
+});
 for (const button of document.querySelectorAll("#modes button")) {
   button.addEventListener("click", () => setMode(button.dataset.mode));
 }
@@ -287,6 +300,7 @@ onLanguage(() => {
   mapView.drawLegend();
   kindChoices();
   board.rows.clear(); // lines are rebuilt in the new language
+  if (incident.id) incident.open(incident.id);
   showOperation();
   render(new Set(VIEWS));
 });

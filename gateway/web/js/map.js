@@ -101,7 +101,7 @@ class Graticule {
 }
 
 export class MapView {
-  /** config: the page's config; handlers: { incidentPopup(key, row) -> Element, clickMap(latlng) }. */
+  /** config: the page's config; handlers: { pickIncident(key), clickMap(latlng) }. */
   constructor(element, config, handlers) {
     this.handlers = handlers;
     this.map = L.map(element, { zoomControl: true, attributionControl: Boolean(config.tile_url), preferCanvas: false });
@@ -224,7 +224,7 @@ export class MapView {
           icon: incidentIcon(props), pane: "incidents", title: `${term(props.kind)} · ${props.address ?? ""}`,
           riseOnHover: true,
         });
-        layer.bindPopup(() => this.handlers.incidentPopup(key, this.layers.get(key).row), { minWidth: 240, maxWidth: 360 });
+        layer.on("click", () => this.handlers.pickIncident(key));
         break;
       case "volunteer":
         layer = L.circleMarker(latLng(row.geometry.coordinates), {
@@ -286,7 +286,6 @@ export class MapView {
     if (props.layer === "incident") {
       layer.setIcon(incidentIcon(props));
       this.tag(layer, key, props.layer);
-      if (layer.isPopupOpen()) layer.setPopupContent(this.handlers.incidentPopup(key, row));
     } else if (props.layer === "hazard") {
       layer.setIcon(hazardIcon(props));
       this.tag(layer, key, props.layer);
@@ -299,6 +298,5 @@ export class MapView {
     const entry = this.layers.get(key);
     if (!entry) return;
     this.map.panTo(entry.layer.getLatLng());
-    entry.layer.openPopup();
   }
 }

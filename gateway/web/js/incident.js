@@ -97,9 +97,10 @@ export class IncidentPanel {
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
       try {
-        await this.send(name, body(new FormData(form)), done);
-        form.reset();
-        if (form.closest("details")) form.closest("details").open = false;
+        if (await this.send(name, body(new FormData(form)), done)) {
+          form.reset();
+          if (form.closest("details")) form.closest("details").open = false;
+        }
       } finally {
         button.disabled = false;
       }
@@ -112,10 +113,12 @@ export class IncidentPanel {
     try {
       await this.actions.commands.send(name, { incident_id: this.id, ...body });
       this.actions.notify(done);
+      return true;
     } catch (error) {
       refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message);
       refusal.dataset.code = error.code ?? "";
       refusal.hidden = false;
+      return false;
     }
   }
 

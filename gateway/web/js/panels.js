@@ -92,7 +92,7 @@ export class Board {
     this.onPick = onPick;
     this.limits = limits;
     this.sort = null; // null: triage order
-    this.filter = { status: "open", kind: "" };
+    this.filter = { status: "", kind: "" }; // all: ended ones last in triage order
     this.rows = new Map(); // id -> { row, tr }
     for (const header of section.querySelectorAll("th[data-sort]")) {
       header.addEventListener("click", () => {
@@ -219,7 +219,8 @@ export function renderRoster(section, views, operationId) {
   const item = (row) => {
     const dot = element("span", { class: "dot" });
     dot.style.background = STATUS[row.status] ?? STATUS.off_duty;
-    const onShift = row.status !== "off_duty";
+    // Busy people's status says why they cannot be sent; the free ones' say what stops them.
+    const onShift = row.status === "available";
     return element("li", { dataset: { key: row.id, status: row.status, dispatchable: String(row.dispatchable) } },
       dot,
       element("span", { class: "name" }, row.name),

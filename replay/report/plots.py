@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from replay.report.data import MEASURES
+from replay.report.words import say
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -106,7 +107,7 @@ def incidents(data: dict[str, Any]) -> bytes:
             width=width,
             bottom=bottom,
             align="edge",
-            label=kind.replace("_", " "),
+            label=say(kind),
             color=COLOURS[n % len(COLOURS)],
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
@@ -186,12 +187,12 @@ def refusals(data: dict[str, Any]) -> bytes:
     by_code = data["refusals"]["by_code"]
     figure = Figure(figsize=(9, 1.5 + 0.4 * max(len(by_code), 1)))
     axes = figure.add_subplot()
-    axes.set_title("Dispatches refused, by reason code")
+    axes.set_title("Dispatches refused, by reason")
     if not by_code:
         _empty(axes, "refused dispatches")
         return _png(figure)
     codes = list(by_code)[::-1]
-    axes.barh(codes, [by_code[c] for c in codes], color=COLOURS[0])
+    axes.barh([say(c) for c in codes], [by_code[c] for c in codes], color=COLOURS[0])
     for y, code in enumerate(codes):
         axes.text(by_code[code], y, f" {by_code[code]}", va="center")
     axes.set_xlabel("refusals")

@@ -133,6 +133,7 @@ export const TERMS = {
     found: "found", ordered: "ordered", self_checked: "self-checked", rectified: "rectified",
     verified: "verified", reinspection_failed: "re-inspection failed",
     typhoon: "typhoon", programme: "programme", drill: "drill", open: "open",
+    commander: "commander", volunteer: "volunteer", observer: "observer",
   },
   zh: {
     fire: "火灾", flood: "内涝", trapped_persons: "人员被困", water_rescue: "水域救援",
@@ -145,6 +146,7 @@ export const TERMS = {
     found: "发现", ordered: "责令整改", self_checked: "自查", rectified: "已整改",
     verified: "已复核", reinspection_failed: "复查未通过",
     typhoon: "台风", programme: "年度工作", drill: "演练", open: "进行中",
+    commander: "指挥员", volunteer: "志愿者", observer: "观察员",
   },
 };
 

@@ -265,12 +265,13 @@ function start(token) {
   actions.commands = new Commands(token);
   actions.commander = commander;
   document.body.dataset.role = who.role;
-  $("who").textContent = `${who.subject} · ${who.role}`;
+  $("who").textContent = `${who.subject} · ${term(who.role)}`;
   // Said a day ahead, so that a screen is not signed out unawares in the night.
   if (who.expires && who.expires - Date.now() < 86_400_000) {
     const when = new Date(who.expires).toLocaleString();
     $("who").textContent += ` · ${t("token_expires", { when })}`;
   }
+  $("who").title = $("who").textContent; // whole, where the header cuts it short
   const wanted = fragment().get("operation") || sessionStorage.getItem("brigade.operation");
   if (wanted) chooseOperation(wanted);
   else pickOperation();

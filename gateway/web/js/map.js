@@ -144,7 +144,7 @@ export class MapView {
     const swatch = (colour, label, shape = "dot") => `<li><i class="${shape}" style="--c:${colour}"></i>${label}</li>`;
     const element = this.legend.getContainer();
     element.innerHTML = `<ul>
-      ${swatch(SEVERITY[1], `${t("severity")} 1`)}${swatch(SEVERITY[3], `${t("severity")} 3`)}${swatch(SEVERITY[5], `${t("severity")} 5`)}
+      ${[1, 2, 3, 4, 5].map((n) => swatch(SEVERITY[n], `${t("severity")} ${n}`)).join("")}
       ${["available", "dispatched", "on_scene"].map((status) => swatch(STATUS[status], term(status), "ring")).join("")}
       ${swatch("#4fb3ff", t("route"), "dash")}${swatch("#3ecf6a", t("road"), "line")}
       ${swatch(SEVERITY[4], t("hazard"), "tri")}</ul>`;
@@ -252,7 +252,7 @@ export class MapView {
         break;
       case "hazard":
         layer = L.marker(latLng(row.geometry.coordinates), {
-          icon: hazardIcon(props), pane: "people", title: `${props.premises}: ${props.kind}`,
+          icon: hazardIcon(props), pane: "people", title: `${props.premises}: ${term(props.kind)}`,
         });
         break;
       case "image":

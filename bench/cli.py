@@ -80,6 +80,20 @@ def add_benchmarks(benchmarks: Any) -> None:
     )
     outage.add_argument("--quick", action="store_true", help="stops of 2 s and 5 s")
     outage.set_defaults(run=_outage)
+    page = benchmarks.add_parser(
+        "page",
+        help="the command centre in Chromium: longest task and deltas frame p99, "
+        "live at 120x and in replay at 1000x",
+    )
+    page.add_argument("--quick", action="store_true", help="20 s phases instead of 60")
+    page.add_argument("--port", type=int, default=8765, help="the demo's port")
+    page.set_defaults(run=_page)
+
+
+def _page(args: argparse.Namespace) -> int:
+    from bench.page import run
+
+    return run(quick=args.quick, port=args.port)
 
 
 def _outage(args: argparse.Namespace) -> int:

@@ -5,14 +5,24 @@ story, its thread with the volunteers on it, and every action as a command."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from conftest import serving
 from playwright.sync_api import expect
 
-from browser.scenes import SCREENSHOTS, SOON, open_operation, report, volunteer
+from browser.scenes import (
+    NOON,
+    SCREENSHOTS,
+    SOON,
+    open_operation,
+    report,
+    simulate_doksuri,
+    volunteer,
+)
 from domain.types import Role
 from gateway.settings import Settings
+from projections import triage
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -88,7 +98,6 @@ def test_the_board_puts_what_needs_a_decision_first_and_marks_who_waited_too_lon
         # The alarm's button shows what needs a decision.
         alarm.click()
         expect(rows).to_have_count(3)
-        page.screenshot(path=str(SCREENSHOTS / "triage.png"))
 
 
 def test_the_incident_panel_tells_the_story_and_sends_every_action(
@@ -157,7 +166,6 @@ def test_the_incident_panel_tells_the_story_and_sends_every_action(
         # Release Chen, then resolve and close.
         team.locator('[data-action="release"]').click()
         expect(panel.locator(".people-on")).to_contain_text("Nobody dispatched yet.")
-        page.screenshot(path=str(SCREENSHOTS / "incident-detail.png"))
         panel.locator('[data-action="resolve"] summary').click()
         panel.locator('textarea[name="outcome"]').fill("pumped out, all safe")
         panel.locator('[data-action="resolve"] button[type="submit"]').click()
@@ -177,3 +185,61 @@ def test_the_incident_panel_tells_the_story_and_sends_every_action(
         # Escape closes the panel.
         page.keyboard.press("Escape")
         expect(panel).to_be_hidden()
+
+
+def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
+    tmp_path: Path, window: Window
+) -> None:
+    """The page's order is projections.triage's order, on the simulated storm."""
+    settings = impatient(tmp_path)
+    operation, reported = simulate_doksuri(settings, NOON)
+    with serving(settings) as api:
+        # Three calls just in, nobody on them yet (the simulated brigade is quick).
+        for minutes, severity, address in (
+            (20, 5, "Heshi village"),
+            (3, 3, "12 Anji Road"),
+            (1, 4, "Luoxi Road bridge"),
+        ):
+            at = NOON - timedelta(minutes=minutes)
+            report(
+                api,
+                operation,
+                severity=severity,
+                address=address,
+                occurred_at=at.isoformat(),
+            )
+            reported.append(at)
+        page = window.open(api, operation)
+        rows = page.locator("#board tbody tr")
+        expect(rows).to_have_count(len(reported))
+        board = api.http.get(
+            "/views/board",
+            params={"operation_id": operation},
+            headers=api.token(Role.OBSERVER),
+        ).json()["rows"]
+        assert any(triage.unassigned(row) for row in board.values())
+        expected = [row["id"] for row in triage.triage(board.values(), NOON)]
+        shown = page.eval_on_selector_all(
+            "#board tbody tr", "rows => rows.map((row) => row.dataset.key)"
+        )
+        assert shown == expected
+        # Every row marked is one nobody is on, and the header counts them.
+        marked = page.locator("#board tbody tr.waiting")
+        count = marked.count()
+        assert count > 0
+        for key in marked.evaluate_all("rows => rows.map((row) => row.dataset.key)"):
+            assert triage.unassigned(board[key])
+        expect(page.locator("#waiting-alarm")).to_have_attribute(
+            "data-count", str(count)
+        )
+        # The operation's whole name on hover; every severity in the legend.
+        expect(page.locator("#operation")).to_have_attribute(
+            "title", re.compile(r"^Typhoon Doksuri response, Luojiang · typhoon · ")
+        )
+        expect(page.locator(".legend li")).to_have_count(11)
+        page.screenshot(path=str(SCREENSHOTS / "triage.png"))
+
+        # An incident with people on it, in its panel beside the map.
+        page.locator('#board tbody tr[data-status="on_scene"]').first.click()
+        expect(page.locator("#incident .timeline li").first).to_contain_text("reported")
+        page.screenshot(path=str(SCREENSHOTS / "incident-detail.png"))

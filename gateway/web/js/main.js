@@ -90,6 +90,7 @@ function render(views) {
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
   page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it
+  page.onRender?.(page.renderMs); // brigade bench page listens here
 }
 
 /** The statistics, and the header's count of incidents waiting too long. */

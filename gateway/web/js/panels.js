@@ -196,9 +196,9 @@ export class Board {
       tr.querySelector(".age").textContent = ended(row.status) ? "—" : since((now - Date.parse(row.reported_at)) / 1000);
       const near = tr.querySelector(".near");
       if (unassigned(row)) {
-        const km = nearestQualified(row, views.rows.roster, row.operation_id);
-        near.textContent = km == null ? t("nobody_free") : t("km", { d: km.toFixed(1) });
-        near.classList.toggle("none", km == null);
+        const { km, count } = nearestQualified(row, views.rows.roster, row.operation_id);
+        near.textContent = km != null ? t("km", { d: km.toFixed(1) }) : count ? t("free_unplaced", { n: count }) : t("nobody_free");
+        near.classList.toggle("none", count === 0);
       } else {
         near.textContent = "";
       }

@@ -48,16 +48,20 @@ export function availability(roster, operationId) {
   return counts;
 }
 
-/** Km to the nearest free volunteer qualified for what the incident needs; null if none. */
+/** The free volunteers qualified for what the incident needs: how many, and the
+ * km to the nearest with a known position (null: none placed). */
 export function nearestQualified(incident, roster, operationId) {
   let best = null;
+  let count = 0;
   for (const volunteer of roster.values()) {
-    if (!volunteer.position || !free(volunteer, operationId)) continue;
+    if (!free(volunteer, operationId)) continue;
     if (incident.needs != null && !volunteer.qualified_domains.includes(incident.needs)) continue;
+    count += 1;
+    if (!volunteer.position) continue;
     const km = distanceKm(volunteer.position, incident);
     if (best === null || km < best) best = km;
   }
-  return best;
+  return { km: best, count };
 }
 
 /** A reference a person can read and say: "flood #12 · Heshi village". */

@@ -78,7 +78,13 @@ def _time_axis(axes: Axes, moments: list[datetime]) -> None:
         pattern = "%Y-%m-%d"
     # matplotlib.dates has no type hints.
     formatter = dates.DateFormatter(pattern, tz=zone)  # type: ignore[no-untyped-call]
-    locator = dates.AutoDateLocator(tz=zone, maxticks=8)  # type: ignore[no-untyped-call]
+    locator: dates.DateLocator
+    if span < timedelta(hours=1):
+        # Too short for AutoDateLocator, which warns it cannot pick an interval.
+        every = max(1, int(span.total_seconds() // 360))
+        locator = dates.MinuteLocator(interval=every, tz=zone)  # type: ignore[no-untyped-call]
+    else:
+        locator = dates.AutoDateLocator(tz=zone, maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_formatter(formatter)
     axes.xaxis.set_major_locator(locator)
     for tick in axes.get_xticklabels():

@@ -186,6 +186,16 @@ def test_the_incident_panel_tells_the_story_and_sends_every_action(
         page.keyboard.press("Escape")
         expect(panel).to_be_hidden()
 
+        # The report, from the header: the closed flood by its reference, in words.
+        with page.context.expect_page() as opened:
+            page.locator("#report").click()
+        report_tab = opened.value
+        expect(report_tab.locator("h1")).to_contain_text("After-action report")
+        expect(report_tab.locator("#details")).to_be_attached()
+        expect(report_tab.locator("body")).to_contain_text(
+            "flood #1 · Shuangyang Street"
+        )
+
 
 def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
     tmp_path: Path, window: Window

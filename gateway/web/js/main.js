@@ -279,6 +279,17 @@ function start(token) {
 }
 
 $("operation").addEventListener("click", () => pickOperation());
+// The after-action report, so far: fetched with the token, opened in a new tab
+// (while the click still counts as the person's, a few seconds).
+$("report").addEventListener("click", async () => {
+  if (!page.operationId || !actions.commands) return;
+  try {
+    const url = await actions.commands.report(page.operationId);
+    if (!window.open(url, "_blank")) location.assign(url);
+  } catch (error) {
+    actions.notify(`${t("refused_title")}: ${error.message}`, "warn");
+  }
+});
 $("signout").addEventListener("click", () => {
   forgetToken();
   sessionStorage.removeItem("brigade.operation");

@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from support import LANDFALL, flood, provenance
 
+from domain.model.incident import Incident
 from projections import triage
 from projections.catalog import all_views, fold
 
@@ -184,4 +185,32 @@ def test_the_backlog_and_the_last_hours_medians_move_with_the_storm() -> None:
     # Released with nobody left on it, it is waiting again.
     late.release(helper, "", provenance(91))
     fold(views, enumerate(late.collect_events(), start=position + 1))
+    assert row["unassigned"] == 1
+
+
+def test_a_response_time_leaves_the_last_hour_an_hour_after_it_was_taken() -> None:
+    operation = uuid4()
+    views = all_views()
+    incident = flood(operation)
+    incident.dispatch(uuid4(), "", provenance(10))
+    events: list[Any] = incident.collect_events()
+    fold(views, enumerate(events, start=1))
+    row = views["stats"].rows[str(operation)]
+    assert row["report_to_dispatch_1h_s"]["n"] == 1
+    # Field time moves on 61 minutes (another call comes in): the sample has aged out
+    # of the last hour, not out of the whole operation.
+    later = Incident.report(
+        uuid4(),
+        operation,
+        kind="fire",
+        lat=24.9,
+        lon=118.6,
+        address="",
+        severity=2,
+        description="",
+        p=provenance(71),
+    )
+    fold(views, enumerate(later.collect_events(), start=len(events) + 1))
+    assert row["report_to_dispatch_1h_s"] == {"n": 0, "median": None, "p90": None}
+    assert row["report_to_dispatch_s"]["n"] == 1
     assert row["unassigned"] == 1

@@ -40,6 +40,7 @@ export class IncidentPanel {
   open(id) {
     if (!this.views.rows.board.get(id)) return;
     this.id = id;
+    this.shown = null;
     this.build();
     this.refresh();
     this.panel.hidden = false;
@@ -176,7 +177,12 @@ export class IncidentPanel {
     if (!this.id) return;
     const row = this.views.rows.board.get(this.id);
     if (!row) return this.close();
-    const entries = this.views.rows.timeline.get(this.id)?.entries ?? [];
+    const story = this.views.rows.timeline.get(this.id);
+    // A delta replaces a row: the same two rows, the same panel. (The roster's many
+    // position changes pass by; a name seldom changes.)
+    if (this.shown?.row === row && this.shown?.story === story && this.shown?.acting === this.acting()) return;
+    this.shown = { row, story, acting: this.acting() };
+    const entries = story?.entries ?? [];
     const offset = this.views.offset;
     const p = this.parts;
     p.title.textContent = reference(row, term);

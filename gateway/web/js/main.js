@@ -259,13 +259,10 @@ $("login").querySelector("form").addEventListener("submit", (event) => {
   start(token);
 });
 
-function start(token) {
-  page.token = token;
-  const who = claims(token);
-  const commander = who.role === "commander";
-  actions.commands = new Commands(token);
-  actions.commander = commander;
-  document.body.dataset.role = who.role;
+/** Who is signed in, in the chosen language. */
+function showWho() {
+  const who = page.who;
+  if (!who) return;
   $("who").textContent = `${who.subject} · ${term(who.role)}`;
   // Said a day ahead, so that a screen is not signed out unawares in the night.
   if (who.expires && who.expires - Date.now() < 86_400_000) {
@@ -273,6 +270,17 @@ function start(token) {
     $("who").textContent += ` · ${t("token_expires", { when })}`;
   }
   $("who").title = $("who").textContent; // whole, where the header cuts it short
+}
+
+function start(token) {
+  page.token = token;
+  const who = claims(token);
+  const commander = who.role === "commander";
+  actions.commands = new Commands(token);
+  actions.commander = commander;
+  document.body.dataset.role = who.role;
+  page.who = who;
+  showWho();
   const wanted = fragment().get("operation") || sessionStorage.getItem("brigade.operation");
   if (wanted) chooseOperation(wanted);
   else pickOperation();
@@ -312,6 +320,7 @@ onLanguage(() => {
   showConnection(page.connection.state, page.connection);
   mapView.drawLegend();
   kindChoices();
+  showWho();
   board.rows.clear(); // lines are rebuilt in the new language
   if (incident.id) incident.open(incident.id);
   showOperation();

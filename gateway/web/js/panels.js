@@ -2,7 +2,7 @@
 // triage order, and the roster of who is on shift.
 
 import { element } from "./dom.js";
-import { duration, since, t, term } from "./i18n.js";
+import { duration, lang, since, t, term } from "./i18n.js";
 import { glyph, SEVERITY, STATUS } from "./map.js";
 import { availability, nearestQualified, triage, unassigned, waitingTooLong } from "./triage.js";
 import { ended } from "./views.js";
@@ -33,9 +33,17 @@ export function renderStats(section, views, operationId, { now, limits }) {
   const free = availability(views.rows.roster, operationId);
   const needed = new Set(open.map((row) => row.needs).filter(Boolean));
   const domains = DOMAINS.filter((domain) => needed.has(domain) || free[domain]);
+  const hazards = [...views.rows.hazards.values()].filter((row) => row.state !== "closed");
+  // Drawn again only when a figure shown changed: the roster changes many times a
+  // second (positions), what these tiles say far less often.
+  const oldestText = Number.isFinite(oldest) ? since((now - oldest) / 1000) : "";
+  const signature = JSON.stringify([lang(), stats, waiting.length, late, oldestText, open.length, atRisk,
+    free, domains, hazards.length, hazards.filter((row) => row.overdue).length]);
+  if (section.dataset.signature === signature) return late;
+  section.dataset.signature = signature;
   section.querySelector(".counts.now").replaceChildren(
     tile("needs_decision", waiting.length, waiting.length ? "warn" : "good",
-      Number.isFinite(oldest) ? t("oldest_waiting", { d: since((now - oldest) / 1000) }) : null),
+      oldestText ? t("oldest_waiting", { d: oldestText }) : null),
     tile("waiting_too_long", late, late ? "bad" : "good"),
     tile("open_incidents", open.length, open.length > 0 ? "warn" : ""),
     tile("people_at_risk", atRisk, atRisk ? "warn" : ""),
@@ -59,7 +67,6 @@ export function renderStats(section, views, operationId, { now, limits }) {
         element("li", { dataset: { domain }, class: free[domain] ? "" : "none" },
           element("strong", {}, String(free[domain] ?? 0)), ` ${term(domain)}`)))),
   );
-  const hazards = [...views.rows.hazards.values()].filter((row) => row.state !== "closed");
   section.querySelector(".counts.programme").replaceChildren(
     tile("total_incidents", stats.incidents ?? board.length),
     tile("dispatches", stats.dispatches ?? 0),
@@ -208,6 +215,37 @@ export class Board {
 
 const ROSTER_ORDER = { available: 0, dispatched: 1, on_scene: 2, off_duty: 3 };
 
+const byName = new Intl.Collator();
+const rosterItems = new Map(); // volunteer id -> { key, li }: kept while nothing shown changes
+
+/** One volunteer's line, rebuilt only when what it shows changed (a position
+ * report changes the row but nothing on this line). */
+function rosterItem(row) {
+  // Busy people's status says why they cannot be sent; the free ones' say what stops them.
+  const onShift = row.status === "available";
+  const why = onShift ? (row.dispatchable ? t("can_be_sent") : row.not_dispatchable_because ?? "") : "";
+  const key = `${row.name}|${row.status}|${row.dispatchable}|${why}|${lang()}`;
+  const kept = rosterItems.get(row.id);
+  if (kept?.key === key) return kept.li;
+  const dot = element("span", { class: "dot" });
+  dot.style.background = STATUS[row.status] ?? STATUS.off_duty;
+  const li = element("li", { dataset: { key: row.id, status: row.status, dispatchable: String(row.dispatchable) } },
+    dot,
+    element("span", { class: "name" }, row.name),
+    element("span", { class: "status" }, term(row.status)),
+    onShift ? element("span", { class: row.dispatchable ? "why ok" : "why" }, why) : null,
+  );
+  rosterItems.set(row.id, { key, li });
+  return li;
+}
+
+/** Put these lines in a list, moving only what moved. */
+function place(list, items) {
+  if (items.length !== list.children.length || items.some((li, n) => list.children[n] !== li)) {
+    list.replaceChildren(...items);
+  }
+}
+
 /** Who is on shift, free ones first; off-duty people folded away at the end. */
 export function renderRoster(section, views, operationId) {
   const rows = [...views.rows.roster.values()]
@@ -215,26 +253,16 @@ export function renderRoster(section, views, operationId) {
     .sort((a, b) =>
       (ROSTER_ORDER[a.status] ?? 9) - (ROSTER_ORDER[b.status] ?? 9) ||
       Number(b.dispatchable) - Number(a.dispatchable) ||
-      a.name.localeCompare(b.name));
-  const item = (row) => {
-    const dot = element("span", { class: "dot" });
-    dot.style.background = STATUS[row.status] ?? STATUS.off_duty;
-    // Busy people's status says why they cannot be sent; the free ones' say what stops them.
-    const onShift = row.status === "available";
-    return element("li", { dataset: { key: row.id, status: row.status, dispatchable: String(row.dispatchable) } },
-      dot,
-      element("span", { class: "name" }, row.name),
-      element("span", { class: "status" }, term(row.status)),
-      onShift ? element("span", { class: row.dispatchable ? "why ok" : "why" },
-        row.dispatchable ? t("can_be_sent") : row.not_dispatchable_because ?? "") : null,
-    );
-  };
+      byName.compare(a.name, b.name));
   const on = rows.filter((row) => row.status !== "off_duty");
   const off = rows.filter((row) => row.status === "off_duty");
   section.querySelector(".count").textContent = String(on.length);
-  const details = section.querySelector("details.off-duty") ?? element("details", { class: "off-duty" });
-  const summary = element("summary", {}, t("off_duty_n", { n: off.length }));
-  details.replaceChildren(summary, element("ul", {}, ...off.map(item)));
-  section.querySelector("ul.on-shift").replaceChildren(...on.map(item));
-  if (!details.isConnected) section.append(details);
+  let details = section.querySelector("details.off-duty");
+  if (!details) {
+    details = element("details", { class: "off-duty" }, element("summary", {}), element("ul", {}));
+    section.append(details);
+  }
+  details.querySelector("summary").textContent = t("off_duty_n", { n: off.length });
+  place(section.querySelector("ul.on-shift"), on.map(rosterItem));
+  place(details.querySelector("ul"), off.map(rosterItem));
 }

@@ -196,18 +196,21 @@ export class Board {
   tick(views, live) {
     if (!views) return;
     const now = views.now(live);
+    // Text is set only where it changed: setting it anyway costs a layout.
+    const put = (cell, text) => {
+      if (cell.textContent !== text) cell.textContent = text;
+    };
     for (const { row, tr } of this.rows.values()) {
       tr.classList.toggle("fresh", now - Date.parse(row.last_update) < FRESH_MS);
-      const late = waitingTooLong(row, now, this.limits);
-      tr.classList.toggle("waiting", late);
-      tr.querySelector(".age").textContent = ended(row.status) ? "—" : since((now - Date.parse(row.reported_at)) / 1000);
+      tr.classList.toggle("waiting", waitingTooLong(row, now, this.limits));
+      put(tr.querySelector(".age"), ended(row.status) ? "—" : since((now - Date.parse(row.reported_at)) / 1000));
       const near = tr.querySelector(".near");
       if (unassigned(row)) {
         const { km, count } = nearestQualified(row, views.rows.roster, row.operation_id);
-        near.textContent = km != null ? t("km", { d: km.toFixed(1) }) : count ? t("free_unplaced", { n: count }) : t("nobody_free");
+        put(near, km != null ? t("km", { d: km.toFixed(1) }) : count ? t("free_unplaced", { n: count }) : t("nobody_free"));
         near.classList.toggle("none", count === 0);
       } else {
-        near.textContent = "";
+        put(near, "");
       }
     }
   }

@@ -139,6 +139,17 @@ def summary(name: str, data: dict[str, list[float]]) -> dict[str, Any]:
     return found
 
 
+def wait_until(page: Page, check: str, seconds: float = 120) -> None:
+    """Poll a check in the page (wait_for_function would eval a string, which the
+    page's Content-Security-Policy forbids)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(check):
+        if time.monotonic() > deadline:
+            msg = f"the page never got to: {check}"
+            raise TimeoutError(msg)
+        page.wait_for_timeout(200)
+
+
 def measure(page: Page, name: str, seconds: float) -> dict[str, Any]:
     page.evaluate(RESET)
     page.wait_for_timeout(seconds * 1000)
@@ -162,7 +173,7 @@ def run(quick: bool = False, port: int = 8765) -> int:
                 page.add_init_script(OBSERVE)
                 page.goto(url)
                 idle = sorted(page.evaluate(IDLE))
-                page.wait_for_function("window.brigade?.views?.position > 0")
+                wait_until(page, "() => window.brigade?.views?.position > 0")
                 page.evaluate(HOOK)
                 page.wait_for_selector('#connection[data-state="connected"]')
                 page.wait_for_timeout(3000)  # past the first snapshots

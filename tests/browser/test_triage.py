@@ -247,6 +247,8 @@ def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
             "title", re.compile(r"^Typhoon Doksuri response, Luojiang · typhoon · ")
         )
         expect(page.locator(".legend li")).to_have_count(11)
+        # The nearest free volunteer qualified for a flood, on the board itself.
+        expect(rows.first.locator(".near")).to_have_text(re.compile(r"^\d+\.\d km$"))
         page.screenshot(path=str(SCREENSHOTS / "triage.png"))
 
         # An incident with people on it, in its panel beside the map.

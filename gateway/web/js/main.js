@@ -83,6 +83,7 @@ function render(views) {
   }
   if (views.has("map") || views.has("operations")) mapView.render(page.views.rows.map);
   if (views.has("board")) board.render(page.views, live);
+  else if (views.has("roster")) board.tick(page.views, live); // who is nearest moved
   if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) showStats();
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
   if (views.has("roster") || views.has("board")) actions.refresh();

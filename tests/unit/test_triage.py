@@ -193,7 +193,7 @@ def test_a_response_time_leaves_the_last_hour_an_hour_after_it_was_taken() -> No
     views = all_views()
     incident = flood(operation)
     incident.dispatch(uuid4(), "", provenance(10))
-    events: list[Any] = incident.collect_events()
+    events: list[Any] = list(incident.collect_events())
     fold(views, enumerate(events, start=1))
     row = views["stats"].rows[str(operation)]
     assert row["report_to_dispatch_1h_s"]["n"] == 1

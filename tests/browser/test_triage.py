@@ -247,6 +247,9 @@ def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
             "title", re.compile(r"^Typhoon Doksuri response, Luojiang · typhoon · ")
         )
         expect(page.locator(".legend li")).to_have_count(11)
+        # Who can be sent is on the screen at 1600x900, the page not scrolled.
+        expect(page.locator("#roster ul.on-shift li").first).to_be_in_viewport()
+        assert page.evaluate("document.scrollingElement.scrollTop") == 0
         # The nearest free volunteer qualified for a flood, on the board itself.
         expect(rows.first.locator(".near")).to_have_text(re.compile(r"^\d+\.\d km$"))
         page.screenshot(path=str(SCREENSHOTS / "triage.png"))

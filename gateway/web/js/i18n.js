@@ -45,7 +45,7 @@ export const LABELS = {
     available_by_need: "Free and qualified, by need", activities: "service activities",
     activity_hours: "activity hours", hornet_nests: "hornet nests",
     nobody_free: "nobody free", free_unplaced: "{n} free, no position", can_be_sent: "can be sent", off_duty_n: "Off duty ({n})",
-    min_sec: "{m} min {s} s", report_link: "Report",
+    min_sec: "{m} min {s} s", report_link: "Report", field_time: "field time", operation_id: "operation id",
     // the incident panel
     a_volunteer: "a volunteer", command_centre: "command centre ({id})", message_to_team: "Message to the volunteers on this incident",
     send: "Send", message_sent: "Message sent", assessment: "Assessment", team: "Who is on it",
@@ -103,7 +103,7 @@ export const LABELS = {
     available_by_need: "空闲且有资质（按需求）", activities: "服务活动",
     activity_hours: "活动时长（时）", hornet_nests: "马蜂窝",
     nobody_free: "无空闲人员", free_unplaced: "{n} 人空闲，位置未知", can_be_sent: "可派遣", off_duty_n: "未值班（{n}）",
-    min_sec: "{m} 分 {s} 秒", report_link: "总结报告",
+    min_sec: "{m} 分 {s} 秒", report_link: "总结报告", field_time: "现场时间", operation_id: "行动编号",
     a_volunteer: "一名志愿者", command_centre: "指挥中心（{id}）", message_to_team: "发消息给本警情的志愿者",
     send: "发送", message_sent: "消息已发送", assessment: "研判", team: "处置人员",
     messages: "消息", timeline: "时间线", not_assessed: "尚未研判。", outcome: "处置结果",
@@ -184,6 +184,12 @@ export function onLanguage(listener) {
 export function translate(root) {
   for (const element of root.querySelectorAll("[data-i18n]")) {
     element.textContent = t(element.dataset.i18n);
+  }
+  // Words in attributes: a hover title, a box's placeholder.
+  for (const element of root.querySelectorAll("[data-i18n-title]")) element.title = t(element.dataset.i18nTitle);
+  for (const element of root.querySelectorAll("[data-i18n-placeholder]")) {
+    element.placeholder = t(element.dataset.i18nPlaceholder);
+    element.setAttribute("aria-label", element.placeholder);
   }
 }
 

@@ -106,6 +106,9 @@ def test_the_incident_panel_tells_the_story_and_sends_every_action(
     with serving(settings) as api:
         operation = open_operation(api)
         chen = volunteer(api, operation, "Chen Wei", WATER_RESCUE, 24.951, 118.611)
+        wang = volunteer(api, operation, "Wang Fang", WATER_RESCUE, 24.952, 118.611)
+        home = api.send("EndShift", api.token(Role.VOLUNTEER, wang), volunteer_id=wang)
+        assert home.status_code == 200, home.text
         flood = report(
             api, operation, severity=4, address="Shuangyang Street", description="x"
         )
@@ -126,6 +129,9 @@ def test_the_incident_panel_tells_the_story_and_sends_every_action(
 
         # Dispatch from the panel; Chen is named on it with the time he was sent.
         panel.locator('[data-action="dispatch"]').click()
+        expect(page.locator(f'#action li[data-volunteer="{chen}"]')).to_be_visible()
+        # Off duty, Wang Fang is not offered at all.
+        expect(page.locator(f'#action li[data-volunteer="{wang}"]')).to_have_count(0)
         page.locator(f'#action li[data-volunteer="{chen}"] button').click()
         team = panel.locator(f'.people-on li[data-volunteer="{chen}"]')
         expect(team).to_contain_text("Chen Wei dispatched · sent")

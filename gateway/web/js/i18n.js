@@ -24,7 +24,7 @@ export const LABELS = {
     // actions
     report_here: "Report an incident here", report: "Report", close: "Close",
     description: "Description", dispatch: "Dispatch", dispatch_to: "Dispatch to {what}",
-    qualified_nearby: "Qualified and available, nearest first",
+    qualified_nearby: "Qualified and free, nearest first (straight-line km)",
     others: "Others on shift, not free or not qualified", nobody: "Nobody qualified is available.",
     try_anyway: "Try", dispatched_ok: "{name} dispatched", reported_ok: "Incident reported",
     refused_title: "Refused", km: "{d} km", no_position: "no position",
@@ -83,7 +83,7 @@ export const LABELS = {
     report_to_dispatch: "报警→派遣（中位数）", dispatch_to_arrival: "派遣→到场（中位数）",
     report_here: "在此报告警情", report: "报告", close: "关闭",
     description: "描述", dispatch: "派遣", dispatch_to: "派遣至 {what}",
-    qualified_nearby: "有资质且可派遣，由近及远",
+    qualified_nearby: "有资质且空闲，由近及远（直线距离）",
     others: "其他在岗人员（忙碌或无资质）", nobody: "没有有资质的可派遣人员。",
     try_anyway: "尝试", dispatched_ok: "已派遣 {name}", reported_ok: "警情已报告",
     refused_title: "被拒绝", km: "{d} 公里", no_position: "无位置",

@@ -50,6 +50,12 @@ def add_benchmarks(benchmarks: Any) -> None:
     )
     latency.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
     latency.set_defaults(run=_latency)
+    me = benchmarks.add_parser(
+        "me", help="time from a dispatch to the volunteer's phone on /ws/me"
+    )
+    me.add_argument("--quick", action="store_true", help="50 phones instead of 200")
+    me.add_argument("--phones", type=int, help="volunteers with a channel open")
+    me.set_defaults(run=_me)
     field = benchmarks.add_parser(
         "field", help="acknowledged durable commands/s from 200 field sockets"
     )
@@ -80,6 +86,11 @@ def add_benchmarks(benchmarks: Any) -> None:
     )
     outage.add_argument("--quick", action="store_true", help="stops of 2 s and 5 s")
     outage.set_defaults(run=_outage)
+    fieldapp = benchmarks.add_parser(
+        "fieldapp",
+        help="the field app's shell gzipped, first load on slow 3G, reload offline",
+    )
+    fieldapp.set_defaults(run=_fieldapp)
     page = benchmarks.add_parser(
         "page",
         help="the command centre in Chromium: longest task and deltas frame p99, "
@@ -88,6 +99,12 @@ def add_benchmarks(benchmarks: Any) -> None:
     page.add_argument("--quick", action="store_true", help="20 s phases instead of 60")
     page.add_argument("--port", type=int, default=8765, help="the demo's port")
     page.set_defaults(run=_page)
+
+
+def _fieldapp(_: argparse.Namespace) -> int:
+    from bench.fieldapp import run
+
+    return run()
 
 
 def _page(args: argparse.Namespace) -> int:
@@ -135,6 +152,12 @@ def _latency(args: argparse.Namespace) -> int:
         database_url=settings.database_url,
         redis_url=settings.redis_url,
     )
+
+
+def _me(args: argparse.Namespace) -> int:
+    from bench.me import run
+
+    return run(quick=args.quick, phones=args.phones)
 
 
 def _rebuild(args: argparse.Namespace) -> int:

@@ -16,6 +16,8 @@ from domain.types import LonLat, Role
 
 COMMANDER = frozenset({Role.COMMANDER})
 FIELD = frozenset({Role.COMMANDER, Role.VOLUNTEER})
+# The programme office's records: commanders, and officers.
+OFFICE = frozenset({Role.COMMANDER, Role.OFFICER})
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ class CloseIncident(IncidentCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RegisterVolunteer(Command):
+    allowed = OFFICE
     volunteer_id: UUID | None = None
     name: str
     contact: str
@@ -194,12 +197,14 @@ class VolunteerCommand(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class DecideVetting(VolunteerCommand):
+    allowed = OFFICE
     approved: bool
     reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class RecordCourse(VolunteerCommand):
+    allowed = OFFICE
     course: str
     passed: bool
     score: float
@@ -207,11 +212,13 @@ class RecordCourse(VolunteerCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class ChangeGrade(VolunteerCommand):
+    allowed = OFFICE
     grade: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class RecordInsurance(VolunteerCommand):
+    allowed = OFFICE
     policy: str
     valid_until: datetime
 
@@ -239,6 +246,7 @@ class ReportPosition(VolunteerCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RateSatisfaction(VolunteerCommand):
+    allowed = OFFICE
     rating: int
     incident_id: UUID | None = None
     comment: str = ""
@@ -293,9 +301,13 @@ class OrderRectification(PremisesCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class SubmitSelfCheck(PremisesCommand):
-    allowed = FIELD
+    # An owner too, on their own premises only.
+    allowed = FIELD | {Role.OWNER}
     hazard_id: UUID
     note: str = ""
+    # What the owner did about it, and photos of it (uploaded first: POST /images).
+    evidence: str = ""
+    photos: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,3 +373,108 @@ class RevokeToken(Command):
     allowed = FIELD
     token_id: UUID
     reason: str = ""
+
+
+# The field app: enrolling a phone, answering a dispatch, broadcasts
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreateEnrolment(Command):
+    """A one-time code with which a volunteer's phone gets its token."""
+
+    enrolment_id: UUID | None = None
+    volunteer_id: UUID
+    # Minutes it may be used in (default 15, at most a day).
+    ttl_minutes: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelEnrolment(Command):
+    """Withdraw an enrolment code not yet used."""
+
+    enrolment_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedeemEnrolment(Command):
+    """Exchange an enrolment for a volunteer token (what `POST /enrol` records)."""
+
+    allowed = FIELD
+    issues_token = True
+    enrolment_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerDispatch(IncidentCommand):
+    """On my way (with an ETA) or cannot go (with a reason)."""
+
+    allowed = FIELD
+    volunteer_id: UUID
+    answer: str
+    eta_minutes: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BroadcastMessage(Command):
+    """A message to every volunteer on shift in an operation."""
+
+    operation_id: UUID
+    text: str
+
+
+# Owners and the programme office (docs/domain.md, "Owners and the office")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueOwnerToken(PremisesCommand):
+    """A token for a premises' owner, printed as a QR code on the inspection notice.
+
+    It acts on those premises only. A volunteer may issue one only for premises
+    they inspected or found a hazard at.
+    """
+
+    allowed = frozenset({Role.COMMANDER, Role.OFFICER, Role.VOLUNTEER})
+    issues_token = True
+    token_id: UUID | None = None
+    name: str = ""
+    ttl_seconds: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefineCourse(Command):
+    """Add a course to the catalogue, or change one: required or elective, and
+    the service domain it qualifies for (none: it qualifies for none)."""
+
+    allowed = OFFICE
+    course: str
+    title: str
+    required: bool = False
+    domain: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetireCourse(Command):
+    """Take a course out of the catalogue: no longer required or recorded."""
+
+    allowed = OFFICE
+    course: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemindOwner(PremisesCommand):
+    """Queue a reminder to an owner about a hazard's deadline (the outbox)."""
+
+    allowed = OFFICE
+    hazard_id: UUID
+    reason: str
+    reminder_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkReminderSent(PremisesCommand):
+    """Record that a queued reminder went out, and by which channel."""
+
+    allowed = OFFICE
+    reminder_id: UUID
+    channel: str

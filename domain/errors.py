@@ -45,6 +45,17 @@ class Code(StrEnum):
     HAZARD_CLOSED = "hazard_closed"
     HAZARD_WRONG_STATE = "hazard_wrong_state"
     ALREADY_REVOKED = "already_revoked"
+    # Enrolling a phone (a one-time code for a volunteer token).
+    ENROLMENT_NOT_FOUND = "enrolment_not_found"
+    ENROLMENT_USED = "enrolment_used"
+    ENROLMENT_EXPIRED = "enrolment_expired"
+    ENROLMENT_CANCELLED = "enrolment_cancelled"
+    # Owners and the programme office.
+    NOT_YOUR_PREMISES = "not_your_premises"
+    NOT_INSPECTOR = "not_inspector"
+    COURSE_NOT_FOUND = "course_not_found"
+    COURSE_RETIRED = "course_retired"
+    REMINDER_NOT_FOUND = "reminder_not_found"
 
 
 class DomainError(Exception):

@@ -9,11 +9,15 @@ LonLat = list[float]
 
 
 class Role(StrEnum):
-    """Who is acting: the command centre, a volunteer in the field, or a reader."""
+    """Who is acting: the command centre, a volunteer in the field, or a reader;
+    the programme office (volunteers' records, the course catalogue), or a shop
+    owner acting on their own premises only."""
 
     COMMANDER = "commander"
     VOLUNTEER = "volunteer"
     OBSERVER = "observer"
+    OFFICER = "officer"
+    OWNER = "owner"
 
 
 class OperationKind(StrEnum):
@@ -96,3 +100,19 @@ class MediaType(StrEnum):
     JPEG = "image/jpeg"
     PNG = "image/png"
     WEBP = "image/webp"
+
+
+class DispatchAnswer(StrEnum):
+    """A dispatched volunteer's answer, as Active911 and IamResponding users give it."""
+
+    COMING = "coming"
+    NOT_COMING = "not_coming"
+
+
+class ReminderReason(StrEnum):
+    """Why an owner is reminded: a deadline near, passed, or long passed (the
+    hazard then goes to the programme office too)."""
+
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    ESCALATED = "escalated"

@@ -44,6 +44,8 @@ class Grant:
     volunteer_id: UUID | None = None
     name: str = ""
     ttl_seconds: int | None = None
+    # The premises an owner's token names (IssueOwnerToken).
+    premises_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,18 @@ def terminal() -> c.Actor:
 
 def issue(runtime: Runtime, grant: Grant, by: c.Actor | None = None) -> Issued:
     """Record a token's issue through the runtime's writer; the signed token."""
-    outcome: Outcome = runtime.writer.execute(
-        c.IssueToken(
+    command: c.Command
+    if grant.role is Role.OWNER and grant.premises_id is not None:
+        command = c.IssueOwnerToken(
+            command_id=uuid7(),
+            actor=by or terminal(),
+            occurred_at=datetime.now(UTC),
+            premises_id=grant.premises_id,
+            name=grant.name,
+            ttl_seconds=grant.ttl_seconds,
+        )
+    else:
+        command = c.IssueToken(
             command_id=uuid7(),
             actor=by or terminal(),
             occurred_at=datetime.now(UTC),
@@ -78,7 +90,7 @@ def issue(runtime: Runtime, grant: Grant, by: c.Actor | None = None) -> Issued:
             name=grant.name,
             ttl_seconds=grant.ttl_seconds,
         )
-    )
+    outcome: Outcome = runtime.writer.execute(command)
     if outcome.rejection is not None:
         raise Refused(outcome.rejection.code, outcome.rejection.message)
     claims = Claims.of(outcome.result)

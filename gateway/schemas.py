@@ -287,3 +287,20 @@ def problem(error: "ValidationError | ValidationException") -> str:
     """The first thing wrong with a body, as `where: what`."""
     found = problems(error) or [{"where": "body", "problem": "invalid"}]
     return f"{found[0]['where']}: {found[0]['problem']}"
+
+
+# The field app: /ws/me's subscription and POST /enrol's body
+
+
+class MeSubscribe(BaseModel):
+    """/ws/me's one frame from the client: from a snapshot, or after a position."""
+
+    type: Literal["subscribe"]
+    after: Annotated[StrictInt, Field(ge=0)] | None = None  # at most the log's last
+
+
+class EnrolBody(BaseModel):
+    """POST /enrol: the code of an enrolment link (`/field#enrol=CODE`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[StrictStr, Field(max_length=100)]

@@ -28,15 +28,29 @@ class Settings(BaseSettings):
     # (a deployment's own tile server); unset: an offline background, no requests out.
     tile_url: str | None = None
     tile_attribution: str = ""
+    # A PMTiles archive of the district (docs/operations.md says how to cut one):
+    # served by brigade itself at /basemap.pmtiles, so the map needs no internet.
+    basemap: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address phones reach this server at, for enrolment links and their QR
+    # codes (e.g. "https://brigade.example"); unset: the address a request came to.
+    public_url: str | None = None
+    # Owners' reminders (gateway/reminders.py): seconds between looks at the
+    # deadlines (0: no reminders from this process), and the channel that
+    # delivers them: "file" (notifications.jsonl in the data directory) or
+    # "console" (the log).
+    reminder_every: float = 30.0
+    reminder_channel: str = "file"
     # Minutes an unassigned incident may wait, by severity, before the command
     # centre marks it, as JSON: BRIGADE_WAITING_MINUTES='{"5": 3, "4": 5, ...}'.
     waiting_minutes: dict[int, int] = Field(
         default_factory=lambda: dict(WAITING_MINUTES)
     )
 
-    @field_validator("database_url", "redis_url", "secret", "tile_url", mode="before")
+    @field_validator(
+        "database_url", "redis_url", "secret", "tile_url", "basemap", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 
+# Messages a board row keeps: the latest, as the phones keep theirs.
+MESSAGES = 20
+
+
 class IncidentBoard(View):
     """Rows by incident id. Clients show time since report as `as_of - reported_at`.
 
@@ -50,6 +54,10 @@ class IncidentBoard(View):
             "rescued": 0,
             "images": 0,
             "outcome": None,
+            # Dispatched volunteers' answers, by volunteer id: who is really coming.
+            "answers": {},
+            # The latest messages on it, both ways (actor: "volunteer:<id>", ...).
+            "messages": [],
             "number": number,
             "needs": None if needs is None else needs.value,
             "summary": "",
@@ -77,6 +85,7 @@ class IncidentBoard(View):
     def _dispatched(self, e: Incident.VolunteerDispatched) -> Iterable[str]:
         row = self._touch(e)
         row["dispatched"] = sorted([*row["dispatched"], str(e.volunteer_id)])
+        row["answers"].pop(str(e.volunteer_id), None)
         if row["first_dispatch_at"] is None:
             row["first_dispatch_at"] = iso(e.occurred_at)
         return self._status(e)
@@ -95,7 +104,27 @@ class IncidentBoard(View):
         vid = str(e.volunteer_id)
         row["dispatched"] = [v for v in row["dispatched"] if v != vid]
         row["on_scene"] = [v for v in row["on_scene"] if v != vid]
+        row["answers"].pop(vid, None)
         return self._status(e)
+
+    @handles(Incident.MessagePosted)
+    def _message(self, e: Incident.MessagePosted) -> Iterable[str]:
+        row = self._touch(e)
+        messages = [*row["messages"], {"at": iso(e.occurred_at), "actor": e.actor}]
+        messages[-1]["text"] = e.text
+        row["messages"] = messages[-MESSAGES:]
+        return [str(e.originator_id)]
+
+    @handles(Incident.DispatchAnswered)
+    def _answered(self, e: Incident.DispatchAnswered) -> Iterable[str]:
+        row = self._touch(e)
+        row["answers"][str(e.volunteer_id)] = {
+            "answer": e.answer,
+            "eta_minutes": e.eta_minutes,
+            "reason": e.reason,
+            "at": iso(e.occurred_at),
+        }
+        return [str(e.originator_id)]
 
     @handles(Incident.PeopleEvacuated)
     def _evacuated(self, e: Incident.PeopleEvacuated) -> Iterable[str]:
@@ -118,7 +147,6 @@ class IncidentBoard(View):
     @handles(
         Incident.RouteGuided,
         Incident.RoadCleared,
-        Incident.MessagePosted,
         Incident.DispatchRefused,
     )
     def _noted(self, e: Incident.Event) -> Iterable[str]:

@@ -6,10 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from projections.base import apply_all
 from projections.board import IncidentBoard
+from projections.courses import Courses
 from projections.credentials import Credentials
+from projections.enrolments import Enrolments
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
+from projections.mine import Mine
 from projections.operations import Operations
+from projections.points import Points
+from projections.reminders import Reminders
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
 from projections.timeline import IncidentTimeline
@@ -27,6 +32,10 @@ VIEW_NAMES = (
     "hazards",
     "operations",
     "credentials",
+    # Owners and the programme office.
+    "courses",
+    "reminders",
+    "points",
     "timeline",
 )
 
@@ -41,6 +50,12 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         HazardLedger(),
         Operations(),
         Credentials(),
+        # Not in VIEW_NAMES: read over their own routes (/enrolments, /ws/me, /me).
+        Enrolments(),
+        Mine(),
+        Courses(),
+        Reminders(),
+        Points(),
         IncidentTimeline(),
     ]
     return {view.name: view for view in views}

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # 2: the operations view joined the others; 3: the credentials view; 4: the
-# timeline view, the board's numbers and assessments, the stats' backlog.
-FORMAT = 4
+# enrolments and mine views, and dispatch answers on the board and roster; 5: the
+# roster's course catalogue, the owners' and the office's views.
+# 6: the timeline view, the board's numbers and assessments, the stats' backlog.
+FORMAT = 6
 NAME = "views"
 
 

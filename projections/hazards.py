@@ -1,13 +1,14 @@
-"""Hazard ledger: every hazard found in a shop, its deadline, state and overdue flag."""
+"""Hazard ledger: every hazard found in a shop, its deadline, state and overdue flag,
+how far it has escalated, the owner's self-check and the reminders queued."""
 
 from __future__ import annotations
 
 import heapq
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from domain.model.premises import Premises
-from domain.types import HazardState
+from domain.types import HazardState, ReminderReason
 from projections.base import Row, View, handles, iso
 
 if TYPE_CHECKING:
@@ -22,6 +23,27 @@ AWAITING_OWNER = {
     HazardState.SELF_CHECKED,
     HazardState.REINSPECTION_FAILED,
 }
+
+
+# Escalation, by field time against the deadline, while the owner must act: due
+# soon from two days before it, overdue after it, escalated (the programme
+# office takes it up) three days after it. The reminders follow the same steps.
+DUE_SOON = timedelta(days=2)
+ESCALATE = timedelta(days=3)
+STEPS = (
+    (-DUE_SOON, ReminderReason.DUE_SOON),
+    (timedelta(0), ReminderReason.OVERDUE),
+    (ESCALATE, ReminderReason.ESCALATED),
+)
+
+
+def escalation(deadline: datetime, now: datetime) -> ReminderReason | None:
+    """How far a hazard still the owner's has gone past its deadline, at `now`."""
+    found = None
+    for offset, step in STEPS:
+        if now > deadline + offset:
+            found = step
+    return found
 
 
 class HazardLedger(View):
@@ -65,6 +87,11 @@ class HazardLedger(View):
             "rectified_at": None,
             "closed_at": None,
             "overdue": False,
+            "escalation": None,
+            "note": e.note,
+            "photo": e.photo_sha256,
+            "self_check": None,
+            "reminders": [],
         }
         return [key]
 
@@ -77,12 +104,30 @@ class HazardLedger(View):
         row["state"] = HazardState.ORDERED.value
         row["deadline"] = iso(e.deadline)
         row["overdue"] = self._past(e.deadline.isoformat())
-        heapq.heappush(self._deadlines, (e.deadline.timestamp(), row["id"]))
+        row["escalation"] = self._escalation(row)
+        for offset, _ in STEPS:
+            moment = (e.deadline + offset).timestamp()
+            heapq.heappush(self._deadlines, (moment, row["id"]))
         return [row["id"]]
 
     @handles(Premises.SelfCheckSubmitted)
     def _self_checked(self, e: Premises.SelfCheckSubmitted) -> Iterable[str]:
+        self._row(e)["self_check"] = {
+            "at": iso(e.occurred_at),
+            "by": e.actor,
+            "note": e.note,
+            "evidence": e.evidence,
+            "photos": list(e.photos),
+        }
         return self._to(e, HazardState.SELF_CHECKED)
+
+    @handles(Premises.OwnerReminded)
+    def _reminded(self, e: Premises.OwnerReminded) -> Iterable[str]:
+        row = self._row(e)
+        row["reminders"].append(
+            {"id": str(e.reminder_id), "reason": e.reason, "at": iso(e.occurred_at)}
+        )
+        return [row["id"]]
 
     @handles(Premises.Rectified)
     def _rectified(self, e: Premises.Rectified) -> Iterable[str]:
@@ -103,7 +148,15 @@ class HazardLedger(View):
         row = self._row(e)
         row["state"] = state.value
         row["overdue"] = self._overdue(row)
+        row["escalation"] = self._escalation(row)
         return [row["id"]]
+
+    def _escalation(self, row: Row) -> str | None:
+        deadline = row["deadline"]
+        if not deadline or row["state"] not in AWAITING_OWNER or self.as_of is None:
+            return None
+        step = escalation(datetime.fromisoformat(deadline), self.as_of)
+        return None if step is None else step.value
 
     def _overdue(self, row: Row) -> bool:
         deadline = row["deadline"]
@@ -119,8 +172,8 @@ class HazardLedger(View):
         while self._deadlines and self._deadlines[0][0] < self.now:
             _, key = heapq.heappop(self._deadlines)
             row = self.rows[key]
-            overdue = self._overdue(row)
-            if overdue != row["overdue"]:
-                row["overdue"] = overdue
+            overdue, step = self._overdue(row), self._escalation(row)
+            if (overdue, step) != (row["overdue"], row["escalation"]):
+                row["overdue"], row["escalation"] = overdue, step
                 changed.append(key)
         return changed

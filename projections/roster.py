@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.model.activity import ServiceActivity
+from domain.model.catalogue import CourseCatalogue, course_of
 from domain.model.incident import Incident
 from domain.model.volunteer import Volunteer
-from domain.training import REQUIRED_COURSES, dispatch_refusal, qualified_domains
+from domain.training import DEFAULT_CATALOGUE, Catalogue, Course, dispatch_refusal
 from domain.types import Grade, IncidentStatus, Vetting
 from projections.base import Row, View, handles, iso
 from projections.base import key as key_of
@@ -77,6 +78,7 @@ class Roster(View):
     def __init__(self, rule: PromotionRule | None = None) -> None:
         super().__init__()
         self.rule = rule or PromotionRule()
+        self.catalogue: Catalogue = DEFAULT_CATALOGUE
         self._state: dict[str, dict[str, Any]] = {}
         # (expiry as a timestamp, volunteer id) of policies still to run out.
         self._expiries: list[tuple[float, str]] = []
@@ -108,6 +110,8 @@ class Roster(View):
             "service_hours": 0.0,
             "satisfaction": None,
             "ratings": 0,
+            # Their answer to the dispatch they are on (who is really coming).
+            "answer": None,
         }
         return self._judge(key)
 
@@ -125,10 +129,36 @@ class Roster(View):
         key = str(e.originator_id)
         passed: set[str] = self._state[key]["passed"]
         (passed.add if e.passed else passed.discard)(e.course)
-        self.rows[key]["qualified_domains"] = [
-            d.value for d in qualified_domains(passed)
-        ]
         return self._judge(key)
+
+    @handles(CourseCatalogue.Started)
+    def _catalogue_started(self, e: CourseCatalogue.Started) -> Iterable[str]:
+        self.catalogue = Catalogue({r["code"]: course_of(r) for r in e.courses})
+        return self._judge_all()
+
+    @handles(CourseCatalogue.CourseDefined)
+    def _course_defined(self, e: CourseCatalogue.CourseDefined) -> Iterable[str]:
+        row = {"code": e.course, "title": e.title, "required": e.required}
+        course = course_of({**row, "domain": e.domain})
+        self.catalogue = Catalogue({**self.catalogue.courses, e.course: course})
+        return self._judge_all()
+
+    @handles(CourseCatalogue.CourseRetired)
+    def _course_retired(self, e: CourseCatalogue.CourseRetired) -> Iterable[str]:
+        old = self.catalogue.courses[e.course]
+        retired = Course(old.code, old.title, old.required, old.domain, retired=True)
+        self.catalogue = Catalogue({**self.catalogue.courses, e.course: retired})
+        return self._judge_all()
+
+    def _judge_all(self) -> list[str]:
+        """Every row judged again (the catalogue changed); those that changed."""
+        changed = []
+        for key in self.rows:
+            before = dict(self.rows[key])
+            self._judge(key)
+            if self.rows[key] != before:
+                changed.append(key)
+        return changed
 
     @handles(Volunteer.GradeChanged)
     def _grade(self, e: Volunteer.GradeChanged) -> Iterable[str]:
@@ -192,6 +222,7 @@ class Roster(View):
         key = str(e.originator_id)
         self.rows[key]["status"] = DISPATCHED
         self.rows[key]["incident_id"] = str(e.incident_id)
+        self.rows[key]["answer"] = None
         return self._judge(key)
 
     @handles(Volunteer.Released)
@@ -199,8 +230,21 @@ class Roster(View):
         key = str(e.originator_id)
         row = self.rows[key]
         row["incident_id"] = None
+        row["answer"] = None
         row["status"] = AVAILABLE if self._state[key]["shift_started"] else OFF_DUTY
         return self._judge(key)
+
+    @handles(Incident.DispatchAnswered)
+    def _answered(self, e: Incident.DispatchAnswered) -> Iterable[str]:
+        key = str(e.volunteer_id)
+        self.rows[key]["answer"] = {
+            "incident_id": str(e.originator_id),
+            "answer": e.answer,
+            "eta_minutes": e.eta_minutes,
+            "reason": e.reason,
+            "at": iso(e.occurred_at),
+        }
+        return [key]
 
     @handles(Incident.VolunteerArrived)
     def _arrived(self, e: Incident.VolunteerArrived) -> Iterable[str]:
@@ -225,7 +269,12 @@ class Roster(View):
         """Recompute what follows from the facts: dispatchable, and promotable."""
         row, state = self.rows[key], self._state[key]
         at = self.as_of or datetime.min.replace(tzinfo=UTC)
+        passed = state["passed"]
+        row["qualified_domains"] = [
+            d.value for d in self.catalogue.qualified_domains(passed)
+        ]
         refusal = dispatch_refusal(
+            catalogue=self.catalogue,
             vetting=row["vetting"],
             vetting_reason=state["vetting_reason"],
             passed_courses=state["passed"],
@@ -235,7 +284,7 @@ class Roster(View):
             on_shift=state["shift_started"] is not None,
             busy_with=row["incident_id"],
         )
-        row["training_complete"] = all(c in state["passed"] for c in REQUIRED_COURSES)
+        row["training_complete"] = self.catalogue.complete(passed)
         row["dispatchable"] = refusal is None
         row["not_dispatchable_because"] = None if refusal is None else refusal.message
         row["promotion_eligible"], row["promotion"] = self.rule.check(row)

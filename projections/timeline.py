@@ -30,6 +30,10 @@ ENTRIES: dict[type, tuple[str, tuple[str, ...]]] = {
     Incident.PeopleEvacuated: ("evacuated", ("count", "destination")),
     Incident.PeopleRescued: ("rescued", ("count",)),
     Incident.MessagePosted: ("message", ("text",)),
+    Incident.DispatchAnswered: (
+        "answered",
+        ("volunteer_id", "answer", "eta_minutes", "reason"),
+    ),
     Incident.VolunteerReleased: ("released", ("volunteer_id", "reason")),
     Incident.Resolved: ("resolved", ("outcome",)),
     Incident.Closed: ("closed", ()),

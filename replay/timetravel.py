@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from projections.base import field_time
-from projections.catalog import belongs, fold
+from projections.catalog import VIEW_NAMES, belongs, fold
 from projections.rebuild import fold_log, no_cyclic_gc
 from replay.seekpoints import EVERY, SeekIndex
 
@@ -58,7 +58,12 @@ class Moment:
         }
 
     def snapshot(self, operation_id: str | None = None) -> dict[str, dict[str, Row]]:
-        return {name: self.rows(name, operation_id) for name in self.views}
+        """The views a command centre shows (VIEW_NAMES); the rest by `rows`."""
+        return {
+            name: self.rows(name, operation_id)
+            for name in self.views
+            if name in VIEW_NAMES
+        }
 
 
 class TimeTravel:

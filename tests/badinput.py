@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from uuid import UUID, uuid4
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import msgpack
 import pytest
@@ -47,6 +47,10 @@ IN_ORDER = [
     "RecordHazard", "OrderRectification", "RecordRectification", "SubmitSelfCheck",
     "ReinspectHazard", "CloseHazard", "LogServiceActivity", "ResolveIncident",
     "EndShift", "CloseIncident", "CloseOperation", "IssueToken", "RevokeToken",
+    "CreateEnrolment", "RedeemEnrolment", "CancelEnrolment", "AnswerDispatch",
+    "BroadcastMessage",
+    "IssueOwnerToken", "DefineCourse", "RetireCourse", "RemindOwner",
+    "MarkReminderSent",
 ]  # fmt: skip
 
 
@@ -60,6 +64,8 @@ class World:
     premises: str
     hazards: dict[str, str]  # by the state it is in
     token: str  # a live observer's token id
+    # The field app's: an operation of its own, a volunteer dispatched in it.
+    field: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def made(cls, api: Api) -> World:
@@ -100,8 +106,9 @@ class World:
         unvetted = new("RegisterVolunteer", "volunteer_id", name="Lin", contact="+86")
         token = new("IssueToken", "token_id", role="observer", name="wall screen")
         return cls(
-            operation, incident, on_scene, ready, unvetted, premises, hazards, token
-        )
+            operation, incident, on_scene, ready, unvetted, premises, hazards, token,
+            field=field_world(api),
+        )  # fmt: skip
 
 
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
@@ -131,6 +138,7 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
     path = [[118.6, 24.9], [118.61, 24.91]]
     on = {"incident_id": w.incident}
     at = {"premises_id": w.premises}
+    reminder = uuid5(NAMESPACE_URL, f"reminder:{w.premises}")
     return {
         "OpenOperation": {
             "operation_id": str(uuid4()), "name": "Haikui", "kind": "typhoon",
@@ -202,7 +210,10 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
         "OrderRectification": {
             **at, "hazard_id": w.hazards["found"], "deadline": LATER,
         },
-        "SubmitSelfCheck": {**at, "hazard_id": w.hazards["ordered"], "note": "moved"},
+        "SubmitSelfCheck": {
+            **at, "hazard_id": w.hazards["ordered"], "note": "moved",
+            "evidence": "new extinguisher", "photos": [SHA],
+        },
         "RecordRectification": {
             **at, "hazard_id": w.hazards["found"], "evidence": "photo",
             "evidence_sha256": SHA,
@@ -215,6 +226,63 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
             "activity_id": str(uuid4()), "operation_id": w.operation, "kind": "patrol",
             "participants": [w.on_scene], "hours": 2, **near, "note": "river bank",
         },
+        # Owners and the programme office
+        "IssueOwnerToken": {
+            **at, "token_id": str(uuid4()), "name": "Mrs Lin", "ttl_seconds": 86400,
+        },
+        "DefineCourse": {
+            "course": "typhoon-shelters", "title": "Typhoon shelters",
+            "required": False, "domain": "search_and_rescue",
+        },
+        "RetireCourse": {"course": "typhoon-shelters"},
+        "RemindOwner": {
+            **at, "hazard_id": w.hazards["ordered"], "reason": "due_soon",
+            "reminder_id": str(reminder),
+        },
+        "MarkReminderSent": {**at, "reminder_id": str(reminder), "channel": "sms"},
+        **field_bodies(w),
+    }  # fmt: skip
+
+
+# The field app's commands (enrolment, answers, broadcasts)
+
+
+def field_world(api: Api) -> dict[str, str]:
+    """An operation open to the end, a volunteer dispatched in it, an enrolment."""
+
+    def new(command: str, key: str, **body: Any) -> str:
+        return str(api.commander(command, **body)["result"][key])
+
+    operation = new("OpenOperation", "operation_id", name="Field", kind="typhoon")
+    incident = new(
+        "ReportIncident", "incident_id", operation_id=operation, kind="flood",
+        lat=24.95, lon=118.61, severity=3,
+    )  # fmt: skip
+    volunteer = ready_volunteer(api, "Xu Ming")
+    api.commander("DispatchVolunteer", incident_id=incident, volunteer_id=volunteer)
+    enrolment = new("CreateEnrolment", "enrolment_id", volunteer_id=volunteer)
+    return {
+        "operation": operation,
+        "incident": incident,
+        "volunteer": volunteer,
+        "enrolment": enrolment,
+    }
+
+
+def field_bodies(w: World) -> dict[str, dict[str, Any]]:
+    f, enrolment = w.field, str(uuid4())
+    return {
+        "CreateEnrolment": {
+            "enrolment_id": enrolment, "volunteer_id": f["volunteer"],
+            "ttl_minutes": 30,
+        },
+        "RedeemEnrolment": {"enrolment_id": enrolment},
+        "CancelEnrolment": {"enrolment_id": f["enrolment"]},
+        "AnswerDispatch": {
+            "incident_id": f["incident"], "volunteer_id": f["volunteer"],
+            "answer": "coming", "eta_minutes": 12, "reason": "by bike",
+        },
+        "BroadcastMessage": {"operation_id": f["operation"], "text": "stay dry"},
     }  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from gateway.credentials import Grant, Issued, issue, issue_into
 from gateway.keys import KeyRing
 from gateway.settings import Settings
 from gateway.ws.transport import websocket_options
+from projections.follower import Follower
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -120,6 +121,15 @@ def writer(brigade: Brigade) -> Iterator[CommandWriter]:
     writer = CommandWriter(brigade)
     yield writer
     writer.close()
+
+
+@pytest.fixture
+def by_hand(brigade: Brigade, writer: CommandWriter) -> Iterator[Follower]:
+    """A follower whose held rows are flushed only when a test says so."""
+    follower = Follower(brigade, poll=0.2, window=3600).start()
+    writer.on_commit(follower.wake)
+    yield follower
+    follower.stop()
 
 
 @pytest.fixture

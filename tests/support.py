@@ -24,8 +24,10 @@ from domain.types import Role
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from domain.application import Brigade
     from domain.outcome import Outcome
     from domain.write import CommandWriter
+    from projections.follower import Follower
 
 POSTGRES_URL = os.environ.get(
     "BRIGADE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -207,3 +209,10 @@ def eventually(
     while not check():
         assert time.monotonic() < deadline, what if isinstance(what, str) else what()
         time.sleep(every)
+
+
+def caught_up(brigade: Brigade, follower: Follower) -> int:
+    """The store's head, once the follower's views stand there."""
+    head = brigade.recorder.max_notification_id() or 0
+    eventually(lambda: follower.position == head)
+    return head

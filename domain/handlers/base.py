@@ -10,7 +10,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from domain import commands as c
 from domain.errors import Code, Forbidden, InvalidCommand, NotFound
 from domain.model.base import BrigadeAggregate, Provenance
+from domain.model.catalogue import CourseCatalogue
 from domain.model.credential import Credential
+from domain.model.enrolment import Enrolment
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
@@ -30,6 +32,8 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
     Volunteer: Code.VOLUNTEER_NOT_FOUND,
     Premises: Code.PREMISES_NOT_FOUND,
     Credential: Code.TOKEN_NOT_FOUND,
+    Enrolment: Code.ENROLMENT_NOT_FOUND,
+    CourseCatalogue: Code.COURSE_NOT_FOUND,
 }
 
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 def _issue(uow: UnitOfWork, cmd: c.IssueToken, p: Provenance) -> Result:
     role = checks.choice("role", cmd.role, Role)
     name = checks.text("name", cmd.name, limit=checks.MAX_NAME, required=False)
+    if role is Role.OWNER:
+        raise checks.invalid("an owner's token names premises: use IssueOwnerToken")
     if role is Role.VOLUNTEER:
         if cmd.volunteer_id is None:
             raise checks.invalid("a volunteer token needs volunteer_id")

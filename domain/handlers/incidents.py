@@ -17,6 +17,7 @@ from domain.handlers.base import (
     open_operation,
     require_self,
 )
+from domain.handlers.office import catalogue
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
@@ -77,7 +78,7 @@ def _dispatch(uow: UnitOfWork, cmd: c.DispatchVolunteer, p: Provenance) -> Resul
     incident.check_can_dispatch(volunteer.id)
     needs = DOMAIN_FOR_KIND[IncidentKind(incident.kind)]
     try:
-        volunteer.assign(incident.id, needs, p)
+        volunteer.assign(incident.id, needs, p, catalogue(uow))
     except NotDispatchable as refused:
         incident.refuse_dispatch(
             volunteer.id, Refusal(refused.code, refused.message), p
@@ -108,7 +109,12 @@ def _clear_road(uow: UnitOfWork, cmd: c.ClearRoad, p: Provenance) -> Result:
 
 @handles(c.RecordImage)
 def _record_image(uow: UnitOfWork, cmd: c.RecordImage, p: Provenance) -> Result:
-    field_incident(uow, cmd).record_image(
+    # The volunteer who reported it may add photos to it ("where I stand, with a
+    # photo"), dispatched or not; anyone else in the field must be dispatched.
+    incident = load(uow, Incident, cmd.incident_id)
+    if incident.reporter != cmd.actor.name:
+        incident = field_incident(uow, cmd)
+    incident.record_image(
         sha256=cmd.sha256,
         media_type=cmd.media_type,
         size=cmd.size,

@@ -17,6 +17,7 @@ from domain.handlers.base import (
     open_operation,
     require_self,
 )
+from domain.handlers.office import catalogue
 from domain.model.activity import ServiceActivity
 from domain.model.volunteer import Volunteer
 from domain.types import Vetting
@@ -49,8 +50,10 @@ def _vet(uow: UnitOfWork, cmd: c.DecideVetting, p: Provenance) -> Result:
 
 @handles(c.RecordCourse)
 def _course(uow: UnitOfWork, cmd: c.RecordCourse, p: Provenance) -> Result:
-    load(uow, Volunteer, cmd.volunteer_id).complete_course(
-        cmd.course, cmd.passed, cmd.score, p
+    volunteer = load(uow, Volunteer, cmd.volunteer_id)
+    course = catalogue(uow).offered(checks.text("course", cmd.course, limit=80))
+    volunteer.complete_course(
+        course.code, cmd.passed, cmd.score, p, required=course.required
     )
     return {}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain import commands as c
+from domain.errors import Code, Forbidden
 from domain.handlers.base import (
     Result,
     UnitOfWork,
@@ -15,8 +16,11 @@ from domain.handlers.base import (
     open_operation,
 )
 from domain.model.premises import Premises
+from domain.types import Role
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from domain.model.base import Provenance
 
 
@@ -74,8 +78,19 @@ def _order(uow: UnitOfWork, cmd: c.OrderRectification, p: Provenance) -> Result:
 
 @handles(c.SubmitSelfCheck)
 def _self_check(uow: UnitOfWork, cmd: c.SubmitSelfCheck, p: Provenance) -> Result:
-    load(uow, Premises, cmd.premises_id).submit_self_check(cmd.hazard_id, cmd.note, p)
+    require_own_premises(cmd.actor, cmd.premises_id)
+    load(uow, Premises, cmd.premises_id).submit_self_check(
+        cmd.hazard_id, cmd.note, p, evidence=cmd.evidence, photos=cmd.photos
+    )
     return {}
+
+
+def require_own_premises(actor: c.Actor, premises_id: UUID) -> None:
+    """An owner acts on the premises their token names, and on no others."""
+    if actor.role is Role.OWNER and actor.id != str(premises_id):
+        raise Forbidden(
+            Code.NOT_YOUR_PREMISES, "an owner can act only on their own premises"
+        )
 
 
 @handles(c.RecordRectification)

@@ -30,6 +30,11 @@ LIFETIME: dict[Role, timedelta] = {
     Role.OBSERVER: 90 * DAY,
     # A phone enrolled once for the typhoon season; a lost one is revoked.
     Role.VOLUNTEER: 180 * DAY,
+    # The programme office's desk, as the command centre's.
+    Role.OFFICER: 30 * DAY,
+    # A QR code on an inspection notice: long enough for a rectification and its
+    # re-inspection; the notice of the next inspection brings a new one.
+    Role.OWNER: 60 * DAY,
 }
 SHORTEST = timedelta(minutes=1)
 LONGEST = timedelta(days=366)

@@ -8,10 +8,19 @@ from uuid import UUID
 from domain import checks
 from domain.errors import Code, Conflict
 from domain.model.base import BrigadeAggregate, Provenance
-from domain.types import IncidentKind, IncidentStatus, LonLat, MediaType
+from domain.types import (
+    DispatchAnswer,
+    IncidentKind,
+    IncidentStatus,
+    LonLat,
+    MediaType,
+)
 
 if TYPE_CHECKING:
     from domain.training import Refusal
+
+# The longest ETA a volunteer may give: ten hours is "not today" in a storm.
+MAX_ETA_MINUTES = 600
 
 
 class Incident(BrigadeAggregate):
@@ -28,6 +37,7 @@ class Incident(BrigadeAggregate):
             incident.operation_id = self.operation_id
             incident.kind = self.kind
             incident.severity = self.severity
+            incident.reporter = self.actor
 
     class Assessed(BrigadeAggregate.Event):
         summary: str
@@ -87,6 +97,14 @@ class Incident(BrigadeAggregate):
         def apply(self, incident: Incident) -> None:
             incident.rescued += self.count
 
+    class DispatchAnswered(BrigadeAggregate.Event):
+        """A dispatched volunteer's answer: coming (with an ETA) or not (why)."""
+
+        volunteer_id: UUID
+        answer: str
+        eta_minutes: int | None
+        reason: str
+
     class MessagePosted(BrigadeAggregate.Event):
         text: str
 
@@ -117,6 +135,9 @@ class Incident(BrigadeAggregate):
     rescued: int
     resolved: bool
     closed: bool
+    # Who reported it (the actor's name): a volunteer may add photos to their own
+    # report. A default, so an aggregate snapshot from before it loads.
+    reporter: str = ""
 
     def __init__(self) -> None:
         self.assignments = {}
@@ -306,6 +327,44 @@ class Incident(BrigadeAggregate):
         self.trigger_event(
             self.PeopleRescued,
             count=checks.whole("count", count, 1, checks.MAX_RESCUED),
+            **p.as_kwargs(),
+        )
+
+    def answer_dispatch(
+        self,
+        volunteer_id: UUID,
+        answer: str,
+        eta_minutes: int | None,
+        reason: str,
+        p: Provenance,
+    ) -> None:
+        """On my way (minutes away) or cannot go (why), before arriving."""
+        self.require_active()
+        state = self.assignments.get(volunteer_id.hex)
+        if state is None:
+            raise Conflict(
+                Code.NOT_DISPATCHED,
+                f"volunteer {volunteer_id} is not dispatched to this incident",
+            )
+        if state == IncidentStatus.ON_SCENE:
+            raise Conflict(Code.ALREADY_ARRIVED, "the volunteer has already arrived")
+        given = checks.choice("answer", answer, DispatchAnswer)
+        coming = given is DispatchAnswer.COMING
+        if coming and eta_minutes is None:
+            raise checks.invalid("an answer 'coming' needs eta_minutes")
+        if not coming and eta_minutes is not None:
+            raise checks.invalid("an answer 'not_coming' has no eta_minutes")
+        reason = checks.text("reason", reason, limit=checks.MAX_NAME, required=False)
+        if not coming and not reason:
+            raise checks.invalid("an answer 'not_coming' needs a reason")
+        self.trigger_event(
+            self.DispatchAnswered,
+            volunteer_id=volunteer_id,
+            answer=given.value,
+            eta_minutes=None
+            if eta_minutes is None
+            else checks.whole("eta_minutes", eta_minutes, 0, MAX_ETA_MINUTES),
+            reason=reason,
             **p.as_kwargs(),
         )
 

@@ -29,6 +29,11 @@ class Operation(BrigadeAggregate):
         def apply(self, operation: Operation) -> None:
             operation.closed = True
 
+    class MessageBroadcast(BrigadeAggregate.Event):
+        """A commander's message to everyone on shift in the operation."""
+
+        text: str
+
     name: str
     kind: str
     area: list[float] | None
@@ -62,6 +67,12 @@ class Operation(BrigadeAggregate):
     def close(self, p: Provenance) -> None:
         self.require_open()
         self.trigger_event(self.Closed, **p.as_kwargs())
+
+    def broadcast(self, text: str, p: Provenance) -> None:
+        self.require_open()
+        self.trigger_event(
+            self.MessageBroadcast, text=checks.text("text", text), **p.as_kwargs()
+        )
 
     def require_open(self) -> None:
         if self.closed:

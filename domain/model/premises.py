@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from domain import checks
 from domain.errors import Code, Conflict, NotFound
 from domain.model.base import BrigadeAggregate, Provenance
-from domain.types import HazardState
+from domain.types import HazardState, ReminderReason
 
 if TYPE_CHECKING:
-    from datetime import datetime
     from uuid import UUID
 
 MAX_CHECKLIST = 100
+MAX_PHOTOS = 6
+# Whom an owner is reminded of a hazard by, while it is theirs to fix.
+_REMINDABLE = (
+    HazardState.FOUND,
+    HazardState.ORDERED,
+    HazardState.SELF_CHECKED,
+    HazardState.REINSPECTION_FAILED,
+)
 
 
 class Hazard(TypedDict):
@@ -51,6 +59,9 @@ class Premises(BrigadeAggregate):
         checklist: dict[str, bool]
         note: str
 
+        def apply(self, premises: Premises) -> None:
+            premises.met(self.actor)
+
     class HazardFound(BrigadeAggregate.Event):
         operation_id: UUID
         hazard_id: UUID
@@ -63,6 +74,7 @@ class Premises(BrigadeAggregate):
             premises.hazards[self.hazard_id.hex] = Hazard(
                 state=HazardState.FOUND.value, kind=self.kind, severity=self.severity
             )
+            premises.met(self.actor)
 
     class RectificationOrdered(BrigadeAggregate.Event):
         hazard_id: UUID
@@ -70,10 +82,14 @@ class Premises(BrigadeAggregate):
 
         def apply(self, premises: Premises) -> None:
             premises.hazards[self.hazard_id.hex]["state"] = HazardState.ORDERED.value
+            premises.state("deadlines")[self.hazard_id.hex] = self.deadline.isoformat()
 
     class SelfCheckSubmitted(BrigadeAggregate.Event):
         hazard_id: UUID
         note: str
+        # Added with owners' self-checks: events stored before hold neither.
+        evidence: str = ""
+        photos: tuple[str, ...] = ()
 
         def apply(self, premises: Premises) -> None:
             premises.hazards[self.hazard_id.hex]["state"] = (
@@ -105,10 +121,46 @@ class Premises(BrigadeAggregate):
         def apply(self, premises: Premises) -> None:
             premises.hazards[self.hazard_id.hex]["state"] = HazardState.CLOSED.value
 
+    class OwnerReminded(BrigadeAggregate.Event):
+        """A reminder queued for the owner (the notification outbox)."""
+
+        field_clock = False
+        hazard_id: UUID
+        reminder_id: UUID
+        reason: str
+        deadline: datetime | None
+
+        def apply(self, premises: Premises) -> None:
+            premises.state("reminders")[self.reminder_id.hex] = self.reason
+
+    class ReminderSent(BrigadeAggregate.Event):
+        """A queued reminder delivered, by a channel (sms, file, console...)."""
+
+        field_clock = False
+        reminder_id: UUID
+        channel: str
+
     hazards: dict[str, Hazard]
 
     def __init__(self) -> None:
         self.hazards = {}
+
+    def state(self, name: str) -> dict[str, str]:
+        """State added after the first release: a snapshot taken before lacks it."""
+        found: dict[str, str] = self.__dict__.setdefault(name, {})
+        return found
+
+    def deadline(self, hazard_id: UUID) -> datetime | None:
+        """The hazard's latest rectification deadline, if one was ordered."""
+        found = self.state("deadlines").get(hazard_id.hex)
+        return None if found is None else datetime.fromisoformat(found)
+
+    def met(self, actor: str) -> None:
+        self.state("inspectors")[actor] = ""
+
+    def inspected_by(self, actor: str) -> bool:
+        """Whether this actor inspected these premises or found a hazard here."""
+        return actor in self.state("inspectors")
 
     @classmethod
     def register(
@@ -211,12 +263,66 @@ class Premises(BrigadeAggregate):
             **p.as_kwargs(),
         )
 
-    def submit_self_check(self, hazard_id: UUID, note: str, p: Provenance) -> None:
+    def submit_self_check(
+        self,
+        hazard_id: UUID,
+        note: str,
+        p: Provenance,
+        *,
+        evidence: str = "",
+        photos: list[str] | tuple[str, ...] = (),
+    ) -> None:
         self._step(hazard_id, "submit a self-check")
+        if not isinstance(photos, list | tuple) or len(photos) > MAX_PHOTOS:
+            raise checks.invalid(f"photos must be a list of at most {MAX_PHOTOS}")
         self.trigger_event(
             self.SelfCheckSubmitted,
             hazard_id=hazard_id,
             note=checks.text("note", note, required=False),
+            evidence=checks.text("evidence", evidence, required=False),
+            photos=tuple(checks.sha256("photo", photo) for photo in photos),
+            **p.as_kwargs(),
+        )
+
+    def remind(
+        self, hazard_id: UUID, reminder_id: UUID, reason: str, p: Provenance
+    ) -> None:
+        """Queue a reminder to the owner, while the hazard is theirs to fix."""
+        why = checks.choice("reason", reason, ReminderReason)
+        hazard = self.hazards.get(hazard_id.hex)
+        if hazard is None:
+            raise NotFound(
+                Code.HAZARD_NOT_FOUND, f"no hazard {hazard_id} at these premises"
+            )
+        if hazard["state"] == HazardState.CLOSED:
+            raise Conflict(Code.HAZARD_CLOSED, f"hazard {hazard_id} is closed")
+        if hazard["state"] not in _REMINDABLE:
+            raise Conflict(
+                Code.HAZARD_WRONG_STATE,
+                f"no reminder: the hazard is {hazard['state'].replace('_', ' ')}, "
+                "the brigade's to act on",
+            )
+        if reminder_id.hex in self.state("reminders"):
+            raise Conflict(Code.ALREADY_EXISTS, f"reminder {reminder_id} is queued")
+        self.trigger_event(
+            self.OwnerReminded,
+            hazard_id=hazard_id,
+            reminder_id=reminder_id,
+            reason=why.value,
+            deadline=self.deadline(hazard_id),
+            **p.as_kwargs(),
+        )
+
+    def reminder_sent(self, reminder_id: UUID, channel: str, p: Provenance) -> None:
+        channel = checks.text("channel", channel, limit=40)
+        if reminder_id.hex not in self.state("reminders"):
+            raise NotFound(
+                Code.REMINDER_NOT_FOUND, f"no reminder {reminder_id} at these premises"
+            )
+        self.trigger_event(
+            self.ReminderSent,
+            reminder_id=reminder_id,
+            channel=channel,
             **p.as_kwargs(),
         )
 

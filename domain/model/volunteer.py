@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, TypedDict
 from domain import checks
 from domain.errors import Code, Conflict, NotDispatchable
 from domain.model.base import BrigadeAggregate, Provenance
-from domain.training import dispatch_refusal, is_required
+from domain.training import DEFAULT_CATALOGUE, dispatch_refusal, is_required
 from domain.types import Grade, ServiceDomain, Vetting
 
 if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
-    from domain.training import Refusal
+    from domain.training import Catalogue, Refusal
 
 
 class CourseResult(TypedDict):
@@ -173,15 +173,22 @@ class Volunteer(BrigadeAggregate):
         )
 
     def complete_course(
-        self, course: str, passed: bool, score: float, p: Provenance
+        self,
+        course: str,
+        passed: bool,
+        score: float,
+        p: Provenance,
+        *,
+        required: bool | None = None,
     ) -> None:
+        """A course's result; `required` as the catalogue says (default: the first)."""
         course = checks.text("course", course, limit=80)
         if not isinstance(passed, bool):
             raise checks.invalid("passed must be true or false")
         self.trigger_event(
             self.CourseCompleted,
             course=course,
-            required=is_required(course),
+            required=is_required(course) if required is None else required,
             passed=passed,
             score=checks.number("score", score, 0, 100),
             **p.as_kwargs(),
@@ -251,9 +258,15 @@ class Volunteer(BrigadeAggregate):
             **p.as_kwargs(),
         )
 
-    def refusal(self, needs: ServiceDomain | None, at: datetime) -> Refusal | None:
+    def refusal(
+        self,
+        needs: ServiceDomain | None,
+        at: datetime,
+        catalogue: Catalogue = DEFAULT_CATALOGUE,
+    ) -> Refusal | None:
         """Why this volunteer may not take a duty that needs `needs` at `at`, if so."""
         return dispatch_refusal(
+            catalogue=catalogue,
             vetting=self.vetting,
             vetting_reason=self.vetting_reason,
             passed_courses=self.passed_courses,
@@ -265,9 +278,13 @@ class Volunteer(BrigadeAggregate):
         )
 
     def assign(
-        self, incident_id: UUID, needs: ServiceDomain | None, p: Provenance
+        self,
+        incident_id: UUID,
+        needs: ServiceDomain | None,
+        p: Provenance,
+        catalogue: Catalogue = DEFAULT_CATALOGUE,
     ) -> None:
-        refusal = self.refusal(needs, p.occurred_at)
+        refusal = self.refusal(needs, p.occurred_at, catalogue)
         if refusal is not None:
             raise NotDispatchable(refusal.code, refusal.message)
         self.trigger_event(self.Assigned, incident_id=incident_id, **p.as_kwargs())

@@ -86,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
 
     tokens.add_parser(commands)
 
+    from gateway.cli import enrol
+
+    enrol.add_parser(commands)
+
     events = commands.add_parser("events", help="read the event log")
     events_commands = events.add_subparsers(title="events commands", metavar="COMMAND")
     tail = events_commands.add_parser("tail", help="print the latest events")

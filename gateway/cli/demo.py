@@ -212,6 +212,7 @@ async def _serve_and_play(
         await asyncio.sleep(0.02)
     print("\n".join(intro), flush=True)
     runtime = app.state.runtime
+    phone = _phone(runtime, simulation, args, paced_from)
     with progress.commands(stderr=False) as shown:
         playing = asyncio.create_task(
             play(
@@ -233,6 +234,8 @@ async def _serve_and_play(
                 _played(playing.result())
             await asyncio.sleep(0.05)
         # Stop sending before the app's writer closes with the server.
+        if phone is not None:
+            phone.cancel()
         playing.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await playing
@@ -251,3 +254,26 @@ def _played(tally: Tally) -> None:
         print(f"{tally.mismatches} outcomes differ from the plan:", file=sys.stderr)
         for line in tally.examples:
             print(f"  {line}", file=sys.stderr)
+
+
+def _phone(
+    runtime: Any, simulation: Simulation, args: argparse.Namespace, at: datetime
+) -> asyncio.Task[None] | None:
+    """Print a simulated volunteer's phone link once they are registered."""
+    from gateway.cli import demophone
+
+    found = demophone.chosen(simulation, at)
+    if found is None:
+        return None
+    volunteer_id, name = found
+
+    async def tell() -> None:
+        base = f"http://{args.host}:{args.port}"
+        url = await demophone.link(runtime, base, volunteer_id)
+        print(
+            f"\nA volunteer's phone ({name}: watch their assignments arrive as the "
+            f"storm plays; a phone, or a narrow window):\n\n    {url}\n",
+            flush=True,
+        )
+
+    return asyncio.create_task(tell())

@@ -47,7 +47,16 @@ def add_parser(commands: Any) -> None:
     create.add_argument(
         "--ttl",
         help="how long it lasts: 12h, 30d... (default by role: commander 30d, "
-        "observer 90d, volunteer 180d)",
+        "observer 90d, volunteer 180d, officer 30d, owner 60d)",
+    )
+    create.add_argument("--premises", help="the premises it acts on (role owner)")
+    create.add_argument(
+        "--qr", metavar="FILE", help="role owner: write the owner's link as a QR SVG"
+    )
+    create.add_argument(
+        "--url",
+        default="http://127.0.0.1:8000",
+        help="role owner: the server's address as owners reach it, for the link",
     )
 
     listing = sub.add_parser("list", help="the tokens that work now")
@@ -77,19 +86,29 @@ def create_token(args: argparse.Namespace) -> int:
     try:
         role = Role(args.role)
         volunteer = UUID(args.volunteer) if args.volunteer else None
+        premises = UUID(args.premises) if args.premises else None
         ttl = duration(args.ttl) if args.ttl else None
     except ValueError as error:
         return _said(f"brigade: {error}", 2)
     if role is Role.VOLUNTEER and volunteer is None:
         return _said("brigade: a volunteer token needs --volunteer ID", 2)
+    if role is Role.OWNER and premises is None:
+        return _said("brigade: an owner's token needs --premises ID", 2)
     try:
-        grant = Grant(role, volunteer, args.name, ttl)
+        grant = Grant(role, volunteer, args.name, ttl, premises_id=premises)
         issued = issue_into(Settings(), grant)
     except Refused as refused:
         return _said(f"brigade: {refused}", 1)
     claims = issued.claims
     expires = datetime.fromtimestamp(claims.expires_at, UTC)
     print(issued.token)
+    if role is Role.OWNER and args.qr:
+        from gateway.owner_links import owner_notice
+
+        notice = owner_notice(args.url, issued.token)
+        with open(args.qr, "w", encoding="ascii") as out:
+            out.write(notice["qr_svg"])
+        _said(f"the owner's link, as a QR code in {args.qr}", 0)
     _said(
         f"token {claims.token_id}: {claims.role.value} {claims.subject}, "
         f"expires {expires:%Y-%m-%d %H:%M} UTC",

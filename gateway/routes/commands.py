@@ -5,9 +5,10 @@ same one and gets the first outcome back), the actor from the bearer token, and
 the field time from the body's `occurred_at` (default: now). Bodies are made
 from the commands themselves (`gateway/schemas.py`). A command that issues a
 token (`IssueToken`) answers with it too, signed from what was recorded (never
-stored).
+stored); an owner's token (`IssueOwnerToken`) with its link and QR code as well.
 """
 
+import asyncio
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
@@ -16,10 +17,13 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from domain import commands as c
+from domain.types import Role
+from gateway import enrolment
 from gateway.credentials import token_for
 from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import STATUS, ApiError
 from gateway.frames import Unreadable, read_json
+from gateway.owner_links import owner_notice
 from gateway.schemas import MODELS, Accepted, build
 
 if TYPE_CHECKING:
@@ -98,6 +102,7 @@ def _route(cls: type[c.Command], model: type[BaseModel]) -> None:
         body: model,  # type: ignore[valid-type]
         actor: ActorDep,
         runtime: RuntimeDep,
+        request: Request,
         idempotency_key: Annotated[UUID | None, Header()] = None,
     ) -> Accepted:
         command = build(cls, body, actor, idempotency_key)
@@ -116,6 +121,14 @@ def _route(cls: type[c.Command], model: type[BaseModel]) -> None:
         result = dict(outcome.result)
         if cls.issues_token:
             result["token"] = token_for(runtime.keys, outcome.result)
+            if result.get("role") == Role.OWNER:  # a link and QR code to print
+                # About 20 ms of drawing: off the event loop the sockets share.
+                base = runtime.settings.public_url or str(request.base_url)
+                notice = await asyncio.to_thread(owner_notice, base, result["token"])
+                result.update(notice)
+        if cls is c.CreateEnrolment:  # its code, link and QR code, made again
+            base = runtime.settings.public_url or str(request.base_url)
+            result = enrolment.answer(runtime.keys, base, result)
         return Accepted(
             command_id=outcome.command_id,
             position=outcome.position,

@@ -18,6 +18,7 @@ from gateway.blobs import (
 from gateway.deps import ActorDep, RuntimeDep
 from gateway.errors import ApiError
 from gateway.pixels import media_type
+from gateway.routes.owner import owner_images
 
 router = APIRouter(prefix="/images", tags=["images"])
 
@@ -50,11 +51,14 @@ async def upload(request: Request, actor: ActorDep, runtime: RuntimeDep) -> Stor
 @router.get("/{sha256}")
 def download(
     sha256: str,
-    _: ActorDep,
+    actor: ActorDep,
     runtime: RuntimeDep,
     thumbnail: Annotated[bool, Query()] = False,
 ) -> Response:
-    """An image (or its JPEG thumbnail, made at upload), to authenticated users only."""
+    """An image (or its JPEG thumbnail, made at upload), to authenticated users only;
+    to an owner, only the photos of their own premises' hazards."""
+    if actor.role is Role.OWNER and sha256 not in owner_images(runtime, actor.id):
+        raise ApiError(404, "image_not_found", f"no image {sha256}")
     if thumbnail:
         try:
             data = stored_thumbnail(runtime.blobs, sha256)

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from domain.training import DOMAIN_FOR_KIND
 from domain.types import IncidentKind
+from gateway import basemap
 from gateway.deps import SettingsDep
 from gateway.errors import ApiError
 
@@ -42,6 +43,7 @@ TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 PLACEHOLDER = "{{CONFIG}}"
+BASEMAP = "/basemap.pmtiles"
 # A file may change with the next release: the browser asks again every time and
 # gets a 304 while its copy's ETag still matches.
 ASSET_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
@@ -83,8 +85,19 @@ def config(request: Request, settings: "Settings") -> dict[str, Any]:
             for kind, domain in DOMAIN_FOR_KIND.items()
         },
         "playback": serves(request, "playback", "/ws/playback"),
+        "basemap": basemap_config(request, settings),
         "waiting_minutes": settings.waiting_minutes,
     }
+
+
+def basemap_config(request: Request, settings: "Settings") -> dict[str, Any] | None:
+    """Where the base map archive is served and what it holds; None: no archive."""
+    if settings.basemap is None or not serves(request, "basemap", BASEMAP):
+        return None
+    try:
+        return basemap.read(settings.basemap).config(BASEMAP)
+    except basemap.NotAnArchive:  # moved or replaced since the server started
+        return None
 
 
 def serves(request: Request, name: str, path: str) -> bool:

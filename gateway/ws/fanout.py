@@ -45,6 +45,7 @@ from gateway.ws.transport import (
     transport_of,
     wire_message,
 )
+from projections import mine
 from projections.catalog import belongs
 from projections.deltas import delta
 
@@ -64,7 +65,8 @@ CLOSE_GRACE = 2.0
 # Connections sent to between two turns of the event loop.
 YIELD_EVERY = 256
 
-Audience = tuple[frozenset[str], str | None, bool]  # views, operation, msgpack?
+# Views, operation (for /ws/me: the volunteer's row prefix), msgpack?
+Audience = tuple[frozenset[str], str | None, bool]
 
 
 class Connection:
@@ -307,6 +309,8 @@ class Fanout:
         """Everything published since the last round, one frame per audience."""
         first, last = batches[0][0], batches[-1][0]
         offered = 0
+        # The phones' own changes, by volunteer, sorted once for every phone.
+        owned: dict[str, list[Change]] | None = None
         for audience, members in list(self.audiences.items()):
             shared: dict[str, Any] | None = None
             for connection in list(members):
@@ -314,7 +318,9 @@ class Fanout:
                     continue
                 if connection.seen < first:
                     if shared is None:
-                        shared = self._frame(audience, batches) or {}
+                        if owned is None and audience[0] == mine.VIEWS:
+                            owned = by_owner(batches)
+                        shared = self._frame(audience, batches, owned) or {}
                     outgoing = shared
                 else:  # joined while these were on their way: only what it lacks
                     later = [b for b in batches if b[0] > connection.seen]
@@ -330,15 +336,23 @@ class Fanout:
 
     @staticmethod
     def _frame(
-        audience: Audience, batches: list[tuple[int, list[Change]]]
+        audience: Audience,
+        batches: list[tuple[int, list[Change]]],
+        owned: dict[str, list[Change]] | None = None,
     ) -> dict[str, Any] | None:
         views, operation_id, binary = audience
-        changes = [
-            delta(c)
-            for _, batch in batches
-            for c in batch
-            if c.view in views and belongs(c.row, operation_id)
-        ]
+        if views == mine.VIEWS:  # a volunteer's phone (/ws/me): their rows only
+            if owned is None:
+                owned = by_owner(batches)
+            mine_now = owned.get(operation_id, []) if operation_id else []
+            changes = [me_wire(c) for c in mine_now]
+        else:
+            changes = [
+                delta(c)
+                for _, batch in batches
+                for c in batch
+                if c.view in views and belongs(c.row, operation_id)
+            ]
         if not changes:
             return None
         return wire_message(encode({"type": "deltas", "changes": changes}, binary))
@@ -352,3 +366,28 @@ class Fanout:
             for connection in list(members):
                 connection.offer(encoded[binary])
         self._heartbeat = self.loop.call_later(HEARTBEAT, self._beat)
+
+
+def by_owner(batches: list[tuple[int, list[Change]]]) -> dict[str, list[Change]]:
+    """The `mine` view's changes of these batches, in order, by volunteer prefix.
+
+    One pass for every phone: each is its own audience, so a thousand phones
+    must not each scan every change of a busy batch.
+    """
+    owned: dict[str, list[Change]] = {}
+    for _, batch in batches:
+        for change in batch:
+            if change.view == mine.NAME:
+                owner = change.key.partition("/")[0] + "/"
+                owned.setdefault(owner, []).append(change)
+    return owned
+
+
+def me_wire(change: Change) -> dict[str, Any]:
+    """A change of a volunteer's own row as /ws/me sends it (gateway/ws/me.py)."""
+    return {
+        "view": "me",
+        "position": change.position,
+        "key": mine.wire_key(change.key),
+        "row": change.row,
+    }

@@ -15,17 +15,16 @@ from typing import TYPE_CHECKING
 from domain import commands as c
 from domain.training import DOMAIN_FOR_KIND
 from domain.types import IncidentKind
-from replay.sim import images
+from replay.sim import images, roads
 from replay.sim.model import (
     COMMANDER,
     CST,
     LANDFALL,
-    STATION,
     LonLat,
-    between,
     metres,
     rounded,
 )
+from replay.sim.names import shelter
 
 if TYPE_CHECKING:
     import random
@@ -162,14 +161,15 @@ def field_work(
     call: Call,
     lead: Person,
     team: list[Person],
-    first: datetime,
-    last: datetime,
-    resolved: datetime,
+    times: tuple[datetime, datetime, datetime],
+    origin: LonLat,
 ) -> datetime:
     """Assess, guide, clear, photograph, evacuate, rescue, resolve and close.
 
-    Returns when the call was closed.
+    `times`: the first arrival, the last, and when the call was resolved; `origin`:
+    where the first to arrive set out from. Returns when the call was closed.
     """
+    first, last, resolved = times
     add = plan.add
     at_risk = sum(call.evacuations) + sum(call.rescues)
     add(
@@ -192,7 +192,7 @@ def field_work(
             note="debris cut and moved to the verge",
         )
     elif rng.random() < 0.4:
-        path = [STATION, between(STATION, call.point, 0.5), call.point]
+        path = roads.route(origin, call.point)
         add(
             first + 4 * MINUTE,
             c.GuideRoute,
@@ -245,7 +245,7 @@ def field_work(
             rng.choice(team).actor,
             incident_id=call.id,
             count=count,
-            destination=rng.choice(SHELTERS),
+            destination=shelter(rng.choice(SHELTERS)),
         )
     outcome = "handled"
     if call.rescues or call.evacuations:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from domain import commands as c
 from domain.errors import Code
 from domain.types import Vetting
+from replay.sim import tracks
 from replay.sim.calls import (
     EVACUATE_AT,
     FIRST_CALL,
@@ -35,6 +36,7 @@ from replay.sim.calls import (
     travel,
 )
 from replay.sim.model import COMMANDER, COMMUNITIES, LUOJIANG, STREETS, metres
+from replay.sim.names import street_address
 from replay.sim.people import BASIC
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from domain.types import IncidentKind
-    from replay.sim.model import Ids, Plan
+    from replay.sim.model import Ids, LonLat, Plan
     from replay.sim.people import Person
 
 __all__ = ["OPEN_AT", "Infeasible", "Storm"]
@@ -182,8 +184,9 @@ class Storm:
                         round(lon + self.rng.gauss(0, spread / 2), 6),
                         round(lat + self.rng.gauss(0, spread / 2), 6),
                     ),
-                    address=f"{self.rng.randint(1, 300)} "
-                    f"{self.rng.choice(STREETS[community])}",
+                    address=street_address(
+                        self.rng.randint(1, 300), self.rng.choice(STREETS[community])
+                    ),
                 )
             )
         return calls
@@ -255,6 +258,9 @@ class Storm:
         first, lead = min(arrivals, key=lambda a: a[0])
         last = max(a for a, _ in arrivals)
         resolved = last + work
+        # Where the first to arrive set out from: the way they came is the one guided.
+        setting_out = sent + timedelta(seconds=20 * team.index(lead))
+        origin = self._where(lead, setting_out)
         for n, person in enumerate(team):
             dispatched = sent + timedelta(seconds=20 * n)
             person.busy.append((dispatched, resolved, call.id))
@@ -270,9 +276,22 @@ class Storm:
             back = resolved + travel(call.point, person.post)
             self.legs[person.id].append(Leg(resolved, back, person.post))
         closed = field_work(
-            rng, self.plan, call, lead, [p for _, p in arrivals], first, last, resolved
+            rng,
+            self.plan,
+            call,
+            lead,
+            [p for _, p in arrivals],
+            (first, last, resolved),
+            origin,
         )
         self.last = max(self.last, closed)
+
+    def _where(self, person: Person, at: datetime) -> LonLat:
+        """Where a volunteer is at `at`: at their post, or on a trip planned so far."""
+        legs = [leg for leg in self.legs[person.id] if leg.start <= at]
+        if not legs:
+            return person.post
+        return tracks.trips(person.post, legs)[-1].where(at.timestamp())
 
     def _refuse(self, call: Call, at: datetime) -> None:
         """Try someone the rules turn away; the expected code is the rule's own."""

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from replay.sim.model import LonLat, between, metres
+from replay.sim import roads
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from replay.sim.calls import Leg
+    from replay.sim.model import LonLat
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,19 +34,38 @@ class Fix:
 
 @dataclass
 class Trip:
-    """A trip in seconds since the epoch (cheaper to compare than datetimes)."""
+    """A trip in seconds since the epoch (cheaper to compare than datetimes), along
+    the roads (`path`, from `origin` to `to`) at an even pace."""
 
     start: float
     end: float
     origin: LonLat
     to: LonLat
+    path: list[LonLat] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.path:
+            self.path = roads.route(self.origin, self.to)
 
     def where(self, at: float) -> LonLat:
+        return self._along(at)[0]
+
+    def _along(self, at: float) -> tuple[LonLat, int]:
         if at >= self.end or self.end <= self.start:
-            return self.to
-        return between(
-            self.origin, self.to, (at - self.start) / (self.end - self.start)
-        )
+            return self.to, len(self.path) - 2
+        return roads.along(self.path, (at - self.start) / (self.end - self.start))
+
+    def heading(self, at: float) -> float:
+        """The bearing of the stretch of road the trip is on at `at`."""
+        _, n = self._along(at)
+        return _bearing(self.path[n], self.path[n + 1])
+
+    def stop(self, at: float) -> None:
+        """Cut short at `at` (sent elsewhere on the way), where it had got to."""
+        span = self.end - self.start
+        fraction = (at - self.start) / span if span > 0 else 1.0
+        self.path = roads.cut(self.path, fraction)
+        self.end, self.to = at, self.path[-1]
 
 
 def trips(post: LonLat, legs: list[Leg]) -> list[Trip]:
@@ -58,7 +78,7 @@ def trips(post: LonLat, legs: list[Leg]) -> list[Trip]:
             last = done[-1]
             here = last.where(start)
             if start < last.end:  # sent elsewhere on the way back
-                last.end, last.to = start, here
+                last.stop(start)
         done.append(Trip(start, leg.end.timestamp(), here, leg.to))
     return done
 
@@ -109,9 +129,9 @@ def fixes(
         point = post if trip is None else trip.where(at)
         heading = speed = None
         if moving and trip is not None:
-            heading = _bearing(trip.origin, trip.to)
+            heading = trip.heading(at)
             seconds = trip.end - trip.start
-            speed = round(min(metres(trip.origin, trip.to) / seconds, 40.0), 1)
+            speed = round(min(roads.length(trip.path) / seconds, 40.0), 1)
         yield Fix(
             origin + timedelta(seconds=at - base),
             round(point[0] + rng.gauss(0, 0.00003), 6),

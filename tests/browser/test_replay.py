@@ -55,6 +55,11 @@ def test_replay_shows_an_earlier_moment_and_plays_forward_from_it(
         expect(board).to_have_count(3)
 
 
+ON_THE_MAP = """(n) => [...document.querySelectorAll(".incident-cluster [data-count]")]
+  .reduce((sum, c) => sum + Number(c.dataset.count),
+          document.querySelectorAll(".incident-icon [data-kind]").length) === n"""
+
+
 # The simulated Doksuri operation (60 volunteers, a tenth of the published totals)
 # played up to the evening of landfall day: seconds to write, and a busy map.
 
@@ -68,7 +73,8 @@ def test_the_simulated_doksuri_operation_live_and_replayed_to_noon(
         board = page.locator("#board tbody tr")
         expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
         expect(board).to_have_count(len(reported))
-        expect(page.locator(".incident-icon [data-kind]")).to_have_count(len(reported))
+        # Every incident on the map: on its own, or counted in its cluster.
+        page.wait_for_function(ON_THE_MAP, arg=len(reported))
         # Its name in the header, its area (Luojiang, as opened) drawn on the map.
         expect(page.locator("#operation")).to_have_text(
             "Typhoon Doksuri response, Luojiang"

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     import pytest
     from starlette.routing import BaseRoute
 
-SOCKETS = ("/ws/live", "/ws/field", "/ws/playback")
+SOCKETS = ("/ws/live", "/ws/field", "/ws/playback", "/ws/me")
 # Where a route names something, something of the right shape.
 PARAMETERS = {"name": "board", "sha256": "0" * 64, "operation": "Doksuri"}
+PARAMETERS |= {"enrolment_id": "0" * 32, "volunteer_id": "0" * 32}
 LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
 # The test's own clients log what they send: not the server's log.
 CLIENTS = ("websockets.client", "httpx", "httpcore")

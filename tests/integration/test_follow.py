@@ -6,7 +6,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from support import Scenario, eventually, volunteer
+from support import Scenario, caught_up, eventually, volunteer
 
 from domain import commands as c
 from domain.write import CommandWriter
@@ -125,22 +125,6 @@ def test_another_writer_is_seen_without_an_in_process_wake(
     finally:
         other.close()
         follower.stop()
-
-
-@pytest.fixture
-def by_hand(brigade: Brigade, writer: CommandWriter) -> Iterator[Follower]:
-    """A follower whose held rows are flushed only when a test says so."""
-    follower = Follower(brigade, poll=0.2, window=3600).start()
-    writer.on_commit(follower.wake)
-    yield follower
-    follower.stop()
-
-
-def caught_up(brigade: Brigade, follower: Follower) -> int:
-    """The store's head, once the follower's views stand there."""
-    head = brigade.recorder.max_notification_id() or 0
-    eventually(lambda: follower.position == head)
-    return head
 
 
 def test_positions_are_coalesced_to_the_latest_per_volunteer(

@@ -10,37 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pytest
-from support import eventually
+from support import caught_up
 
-from projections.follower import Follower
 from replay.sim.morning import morning
 from replay.timetravel import TimeTravel
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from domain.application import Brigade
     from domain.write import CommandWriter
     from projections.base import Row
+    from projections.follower import Follower
 
 # What only a position report changes, and may therefore arrive a window late.
 POSITIONAL = ("at", "heading", "speed")
 POSITION_ROWS = ("volunteer:", "track:")
-
-
-@pytest.fixture
-def by_hand(brigade: Brigade, writer: CommandWriter) -> Iterator[Follower]:
-    """A follower whose window ends only when the test says so."""
-    follower = Follower(brigade, poll=0.2, window=3600).start()
-    writer.on_commit(follower.wake)
-    yield follower
-    follower.stop()
-
-
-def caught_up(brigade: Brigade, follower: Follower) -> None:
-    head = brigade.recorder.max_notification_id() or 0
-    eventually(lambda: follower.position == head)
 
 
 def without_positions(key: str, row: Row | None) -> Any:

@@ -278,3 +278,49 @@ def test_only_commanders_issue_tokens_and_a_volunteer_revokes_only_their_own() -
         uow.run(revoke(my_token))
     with refused(Code.TOKEN_NOT_FOUND):
         uow.run(revoke(uuid4()))
+
+
+# Photos on one's own report (the field app: "report where I stand, with a photo")
+
+
+def photo(incident_id: UUID, actor: c.Actor) -> c.RecordImage:
+    return c.RecordImage(
+        command_id=uuid4(),
+        actor=actor,
+        occurred_at=LANDFALL,
+        incident_id=incident_id,
+        sha256="ab" * 32,
+        media_type="image/jpeg",
+        size=48_213,
+        caption="water at the stairs",
+    )
+
+
+def test_the_reporter_adds_a_photo_to_their_own_report_and_nobody_else_may() -> None:
+    operation = typhoon()
+    reporter, passer_by = recruit(), recruit()
+    uow = DictUnitOfWork(operation, reporter, passer_by)
+    reported = uow.run(
+        c.ReportIncident(
+            command_id=uuid4(),
+            actor=volunteer(reporter.id),
+            occurred_at=LANDFALL,
+            operation_id=operation.id,
+            kind="flood",
+            lat=24.95,
+            lon=118.61,
+            severity=3,
+        )
+    )
+    incident_id = UUID(reported["incident_id"])
+
+    uow.run(photo(incident_id, volunteer(reporter.id)))
+    with refused(Code.NOT_ASSIGNED):
+        uow.run(photo(incident_id, volunteer(passer_by.id)))
+
+    incident = uow.find(Incident, incident_id)
+    assert incident is not None
+    uploaded = [
+        e for e in incident.pending_events if isinstance(e, Incident.ImageUploaded)
+    ]
+    assert [e.actor for e in uploaded] == [f"volunteer:{reporter.id}"]

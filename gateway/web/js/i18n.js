@@ -60,6 +60,8 @@ export const LABELS = {
     tl_reported: "reported: {kind}, severity {severity}", tl_assessed: "assessed: {summary}",
     tl_dispatched: "{name} dispatched", tl_dispatch_refused: "dispatch of {name} refused: {reason}",
     tl_arrived: "{name} on scene", tl_released: "{name} released", tl_evacuated: "{n} evacuated to {where}",
+    tl_coming: "{name}: coming, {eta} min away", tl_not_coming: "{name}: not coming ({reason})",
+    coming_in: "coming, {eta} min", not_coming: "not coming: {reason}",
     tl_rescued: "{n} rescued", tl_message: "message: {text}", tl_image: "image added", tl_resolved: "resolved: {outcome}",
   },
   zh: {
@@ -117,6 +119,8 @@ export const LABELS = {
     tl_reported: "报警：{kind}，等级 {severity}", tl_assessed: "研判：{summary}",
     tl_dispatched: "派遣 {name}", tl_dispatch_refused: "派遣 {name} 被拒：{reason}",
     tl_arrived: "{name} 到场", tl_released: "撤回 {name}", tl_evacuated: "转移 {n} 人至 {where}",
+    tl_coming: "{name}：正在赶来，约 {eta} 分钟", tl_not_coming: "{name}：无法前往（{reason}）",
+    coming_in: "正在赶来，约 {eta} 分钟", not_coming: "无法前往：{reason}",
     tl_rescued: "救出 {n} 人", tl_message: "消息：{text}", tl_image: "新增图片", tl_resolved: "处置完毕：{outcome}",
   },
 };
@@ -208,4 +212,20 @@ export function duration(seconds) {
   if (s < 60) return t("sec", { n: s });
   if (s < 3600) return t("min_sec", { m: Math.floor(s / 60), s: s % 60 });
   return since(s);
+}
+
+// The map's own labels (map.js, basemap.js).
+Object.assign(LABELS.en, { map_cluster: "grouped incidents" });
+Object.assign(LABELS.zh, { map_cluster: "聚合警情" });
+
+// "安吉路128号 (128 Anji Road)": the Chinese, then the pinyin in brackets.
+const BOTH = /^(.*[\u3400-\u9fff].*?)\s*[(（]([^()（）]+)[)）]\s*$/u;
+
+/** A place as the field wrote it, in the chosen language: the Chinese of a
+ * "中文 (pinyin)" address in Chinese, the pinyin in English; other text as it is. */
+export function place(text) {
+  if (text == null) return "";
+  const both = BOTH.exec(String(text));
+  if (!both) return String(text);
+  return language === "zh" ? both[1] : both[2].trim();
 }

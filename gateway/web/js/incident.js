@@ -5,7 +5,7 @@
 // the rest follows the views.
 
 import { element } from "./dom.js";
-import { t, term } from "./i18n.js";
+import { place, t, term } from "./i18n.js";
 import { SEVERITY } from "./map.js";
 import { reference } from "./triage.js";
 import { ended, fieldClock } from "./views.js";
@@ -14,6 +14,15 @@ import { ended, fieldClock } from "./views.js";
 function hhmm(text, offset) {
   const at = Date.parse(text);
   return Number.isNaN(at) ? "" : fieldClock(at, offset).slice(11, 16);
+}
+
+/** A dispatched volunteer's answer from their phone, in words (null: none yet). */
+function answer(found) {
+  if (!found || !found.answer) return null;
+  const text = found.answer === "coming"
+    ? t("coming_in", { eta: found.eta_minutes ?? "?" })
+    : t("not_coming", { reason: found.reason ?? "" });
+  return element("span", { class: `answer ${found.answer}` }, ` · ${text}`);
 }
 
 const number = (name, min = 0, max = 10000) =>
@@ -185,7 +194,7 @@ export class IncidentPanel {
     const entries = story?.entries ?? [];
     const offset = this.views.offset;
     const p = this.parts;
-    p.title.textContent = reference(row, term);
+    p.title.textContent = reference(row, term, place);
     const chip = element("span", { class: "sev-chip" }, String(row.severity));
     chip.style.background = SEVERITY[row.severity] ?? SEVERITY[3];
     p.head.replaceChildren(chip, ` ${t("severity_full")} · `, element("strong", { class: "status" }, term(row.status)),
@@ -219,7 +228,8 @@ export class IncidentPanel {
       const times = since[id] ?? {};
       const li = element("li", { dataset: { volunteer: id, state } }, element("strong", {}, this.nameOf(id)),
         ` ${term(state)} · ${t("sent_at", { at: hhmm(times.sent, offset) })}`,
-        times.arrived ? ` · ${t("arrived_at", { at: hhmm(times.arrived, offset) })}` : null);
+        times.arrived ? ` · ${t("arrived_at", { at: hhmm(times.arrived, offset) })}` : null,
+        answer(row.answers?.[id]));
       if (this.acting() && !ended(row.status)) {
         const release = element("button", { type: "button", class: "chip", dataset: { action: "release" } }, t("act_release"));
         release.addEventListener("click", () =>
@@ -259,9 +269,12 @@ export class IncidentPanel {
       case "dispatch_refused": return t("tl_dispatch_refused", { name, reason: e.reason });
       case "arrived": return t("tl_arrived", { name });
       case "released": return t("tl_released", { name });
-      case "evacuated": return t("tl_evacuated", { n: e.count, where: e.destination });
+      case "evacuated": return t("tl_evacuated", { n: e.count, where: place(e.destination) });
       case "rescued": return t("tl_rescued", { n: e.count });
       case "message": return t("tl_message", { text: e.text });
+      case "answered": return e.answer === "coming"
+        ? t("tl_coming", { name, eta: e.eta_minutes ?? "?" })
+        : t("tl_not_coming", { name, reason: e.reason });
       case "image": return t("tl_image");
       case "route_guided": return t("route");
       case "road_cleared": return t("road");

@@ -1,9 +1,11 @@
-// The map: Leaflet with the deployment's tiles, or an offline background that still
-// orients the eye (graticule, scale, the operation's area); one layer per feature
-// of the live map view, updated in place as its row changes.
+// The map: Leaflet over the base layer (basemap.js); one layer per feature of the
+// live map view, updated in place as its row changes. Incidents cluster where they
+// are dense, open ones above ended ones; routes and cleared roads are drawn while
+// their incident is open and fade when it ends.
 
+import { baseLayer } from "./basemap.js";
 import { element } from "./dom.js";
-import { t, term } from "./i18n.js";
+import { lang, place, t, term } from "./i18n.js";
 import { ended } from "./views.js";
 
 const L = window.L;
@@ -53,12 +55,38 @@ function hazardIcon(props) {
 
 const latLng = ([lon, lat]) => [lat, lon];
 
-/** Volunteers off duty (on no operation's shift) stay off the map; the roster lists them. */
-function shown(row) {
+const incidentTitle = (props) => `${term(props.kind)} · ${place(props.address)}`;
+
+/** Volunteers off duty (on no operation's shift) stay off the map; the roster lists
+ * them. A route or cleared road is shown while its incident is open. */
+function shown(row, rows) {
   const props = row.properties;
   if (props.layer === "volunteer") return props.status !== "off_duty";
   if (props.layer === "track") return props.operation_id != null;
+  if (props.layer === "route" || props.layer === "road") return lineOpen(props, rows);
   return true;
+}
+
+function lineOpen(props, rows) {
+  const incident = rows.get(`incident:${props.incident_id}`);
+  return incident != null && !ended(incident.properties.status);
+}
+
+const isLine = (row) => row.properties.layer === "route" || row.properties.layer === "road";
+// How long a line takes to fade once its incident has ended (app.css: .fading).
+const FADE_MS = 1500;
+
+/** A cluster's badge: how many, coloured by the most severe open incident in it. */
+function clusterIcon(cluster, open) {
+  const markers = cluster.getAllChildMarkers();
+  const worst = Math.max(...markers.map((m) => m.options.severity ?? 3));
+  const colour = open ? SEVERITY[worst] ?? SEVERITY[3] : "#56606b";
+  const size = markers.length < 10 ? 38 : markers.length < 50 ? 46 : 54;
+  return L.divIcon({
+    className: `incident-cluster${open ? "" : " ended"}`,
+    html: `<span style="--c:${colour}" data-count="${markers.length}" data-severity="${worst}">${markers.length}</span>`,
+    iconSize: [size, size],
+  });
 }
 
 /** Text from the field (names, notes, captions) as a node, never parsed as HTML. */
@@ -67,53 +95,15 @@ const plain = (text) => element("span", {}, text);
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
-/** Lines of latitude and longitude at a spacing that suits the zoom, with labels. */
-class Graticule {
-  constructor(map) {
-    this.map = map;
-    this.layer = L.layerGroup().addTo(map);
-    // Leaflet ends every zoom with a moveend too (after zoomend): one redraw each.
-    map.on("moveend", () => this.draw());
-  }
-
-  draw() {
-    this.layer.clearLayers();
-    const bounds = this.map.getBounds();
-    const span = Math.max(bounds.getEast() - bounds.getWest(), bounds.getNorth() - bounds.getSouth());
-    const steps = [10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001];
-    const step = steps.find((s) => span / s >= 4) ?? 0.001;
-    const digits = Math.max(0, Math.ceil(-Math.log10(step)));
-    const style = { color: "#6c7a8c", weight: 1, opacity: 0.45, interactive: false };
-    for (let lat = Math.ceil(bounds.getSouth() / step) * step; lat <= bounds.getNorth(); lat += step) {
-      this.layer.addLayer(L.polyline([[lat, bounds.getWest()], [lat, bounds.getEast()]], style));
-      this.label([lat, bounds.getWest()], `${lat.toFixed(digits)}°N`, "lat");
-    }
-    for (let lon = Math.ceil(bounds.getWest() / step) * step; lon <= bounds.getEast(); lon += step) {
-      this.layer.addLayer(L.polyline([[bounds.getSouth(), lon], [bounds.getNorth(), lon]], style));
-      this.label([bounds.getNorth(), lon], `${lon.toFixed(digits)}°E`, "lon");
-    }
-  }
-
-  label(at, text, axis) {
-    const icon = L.divIcon({ className: `graticule-label ${axis}`, html: text, iconSize: null });
-    this.layer.addLayer(L.marker(at, { icon, interactive: false, keyboard: false }));
-  }
-}
-
 export class MapView {
   /** config: the page's config; handlers: { pickIncident(key), clickMap(latlng) }. */
   constructor(element, config, handlers) {
     this.handlers = handlers;
-    this.map = L.map(element, { zoomControl: true, attributionControl: Boolean(config.tile_url), preferCanvas: false });
+    const attributionControl = Boolean(config.tile_url || config.basemap);
+    // A last zoom (street level and a little more) that clustering needs to know.
+    this.map = L.map(element, { zoomControl: true, attributionControl, preferCanvas: false, maxZoom: 19 });
     this.map.fitBounds(HOME);
-    if (config.tile_url) {
-      L.tileLayer(config.tile_url, { attribution: config.tile_attribution || "", maxZoom: 19 }).addTo(this.map);
-      this.map.attributionControl.setPrefix(false);
-    } else {
-      element.classList.add("offline");
-      this.graticule = new Graticule(this.map);
-      this.graticule.draw();
-    }
+    this.base = baseLayer(this.map, element, config, lang());
     L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(this.map);
     this.legend = L.control({ position: "bottomright" });
     this.legend.onAdd = () => L.DomUtil.create("div", "legend");
@@ -126,6 +116,7 @@ export class MapView {
     this.given = null; // the area the operation was opened with, [west, south, east, north]
     this.fittedGiven = false;
     this.panes();
+    this.clusters = { open: this.cluster("incidents", true), ended: this.cluster("ended", false) };
     this.layers = new Map(); // key -> { row, layer }
     this.fitted = false;
     this.map.on("click", (event) => handlers.clickMap(event.latlng));
@@ -134,17 +125,38 @@ export class MapView {
   }
 
   panes() {
-    for (const [name, z] of [["lines", 410], ["people", 620], ["incidents", 640]]) {
+    for (const [name, z] of [["lines", 410], ["ended", 600], ["people", 620], ["incidents", 640]]) {
       this.map.createPane(name).style.zIndex = String(z);
     }
   }
 
+  /** Incidents grouped where they would overlap: open ones in their own group, in
+   * a pane above the ended ones'. Apart at street level, spread when still stacked. */
+  cluster(pane, open) {
+    return L.markerClusterGroup({
+      clusterPane: pane,
+      maxClusterRadius: 36,
+      disableClusteringAtZoom: 16,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      chunkedLoading: true,
+      iconCreateFunction: (cluster) => clusterIcon(cluster, open),
+    }).addTo(this.map);
+  }
+
+  groupFor(props) {
+    return ended(props.status) ? this.clusters.ended : this.clusters.open;
+  }
+
   /** What the colours and lines mean, in the chosen language. */
   drawLegend() {
+    this.base.relabel(lang());
+    this.retitle();
     const swatch = (colour, label, shape = "dot") => `<li><i class="${shape}" style="--c:${colour}"></i>${label}</li>`;
     const element = this.legend.getContainer();
     element.innerHTML = `<ul>
       ${[1, 2, 3, 4, 5].map((n) => swatch(SEVERITY[n], `${t("severity")} ${n}`)).join("")}
+      ${swatch("#56606b", term("resolved"))}${swatch(SEVERITY[4], t("map_cluster"), "cluster")}
       ${["available", "dispatched", "on_scene"].map((status) => swatch(STATUS[status], term(status), "ring")).join("")}
       ${swatch("#4fb3ff", t("route"), "dash")}${swatch("#3ecf6a", t("road"), "line")}
       ${swatch(SEVERITY[4], t("hazard"), "tri")}</ul>`;
@@ -152,21 +164,43 @@ export class MapView {
 
   /** Bring the layers in line with the map view's rows. */
   render(rows) {
+    // Markers join and leave their cluster groups in one batch per frame: a
+    // snapshot of hundreds of incidents is clustered once, not once per marker.
+    this.batch = { add: new Map(), remove: new Map() };
     for (const [key, entry] of this.layers) {
       const row = rows.get(key);
-      if (!row || !shown(row)) {
-        entry.layer.remove();
+      if (!row || !shown(row, rows)) {
+        if (row && isLine(row)) this.fade(entry.layer);
+        else this.removeLayer(entry);
         this.layers.delete(key);
       }
     }
     for (const [key, row] of rows) {
-      if (!shown(row)) continue;
+      if (!shown(row, rows)) continue;
       const entry = this.layers.get(key);
       if (entry?.row === row) continue;
       if (entry) this.update(key, entry, row);
       else this.add(key, row);
     }
+    const { add, remove } = this.batch;
+    this.batch = null;
+    for (const [group, markers] of remove) group.removeLayers(markers);
+    for (const [group, markers] of add) group.addLayers(markers);
+    if (this.reopen) this.layers.get(this.reopen)?.layer.openPopup();
+    this.reopen = null;
     this.frame();
+  }
+
+  /** Into (or out of) a cluster group: batched while rendering, at once otherwise. */
+  grouped(group, marker, join) {
+    if (!this.batch) {
+      if (join) group.addLayer(marker);
+      else group.removeLayer(marker);
+      return;
+    }
+    const pending = join ? this.batch.add : this.batch.remove;
+    if (!pending.has(group)) pending.set(group, []);
+    pending.get(group).push(marker);
   }
 
   /** The area the operations view gives the operation (a GeoJSON bbox), or null. It
@@ -215,17 +249,45 @@ export class MapView {
     }
   }
 
+  /** The line of an incident that has ended: it fades, then goes. */
+  fade(layer) {
+    layer.getElement?.()?.classList.add("fading");
+    setTimeout(() => layer.remove(), FADE_MS);
+  }
+
+  removeLayer(entry) {
+    if (entry.row.properties.layer === "incident") this.grouped(entry.group, entry.layer, false);
+    else entry.layer.remove();
+  }
+
+  /** Titles follow the language: an address shows its Chinese or its pinyin. */
+  retitle() {
+    for (const [key, entry] of this.layers ?? []) {
+      if (entry.row.properties.layer !== "incident") continue;
+      entry.layer.options.title = incidentTitle(entry.row.properties);
+      const marker = entry.layer.getElement();
+      if (marker) marker.title = entry.layer.options.title;
+      this.tag(entry.layer, key, "incident");
+    }
+  }
+
   add(key, row) {
     const props = row.properties;
     let layer;
     switch (props.layer) {
-      case "incident":
+      case "incident": {
+        const group = this.groupFor(props);
         layer = L.marker(latLng(row.geometry.coordinates), {
-          icon: incidentIcon(props), pane: "incidents", title: `${term(props.kind)} · ${props.address ?? ""}`,
-          riseOnHover: true,
+          icon: incidentIcon(props), pane: ended(props.status) ? "ended" : "incidents",
+          title: incidentTitle(props), riseOnHover: true, severity: props.severity,
         });
         layer.on("click", () => this.handlers.pickIncident(key));
-        break;
+        // A clustered marker gets a new element each time it is shown on its own.
+        layer.on("add", () => this.tag(layer, key, "incident"));
+        this.grouped(group, layer, true);
+        this.layers.set(key, { row, layer, group });
+        return;
+      }
       case "volunteer":
         layer = L.circleMarker(latLng(row.geometry.coordinates), {
           pane: "people", radius: 8, weight: 2, color: "#0b0f14", fillOpacity: 1,
@@ -284,8 +346,20 @@ export class MapView {
     if (row.geometry.type === "Point") layer.setLatLng(latLng(row.geometry.coordinates));
     else layer.setLatLngs(row.geometry.coordinates.map(latLng));
     if (props.layer === "incident") {
+      if (this.groupFor(props) !== entry.group) {
+        // Open to ended (or back, in replay): into the other group and pane.
+        if (layer.isPopupOpen()) this.reopen = key;
+        this.grouped(entry.group, layer, false);
+        this.layers.delete(key);
+        this.add(key, row);
+        return;
+      }
+      layer.options.severity = props.severity;
+      layer.options.title = incidentTitle(props);
       layer.setIcon(incidentIcon(props));
+      entry.group.refreshClusters(layer);
       this.tag(layer, key, props.layer);
+      if (layer.isPopupOpen()) layer.setPopupContent(this.handlers.incidentPopup(key, row));
     } else if (props.layer === "hazard") {
       layer.setIcon(hazardIcon(props));
       this.tag(layer, key, props.layer);
@@ -297,6 +371,12 @@ export class MapView {
   open(key) {
     const entry = this.layers.get(key);
     if (!entry) return;
+    if (entry.group) {
+      // Out of its cluster first (zooming in or spreading it), then opened.
+      entry.group.zoomToShowLayer(entry.layer, () => entry.layer.openPopup());
+      return;
+    }
     this.map.panTo(entry.layer.getLatLng());
+    entry.layer.openPopup();
   }
 }

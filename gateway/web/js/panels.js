@@ -2,7 +2,7 @@
 // triage order, and the roster of who is on shift.
 
 import { element } from "./dom.js";
-import { duration, lang, since, t, term } from "./i18n.js";
+import { duration, lang, place, since, t, term } from "./i18n.js";
 import { glyph, SEVERITY, STATUS } from "./map.js";
 import { availability, nearestQualified, triage, unassigned, waitingTooLong } from "./triage.js";
 import { ended } from "./views.js";
@@ -179,7 +179,7 @@ export class Board {
     },
       element("td", { class: "age" }, "—"),
       element("td", { class: "kind" }, element("span", { class: "badge" }), term(row.kind), element("small", { class: "ref" }, ` #${row.number ?? ""}`),
-        element("span", { class: "addr" }, row.address || `${row.lat.toFixed(4)}, ${row.lon.toFixed(4)}`)),
+        element("span", { class: "addr" }, place(row.address) || `${row.lat.toFixed(4)}, ${row.lon.toFixed(4)}`)),
       element("td", { class: "sev" }, element("span", { class: "sev-chip" }, String(row.severity))),
       element("td", { class: "status" }, term(row.status), people ? element("span", { class: "people" }, people) : null),
       element("td", { class: "near" }, ""),
@@ -243,7 +243,7 @@ function rosterItem(row) {
 }
 
 /** Put these lines in a list, moving only what moved. */
-function place(list, items) {
+function putLines(list, items) {
   if (items.length !== list.children.length || items.some((li, n) => list.children[n] !== li)) {
     list.replaceChildren(...items);
   }
@@ -266,6 +266,6 @@ export function renderRoster(section, views, operationId) {
     section.append(details);
   }
   details.querySelector("summary").textContent = t("off_duty_n", { n: off.length });
-  place(section.querySelector("ul.on-shift"), on.map(rosterItem));
-  place(details.querySelector("ul"), off.map(rosterItem));
+  putLines(section.querySelector("ul.on-shift"), on.map(rosterItem));
+  putLines(details.querySelector("ul"), off.map(rosterItem));
 }

@@ -68,8 +68,9 @@ export function nearestQualified(incident, roster, operationId) {
   return { km: best, count };
 }
 
-/** A reference a person can read and say: "flood #12 · Heshi village". */
-export function reference(row, term) {
-  const place = row.address || `${row.lat.toFixed(4)}, ${row.lon.toFixed(4)}`;
-  return `${term(row.kind)} #${row.number ?? row.id.slice(0, 4)} · ${place}`;
+/** A reference a person can read and say: "flood #12 · Heshi village" (`place`
+ * says the address in the chosen language). */
+export function reference(row, term, place = (text) => text) {
+  const where = place(row.address) || `${row.lat.toFixed(4)}, ${row.lon.toFixed(4)}`;
+  return `${term(row.kind)} #${row.number ?? row.id.slice(0, 4)} · ${where}`;
 }

@@ -179,6 +179,8 @@ def test_a_bad_header_is_refused(
         (Role.VOLUNTEER, "DispatchVolunteer", "role_not_allowed"),
         (Role.VOLUNTEER, "ReportPosition", "not_yourself"),
         (Role.VOLUNTEER, "PostMessage", "not_assigned"),
+        (Role.OFFICER, "DispatchVolunteer", "role_not_allowed"),
+        (Role.VOLUNTEER, "IssueOwnerToken", "not_inspector"),
     ],
 )
 def test_who_may_not_is_refused(

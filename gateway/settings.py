@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from projections.triage import WAITING_MINUTES
 
 
 class Settings(BaseSettings):
@@ -40,6 +42,11 @@ class Settings(BaseSettings):
     # "console" (the log).
     reminder_every: float = 30.0
     reminder_channel: str = "file"
+    # Minutes an unassigned incident may wait, by severity, before the command
+    # centre marks it, as JSON: BRIGADE_WAITING_MINUTES='{"5": 3, "4": 5, ...}'.
+    waiting_minutes: dict[int, int] = Field(
+        default_factory=lambda: dict(WAITING_MINUTES)
+    )
 
     @field_validator(
         "database_url", "redis_url", "secret", "tile_url", "basemap", mode="before"

@@ -18,6 +18,7 @@ from projections.register import CheckOns, Register, RegisterAreas
 from projections.reminders import Reminders
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
+from projections.timeline import IncidentTimeline
 from projections.warnings import Warnings
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ VIEW_NAMES = (
     "register",
     "register_areas",
     "checkons",
+    "timeline",
 )
 
 
@@ -64,6 +66,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Register(),
         RegisterAreas(),
         CheckOns(),
+        IncidentTimeline(),
     ]
     return {view.name: view for view in views}
 

@@ -56,7 +56,7 @@ def command_classes() -> list[type[c.Command]]:
         cls
         for _, cls in inspect.getmembers(c, inspect.isclass)
         if issubclass(cls, c.Command)
-        and cls.__module__ == c.__name__
+        and cls.__module__.startswith(f"{c.__name__}.")
         and not cls.__name__.endswith("Command")
     ]
 

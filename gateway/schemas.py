@@ -1,6 +1,6 @@
 """What goes over the wire, checked in one place: HTTP bodies and socket frames.
 
-A command's body is made from its domain class (`domain/commands.py`), so the
+A command's body is made from its domain class (`domain/commands/`), so the
 HTTP route, the field socket and OpenAPI check the same thing. The sockets'
 control frames are models too: docs/protocol.md in code.
 """

@@ -45,6 +45,10 @@ class Code(StrEnum):
     HAZARD_CLOSED = "hazard_closed"
     HAZARD_WRONG_STATE = "hazard_wrong_state"
     ALREADY_REVOKED = "already_revoked"
+    # TAK devices (domain/model/device.py).
+    DEVICE_NOT_FOUND = "device_not_found"
+    ALREADY_LINKED = "already_linked"
+    NOT_LINKED = "not_linked"
 
 
 class DomainError(Exception):

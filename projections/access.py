@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 ONLY: dict[str, frozenset[Role]] = {
     # Who holds which token: the command centre's business alone.
     "credentials": frozenset({Role.COMMANDER}),
+    # Which TAK device speaks for which volunteer (gateway/tak/).
+    "devices": frozenset({Role.COMMANDER}),
 }
 
 # The code a refusal carries (HTTP 403; close code 4403 on a socket).

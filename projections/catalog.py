@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from projections.base import apply_all
 from projections.board import IncidentBoard
 from projections.credentials import Credentials
+from projections.devices import Devices
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
 from projections.operations import Operations
@@ -26,6 +27,7 @@ VIEW_NAMES = (
     "hazards",
     "operations",
     "credentials",
+    "devices",
 )
 
 
@@ -39,6 +41,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         HazardLedger(),
         Operations(),
         Credentials(),
+        Devices(),
     ]
     return {view.name: view for view in views}
 

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# 2: the operations view joined the others; 3: the credentials view.
-FORMAT = 3
+# 2: the operations view joined the others; 3: the credentials view; 4: devices.
+FORMAT = 4
 NAME = "views"
 
 

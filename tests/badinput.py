@@ -47,6 +47,7 @@ IN_ORDER = [
     "RecordHazard", "OrderRectification", "RecordRectification", "SubmitSelfCheck",
     "ReinspectHazard", "CloseHazard", "LogServiceActivity", "ResolveIncident",
     "EndShift", "CloseIncident", "CloseOperation", "IssueToken", "RevokeToken",
+    "LinkDevice", "UnlinkDevice",
 ]  # fmt: skip
 
 
@@ -215,6 +216,11 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
             "activity_id": str(uuid4()), "operation_id": w.operation, "kind": "patrol",
             "participants": [w.on_scene], "hours": 2, **near, "note": "river bank",
         },
+        # A TAK device's CoT uid as ATAK makes it (gateway/tak/).
+        "LinkDevice": {
+            "device_uid": f"ANDROID-{w.operation[:16]}", "volunteer_id": w.ready,
+        },
+        "UnlinkDevice": {"device_uid": f"ANDROID-{w.operation[:16]}"},
     }  # fmt: skip
 
 

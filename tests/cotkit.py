@@ -70,7 +70,8 @@ class Device:
             self.buffer += chunk
             while b"</event>" in self.buffer:
                 document, self.buffer = self.buffer.split(b"</event>", 1)
-                self.events.append(ElementTree.fromstring(document + b"</event>"))
+                piece = document.strip() + b"</event>"
+                self.events.append(ElementTree.fromstring(piece))
         return self.events
 
     def closed_by_server(self, timeout: float = 10) -> bool:

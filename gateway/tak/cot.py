@@ -216,15 +216,18 @@ def event(
     how: str = "h-g-i-g-o",
     ce: float = UNKNOWN,
 ) -> bytes:
-    """One CoT event; `detail` is the inner XML of <detail>, already escaped."""
+    """One CoT event; `detail` is the inner XML of <detail>, already escaped.
+
+    Without an XML declaration, as TAK servers send them: a client that splits
+    the stream at each `</event>` parses each piece as it is.
+    """
     at = stamp(time)
     return (
-        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         f"<event version='2.0' uid={quoteattr(uid)} type={quoteattr(type)} "
         f"how={quoteattr(how)} time='{at}' start='{at}' stale='{stamp(stale)}'>"
         f"<point lat='{lat:.7f}' lon='{lon:.7f}' hae='{UNKNOWN:.1f}' "
         f"ce='{ce:.1f}' le='{UNKNOWN:.1f}'/>"
-        f"<detail>{detail}</detail></event>\n"
+        f"<detail>{detail}</detail></event>"
     ).encode()
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import socket
 import ssl
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from xml.etree.ElementTree import Element
 
 SAMPLES = Path(__file__).parent / "cot_samples"
@@ -164,3 +168,35 @@ def make_pki(folder: Path) -> dict[str, Path]:
         for stem in ("ca", "server", "client")
         for ext in ("crt",)
     } | {f"{stem}_key": folder / f"{stem}.key" for stem in ("server", "client")}
+
+
+@contextmanager
+def taky(folder: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """A real TAK server (taky, a CoT router) on this port, plain TCP, until done."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "taky.conf").write_text(
+        "[taky]\nhostname = localhost\nnode_id = TAKY\nbind_ip = 127.0.0.1\n"
+        f"root_dir = {folder}\n[cot_server]\nport = {port}\n[ssl]\nenabled = false\n"
+    )
+    log = (folder / "taky.log").open("ab")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "taky"), "-c", str(folder / "taky.conf")],
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            assert server.poll() is None, (folder / "taky.log").read_text()[-2000:]
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "taky did not start"
+                time.sleep(0.05)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()

@@ -73,10 +73,10 @@ class TakBridge:
         self.settings = settings
         self.writer = writer
         self.peers: set[Peer] = set()
-        self.counts = CotCounts(lambda: len(self.peers))
-        metrics.registry.register(self.counts)
         self.inbound = Inbound(follower.views)
         self.picture = Picture(follower.deltas, [MapSource()])
+        self.counts = CotCounts(lambda: len(self.peers), lambda: self.picture.messages)
+        metrics.registry.register(self.counts)
         self.server: asyncio.Server | None = None
         self.upstream: Peer | None = None  # the TAK server's connection, when up
         self._tasks: list[asyncio.Task[None]] = []

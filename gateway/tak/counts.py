@@ -20,13 +20,17 @@ if TYPE_CHECKING:
 class CotCounts(Collector):
     """brigade_cot_messages_total by outcome, connections refused by reason, peers."""
 
-    def __init__(self, peers: Callable[[], int] = lambda: 0) -> None:
+    def __init__(
+        self,
+        peers: Callable[[], int] = lambda: 0,
+        picture: Callable[[], int] = lambda: 0,
+    ) -> None:
         # accepted, a refusal's code, unlinked, ignored, malformed, off_shift...
         self.messages: dict[str, int] = {}
         # hostile, malformed, too_large, incomplete, too_slow
         self.refused: dict[str, int] = {}
-        self.picture = 0  # CoT events of the picture written to peers
         self._peers = peers
+        self._picture = picture  # CoT events of the picture written to peers
 
     def message(self, outcome: str) -> None:
         self.messages[outcome] = self.messages.get(outcome, 0) + 1
@@ -55,7 +59,7 @@ class CotCounts(Collector):
         yield CounterMetricFamily(
             "brigade_cot_picture_messages",
             "CoT events of the live picture written to TAK peers",
-            value=self.picture,
+            value=self._picture(),
         )
         yield GaugeMetricFamily(
             "brigade_cot_peers",

@@ -80,6 +80,18 @@ def add_benchmarks(benchmarks: Any) -> None:
     )
     outage.add_argument("--quick", action="store_true", help="stops of 2 s and 5 s")
     outage.set_defaults(run=_outage)
+    cot = benchmarks.add_parser(
+        "cot", help="200 TAK devices: positions stored/s and the picture, beside taky"
+    )
+    cot.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
+    cot.add_argument("--devices", type=int, default=200)
+    cot.set_defaults(run=_cot)
+
+
+def _cot(args: argparse.Namespace) -> int:
+    from bench.cot import run
+
+    return run(quick=args.quick, devices=args.devices)
 
 
 def _outage(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import TYPE_CHECKING, Protocol
 
 from gateway.tak.cot import Framer, Refused, parse
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-IN_FLIGHT = 256
+IN_FLIGHT = 16
+# A device's receive window: a few reports (ATAK sends one a second or so).
+RECEIVE_BUFFER = 4096
 BEHIND = 8 * 1024 * 1024
 
 
@@ -58,6 +61,11 @@ class Peer(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if self.origin == "device" and sock is not None:
+            # A device's reports wait at the device, not in brigade's kernel, when
+            # it sends faster than they are stored: what brigade shows stays fresh.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         address = transport.get_extra_info("peername")
         self.name = f"{address[0]}:{address[1]}" if address else "?"
         self.hub.joined(self)

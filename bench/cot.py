@@ -77,9 +77,9 @@ def run(*, quick: bool, devices: int = DEVICES) -> int:
         f"  brigade: {ours['sent']:,} reports sent, {stored:,} stored durably "
         f"({rate:,.0f}/s, every one accounted: {outcomes}); {ours['read']:,} "
         f"picture messages delivered ({delivered:,.0f}/s); picture age at devices "
-        f"p50 {ours['age_p50']:.2f} s, p99 {ours['age_p99']:.2f} s, max "
-        f"{ours['age_max']:.2f} s; server CPU {cpu / max(stored, 1) * 1e6:,.0f} us "
-        "per stored report"
+        f"while they sent p50 {ours['age_p50']:.2f} s, p99 {ours['age_p99']:.2f} s, "
+        f"max {ours['age_max']:.2f} s (after: {ours['age_max_after']:.2f} s); server "
+        f"CPU {cpu / max(stored, 1) * 1e6:,.0f} us per stored report"
     )
     print(
         f"  taky:    {theirs['sent']:,} reports sent, {routed:,.0f} routed to the "
@@ -104,6 +104,7 @@ def run(*, quick: bool, devices: int = DEVICES) -> int:
                 "age_p50": round(ours["age_p50"], 3),
                 "age_p99": round(ours["age_p99"], 3),
                 "age_max": round(ours["age_max"], 3),
+                "age_p99_by_second": ours["age_p99_by_second"],
                 "taky_routed_per_s": round(taky_rate, 1),
                 "taky_delivered_per_s": round(taky_delivered),
                 "taky_age_p99": round(theirs["age_p99"], 3),

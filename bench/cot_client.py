@@ -60,6 +60,7 @@ class Tally:
         self.read = 0
         self.positions = 0
         self.ages: list[float] = []
+        self.times: list[float] = []  # when each age was taken
         self.last_read = 0.0
 
 
@@ -119,6 +120,7 @@ async def device(
                     if found is not None:
                         taken = datetime.fromisoformat(found.decode()).timestamp()
                         tally.ages.append(now - taken)
+                        tally.times.append(now)
 
     done = asyncio.Event()
     reading = asyncio.create_task(read())
@@ -144,6 +146,20 @@ async def device(
     writer.close()
 
 
+def _oldest_at(tally: Tally, began: float) -> float:
+    if not tally.ages:
+        return float("nan")
+    at = max(range(len(tally.ages)), key=tally.ages.__getitem__)
+    return round(tally.times[at] - began, 2)
+
+
+def _by_second(tally: Tally, began: float) -> list[float]:
+    seconds: dict[int, list[float]] = {}
+    for age, at in zip(tally.ages, tally.times, strict=True):
+        seconds.setdefault(int(at - began), []).append(age)
+    return [round(quantile(seconds[s], 0.99), 2) for s in sorted(seconds)]
+
+
 def quantile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -167,6 +183,9 @@ async def main(port: int, devices: int, seconds: float, grace: float) -> None:
     go.set()
     await asyncio.gather(*tasks)
     until = clock["until"]
+    during = [
+        age for age, at in zip(tally.ages, tally.times, strict=True) if at <= until
+    ]
     print(
         json.dumps(
             {
@@ -176,10 +195,17 @@ async def main(port: int, devices: int, seconds: float, grace: float) -> None:
                 "began": began,
                 "last_read": tally.last_read,
                 "until": until,
-                "age_p50": quantile(tally.ages, 0.50),
-                "age_p99": quantile(tally.ages, 0.99),
-                "age_max": max(tally.ages, default=float("nan")),
+                # The picture's age while the devices sent; after, the last
+                # reports of devices that have stopped only grow older.
+                "age_p50": quantile(during, 0.50),
+                "age_p99": quantile(during, 0.99),
+                "age_max": max(during, default=float("nan")),
+                "age_max_after": max(tally.ages, default=float("nan")),
                 "age_samples": len(tally.ages),
+                # Seconds into the run of the oldest picture, and the ages each
+                # second of the run (p99), to tell a warm-up from a steady state.
+                "age_max_at": _oldest_at(tally, began),
+                "age_p99_by_second": _by_second(tally, began),
                 "cpu_s": time.process_time(),
             }
         )

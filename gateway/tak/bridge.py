@@ -22,6 +22,7 @@ from gateway.tak.counts import CotCounts
 from gateway.tak.inbound import PING, Inbound
 from gateway.tak.peer import Peer
 from gateway.tak.picture import MapSource, Picture, Source
+from gateway.tak.warnings import WarningSource
 
 if TYPE_CHECKING:
     from domain.outcome import Outcome
@@ -74,7 +75,8 @@ class TakBridge:
         self.writer = writer
         self.peers: set[Peer] = set()
         self.inbound = Inbound(follower.views)
-        self.picture = Picture(follower.deltas, [MapSource()])
+        # The live map, and risk warnings' areas where the views have them.
+        self.picture = Picture(follower.deltas, [MapSource(), WarningSource()])
         self.counts = CotCounts(lambda: len(self.peers), lambda: self.picture.messages)
         metrics.registry.register(self.counts)
         self.server: asyncio.Server | None = None

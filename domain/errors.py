@@ -49,6 +49,9 @@ class Code(StrEnum):
     DEVICE_NOT_FOUND = "device_not_found"
     ALREADY_LINKED = "already_linked"
     NOT_LINKED = "not_linked"
+    # Risk warnings.
+    WARNING_NOT_FOUND = "warning_not_found"
+    WARNING_CANCELLED = "warning_cancelled"
 
 
 class DomainError(Exception):

@@ -11,6 +11,9 @@ from fastapi import FastAPI
 from gateway import errors, logs
 from gateway.bootstrap import Runtime
 from gateway.routes import commands, health, images, metrics, page, views
+from gateway.routes.cap import operations as cap_operations
+from gateway.routes.cap import router as cap_router
+from gateway.routes.exports import router as exports_router
 from gateway.routes.reports import router as reports_router
 from gateway.settings import Settings
 from gateway.ws import field, live
@@ -58,5 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(field.router)
     app.include_router(playback_router)
     app.include_router(page.router)
+    app.include_router(cap_router)
+    app.include_router(cap_operations)
+    app.include_router(exports_router)
     app.mount("/web", page.web_files(), name="web")
     return app

@@ -13,6 +13,7 @@ from projections.livemap import LiveMap
 from projections.operations import Operations
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
+from projections.warnings import Warnings
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -28,6 +29,7 @@ VIEW_NAMES = (
     "operations",
     "credentials",
     "devices",
+    "warnings",
 )
 
 
@@ -42,6 +44,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Operations(),
         Credentials(),
         Devices(),
+        Warnings(),
     ]
     return {view.name: view for view in views}
 

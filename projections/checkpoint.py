@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# 2: the operations view joined the others; 3: the credentials view; 4: devices.
-FORMAT = 4
+# 2: the operations view joined the others; 3: the credentials view; 4: warnings;
+# 5: devices.
+FORMAT = 5
 NAME = "views"
 
 

@@ -48,6 +48,7 @@ IN_ORDER = [
     "ReinspectHazard", "CloseHazard", "LogServiceActivity", "ResolveIncident",
     "EndShift", "CloseIncident", "CloseOperation", "IssueToken", "RevokeToken",
     "LinkDevice", "UnlinkDevice",
+    "IssueWarning", "UpdateWarning", "CancelWarning",
 ]  # fmt: skip
 
 
@@ -106,6 +107,7 @@ class World:
 
 
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+LATEST = (datetime.now(UTC) + timedelta(days=31)).isoformat()
 SHA = "ab" * 32
 
 
@@ -132,7 +134,7 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
     path = [[118.6, 24.9], [118.61, 24.91]]
     on = {"incident_id": w.incident}
     at = {"premises_id": w.premises}
-    return {
+    valid: dict[str, dict[str, Any]] = {
         "OpenOperation": {
             "operation_id": str(uuid4()), "name": "Haikui", "kind": "typhoon",
             "area": [118.5, 24.8, 118.7, 25.0],
@@ -222,6 +224,34 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
         },
         "UnlinkDevice": {"device_uid": f"ANDROID-{w.operation[:16]}"},
     }  # fmt: skip
+    valid.update(warnings(valid["OpenOperation"]["operation_id"]))
+    return valid
+
+
+def warnings(operation: str) -> dict[str, dict[str, Any]]:
+    """Risk warnings' bodies, in the operation OpenOperation's body opens."""
+    warning = str(uuid4())
+    square = [[118.5, 24.8], [118.7, 24.8], [118.7, 25.0], [118.5, 24.8]]
+    source = {"sender": "cma", "identifier": "x-1", "sent": "2023-07-26T10:00:00+08:00"}
+    return {
+        "IssueWarning": {
+            "warning_id": warning, "operation_id": operation, "event": "Typhoon",
+            "category": "Met", "urgency": "Expected", "severity": "Minor",
+            "certainty": "Likely", "area_desc": "Luojiang", "polygon": square,
+            "headline": {"zh": "台风蓝色预警", "en": "Typhoon blue warning"},
+            "description": {"en": "gales"}, "instruction": {"zh": "加固门窗"},
+            "onset": LATER, "expiry": LATEST, "source": source,
+        },
+        "UpdateWarning": {
+            "warning_id": warning, "event": "Typhoon", "category": "Met",
+            "urgency": "Immediate", "severity": "Severe", "certainty": "Observed",
+            "area_desc": "Luojiang", "circle": [118.6, 24.9, 20.0],
+            "headline": {"en": "Typhoon orange warning"}, "description": {"en": "x"},
+            "instruction": {"en": "stay in"}, "onset": LATER, "expiry": LATEST,
+            "source": source,
+        },
+        "CancelWarning": {"warning_id": warning, "reason": "passed", "source": source},
+    }  # fmt: skip
 
 
 # How each kind of field is broken: a label for the case's id, and the value.
@@ -249,12 +279,14 @@ WRONG: dict[str, list[tuple[str, Any]]] = {
     ],
     "texts": [("surrogate", ["first\ud800aid"]), ("number", [5])],
     "uuids": [("text", ["x"]), ("true", [True])],
+    "languages": [("number", {"zh": 5}), ("list", ["zh"]), ("text", "zh")],
 }  # fmt: skip
 
 _KINDS: dict[Any, str] = {
     UUID: "uuid", float: "number", int: "whole", bool: "bool", str: "text",
     datetime: "time", list[float]: "numbers", list[list[float]]: "points",
     dict[str, bool]: "checklist", list[str]: "texts", list[UUID]: "uuids",
+    dict[str, str]: "languages",
 }  # fmt: skip
 
 

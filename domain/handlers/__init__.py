@@ -4,7 +4,7 @@ Handlers are pure functions of a unit of work and a command; they hold the rules
 that span aggregates (who may act, which operation is open, who is dispatchable).
 """
 
-from domain.handlers import credentials, devices, incidents, people, premises
+from domain.handlers import credentials, devices, incidents, people, premises, warnings
 from domain.handlers.base import HANDLERS, Result, UnitOfWork, decide
 
 __all__ = [
@@ -17,4 +17,5 @@ __all__ = [
     "incidents",
     "people",
     "premises",
+    "warnings",
 ]

@@ -15,6 +15,7 @@ from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.premises import Premises
 from domain.model.volunteer import Volunteer
+from domain.model.warning import RiskWarning
 from domain.types import Role
 
 A = TypeVar("A", bound=BrigadeAggregate)
@@ -30,6 +31,7 @@ _NOT_FOUND: dict[type[BrigadeAggregate], Code] = {
     Volunteer: Code.VOLUNTEER_NOT_FOUND,
     Premises: Code.PREMISES_NOT_FOUND,
     Credential: Code.TOKEN_NOT_FOUND,
+    RiskWarning: Code.WARNING_NOT_FOUND,
 }
 
 

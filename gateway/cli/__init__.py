@@ -126,6 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     from gateway.cli import simulate
 
     simulate.add_parser(commands)
+    from gateway.cli import alerts
+
+    alerts.add_parser(commands)
 
     # Commands other packages plug in (bench: `brigade bench`), so that gateway
     # imports none of them.

@@ -38,6 +38,7 @@ from replay.sim import tracks
 from replay.sim.model import COMMANDER, CST, YEAR_END, Ids, Plan, Step
 from replay.sim.people import enrol
 from replay.sim.storm import OPEN_AT, Infeasible, Storm
+from replay.sim.warnings import typhoon_warnings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -157,6 +158,7 @@ class Simulation:
             params.refusals,
             params.shift_hours,
         )
+        self.warning = typhoon_warnings(plan, ids, self.doksuri)
         plan.add(YEAR_END, c.CloseOperation, COMMANDER, operation_id=self.programme)
         # A stable sort: steps at one field time keep the order they were planned in.
         self.steps = sorted(plan.steps, key=lambda step: step.at)

@@ -73,6 +73,7 @@ def test_geochat_in_an_incidents_room_is_a_message_on_it(tak: tuple[Api, int]) -
     vid = ready_volunteer(api, "Xu Ming")
     api.commander("DispatchVolunteer", incident_id=incident_id, volunteer_id=vid)
     api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    api.position()  # the link in the views the bridge reads
     room = f"brigade.incident.{incident_id}"
     with Device(port) as device:
         # The incident's marker names the chat room a device answers in.
@@ -98,6 +99,7 @@ def test_a_spot_marker_from_a_volunteer_on_shift_reports_an_incident(
     api.commander("EndShift", volunteer_id=vid)
     api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
     api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    api.position()  # the link in the views the bridge reads
     incident_id = str(command_id("incident", "9a0b6c0e-54f1-4a0f-8c1b-2f3e4d5c6b7a"))
     with Device(port) as device:
         now = datetime.now(UTC)

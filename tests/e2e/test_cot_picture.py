@@ -94,6 +94,7 @@ def test_volunteers_on_shift_and_their_routes(tak: tuple[Api, int]) -> None:
     )["result"]["incident_id"]
     vid = ready_volunteer(api, "Xu Ming")
     api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    api.position()  # the link in the views the bridge reads
     api.commander("DispatchVolunteer", incident_id=incident_id, volunteer_id=vid)
     path = [[118.59, 24.913], [118.595, 24.911], [118.6, 24.91]]
     api.commander("GuideRoute", incident_id=incident_id, path=path, note="via bridge")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SOCKETS = ("/ws/live", "/ws/field", "/ws/playback")
 # Where a route names something, something of the right shape.
 PARAMETERS = {"name": "board", "sha256": "0" * 64, "operation": "Doksuri"}
+PARAMETERS["identifier"] = "brigade-0-1"  # a CAP alert (gateway/routes/cap.py)
 LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
 # The test's own clients log what they send: not the server's log.
 CLIENTS = ("websockets.client", "httpx", "httpcore")

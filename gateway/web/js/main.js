@@ -11,6 +11,7 @@ import { MapView } from "./map.js";
 import { Board, renderRoster, renderStats } from "./panels.js";
 import { Replay } from "./replay.js";
 import { fieldClock, VIEWS, Views } from "./views.js";
+import { WarningLayer } from "./warnings.js";
 
 const config = JSON.parse(document.getElementById("config").textContent);
 const $ = (id) => document.getElementById(id);
@@ -33,6 +34,7 @@ const mapView = new MapView($("map"), config, {
   incidentPopup: (key, row) => actions.popup(key, row),
   clickMap: (latlng) => page.mode === "live" && actions.report(latlng),
 });
+const warningLayer = new WarningLayer(mapView.map);
 
 // Rendering follows the data at most once a frame.
 let dirty = new Set();
@@ -57,6 +59,7 @@ function render(views) {
     mapView.setArea(operationRow()?.area ?? null);
   }
   if (views.has("map") || views.has("operations")) mapView.render(page.views.rows.map);
+  if (views.has("warnings")) warningLayer.render(page.views.rows.warnings);
   if (views.has("board")) board.render(page.views, live);
   if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) {
     renderStats($("stats"), page.views, page.operationId);

@@ -140,6 +140,9 @@ class TakBridge:
     def refused(self, peer: Peer, why: Refused) -> None:  # noqa: ARG002
         self.counts.refuse(why.reason)
 
+    def caught_up(self, peer: Peer, count: int) -> None:  # noqa: ARG002
+        self.picture.messages += count
+
     def hear(self, cot: Cot, peer: Peer) -> None:
         if cot.type == PING:  # a TAK client's keep-alive: answer as servers do
             peer.send(pong(cot))

@@ -48,6 +48,10 @@ class Source(Protocol):
 class Recipient(Protocol):
     def send(self, data: bytes) -> None: ...
 
+    def offer(self, pieces: list[tuple[str, bytes]]) -> int:
+        """Take these events (keyed by row); how many went out now."""
+        ...
+
 
 # How long a marker stands on a TAK client's map unless brigade says otherwise.
 MARKER_STALE = timedelta(days=1)
@@ -291,27 +295,27 @@ class Picture:
         if not changes:
             return
         now = self.clock()
-        pieces: list[tuple[int, bytes]] = []
+        pieces: list[tuple[int, str, bytes]] = []
         for change in changes:
             for source in self._sources[change.view]:
                 piece = source.render(
                     change.view, change.key, change.row, now, joining=False
                 )
                 if piece is not None:
-                    pieces.append((change.position, piece))
+                    pieces.append(
+                        (change.position, f"{change.view}:{change.key}", piece)
+                    )
         if not pieces:
             return
-        whole = b"".join(piece for _, piece in pieces)
-        first = min(position for position, _ in pieces)
+        every = [(row, piece) for _, row, piece in pieces]
+        first = min(position for position, _, _ in pieces)
         for recipient, joined_at in list(self.recipients.items()):
             if joined_at < first:
-                recipient.send(whole)
-                self.messages += len(pieces)
+                self.messages += recipient.offer(every)
                 continue
-            later = [piece for position, piece in pieces if position > joined_at]
+            later = [(row, piece) for at, row, piece in pieces if at > joined_at]
             if later:
-                recipient.send(b"".join(later))
-                self.messages += len(later)
+                self.messages += recipient.offer(later)
 
     def describe(self) -> dict[str, Any]:
         return {"recipients": len(self.recipients), "messages": self.messages}

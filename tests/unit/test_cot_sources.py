@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,3 +64,55 @@ def test_a_cancelled_warning_is_deleted_and_not_shown_to_newcomers() -> None:
 def test_colours_are_signed_argb_as_atak_keeps_them() -> None:
     assert argb(0xFF0000, 0xFF) == -65536
     assert argb(0x0000FF, 0xFF) == -16776961
+
+
+class Transport(asyncio.Transport):
+    """What a peer writes to: everything written, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written.append(bytes(data))
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def is_closing(self) -> bool:
+        return False
+
+    def set_write_buffer_limits(
+        self, high: int | None = None, low: int | None = None
+    ) -> None:
+        pass
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.caught_up_with = 0
+
+    def joined(self, peer: Any) -> None:
+        pass
+
+    def caught_up(self, peer: Any, count: int) -> None:
+        self.caught_up_with += count
+
+
+async def test_a_peer_behind_gets_the_latest_of_each_row_once_it_catches_up() -> None:
+    from gateway.tak.peer import Peer
+
+    hub = Hub()
+    peer = Peer(hub)  # type: ignore[arg-type]
+    transport = Transport()
+    peer.connection_made(transport)
+    assert peer.offer([("map:a", b"a1"), ("map:b", b"b1")]) == 2
+    peer.pause_writing()  # the transport holds too much unsent
+    assert peer.offer([("map:a", b"a2")]) == 0
+    assert peer.offer([("map:a", b"a3"), ("map:b", b"b2")]) == 0
+    peer.resume_writing()
+    assert transport.written == [b"a1b1", b"a3b2"]
+    assert hub.caught_up_with == 2

@@ -379,6 +379,8 @@ class UnlinkDevice(Command):
     """The device speaks for no one: its reports are dropped again."""
 
     device_uid: str
+
+
 # Risk warnings (风险预警), in CAP 1.2's words (domain/model/warning.py)
 
 

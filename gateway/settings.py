@@ -47,9 +47,30 @@ class Settings(BaseSettings):
     waiting_minutes: dict[int, int] = Field(
         default_factory=lambda: dict(WAITING_MINUTES)
     )
+    # The TAK bridge (gateway/tak/, docs/interop.md): Cursor on Target over TCP on
+    # this port (off unless set; TAK servers use 8087, and 8089 with TLS), TLS when
+    # a certificate and key are given, client certificates required when a CA is.
+    cot_port: int | None = None
+    cot_host: str | None = None
+    cot_tls_cert: Path | None = None
+    cot_tls_key: Path | None = None
+    cot_tls_ca: Path | None = None
+    # A TAK server to send the picture to and hear devices through: tcp://host:port.
+    tak_server: str | None = None
 
     @field_validator(
-        "database_url", "redis_url", "secret", "tile_url", "basemap", mode="before"
+        "database_url",
+        "redis_url",
+        "secret",
+        "tile_url",
+        "basemap",
+        "cot_port",
+        "cot_host",
+        "cot_tls_cert",
+        "cot_tls_key",
+        "cot_tls_ca",
+        "tak_server",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

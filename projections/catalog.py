@@ -8,6 +8,7 @@ from projections.base import apply_all
 from projections.board import IncidentBoard
 from projections.courses import Courses
 from projections.credentials import Credentials
+from projections.devices import Devices
 from projections.enrolments import Enrolments
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
@@ -38,6 +39,7 @@ VIEW_NAMES = (
     "courses",
     "reminders",
     "points",
+    "devices",
     "warnings",
     "register",
     "register_areas",
@@ -62,6 +64,7 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Courses(),
         Reminders(),
         Points(),
+        Devices(),
         Warnings(),
         Register(),
         RegisterAreas(),

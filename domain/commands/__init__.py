@@ -16,6 +16,10 @@ from domain.commands.base import (
     PremisesCommand,
     VolunteerCommand,
 )
+from domain.commands.devices import (
+    LinkDevice,
+    UnlinkDevice,
+)
 from domain.commands.field import (
     AnswerDispatch,
     BroadcastMessage,
@@ -113,6 +117,7 @@ __all__ = [
     "IssueOwnerToken",
     "IssueToken",
     "IssueWarning",
+    "LinkDevice",
     "LogServiceActivity",
     "MarkReminderSent",
     "OpenOperation",
@@ -144,6 +149,7 @@ __all__ = [
     "StartCheckRound",
     "StartShift",
     "SubmitSelfCheck",
+    "UnlinkDevice",
     "UpdateVulnerable",
     "UpdateWarning",
     "VolunteerCommand",

@@ -261,7 +261,13 @@ def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
         expect(rows.first.locator(".near")).to_have_text(re.compile(r"^\d+\.\d km$"))
         page.screenshot(path=str(SCREENSHOTS / "triage.png"))
 
-        # An incident with people on it, in its panel beside the map.
-        page.locator('#board tbody tr[data-status="on_scene"]').first.click()
+        # An incident people were sent to (at noon: on scene, on the way or done),
+        # in its panel beside the map.
+        page.locator(
+            ", ".join(
+                f'#board tbody tr[data-status="{status}"]'
+                for status in ("on_scene", "dispatched", "resolved")
+            )
+        ).first.click()
         expect(page.locator("#incident .timeline li").first).to_contain_text("reported")
         page.screenshot(path=str(SCREENSHOTS / "incident-detail.png"))

@@ -71,6 +71,9 @@ def test_a_commander_enrols_a_phone_and_revokes_it_when_lost(
             "Works once, until"
         )
         assert window.elsewhere(api.url) == []
+        links = panel.locator(".links li[data-enrolment]")
+        expect(links).to_have_count(1)
+        expect(links.first).to_have_attribute("data-state", "waiting")
 
         with phone(browser) as held:
             held.page.goto(link)  # as the phone's camera opens the QR code
@@ -82,14 +85,24 @@ def test_a_commander_enrols_a_phone_and_revokes_it_when_lost(
             expect(panel).to_be_hidden()
             page.locator(f'#roster li[data-key="{vid}"]').click()
             expect(tokens).to_have_count(2)
-            enrolments = api.http.get(
-                "/enrolments",
-                params={"volunteer_id": vid},
-                headers=api.token(Role.COMMANDER),
-            ).json()["rows"]
-            phones = panel.locator(
-                f'.tokens li[data-token="{enrolments[0]["token_id"]}"]'
-            )
+            expect(links.first).to_have_attribute("data-state", "used")
+            # A second link, withdrawn before any phone used it.
+            panel.locator('[data-action="enrol"]').click()
+            expect(links).to_have_count(2)
+            waiting = panel.locator('.links li[data-state="waiting"]')
+            waiting.locator('[data-action="withdraw"]').click()
+            expect(page.locator("#toast")).to_have_text("Link withdrawn")
+            expect(panel.locator('.links li[data-state="cancelled"]')).to_have_count(1)
+            redeemed = [
+                row["token_id"]
+                for row in api.http.get(
+                    "/enrolments",
+                    params={"volunteer_id": vid},
+                    headers=api.token(Role.COMMANDER),
+                ).json()["rows"]
+                if row["token_id"]
+            ]
+            phones = panel.locator(f'.tokens li[data-token="{redeemed[0]}"]')
             phones.locator('[data-action="revoke"]').click()
             expect(phones.locator('input[name="reason"]')).to_have_value("phone lost")
             phones.locator('button[type="submit"]').click()

@@ -34,9 +34,10 @@ export class CheckOns {
   render() {
     const views = this.page.views;
     const commander = this.actions.commander;
+    const live = this.page.mode === "live"; // a round is started live, never in replay
     const areas = [...(views.rows.register_areas?.values() ?? [])].sort((a, b) => String(a.area).localeCompare(String(b.area)));
     const { left, rounds } = notYetChecked(views, this.page.operationId);
-    const signature = JSON.stringify([commander, areas, left.map((e) => [e.id, e.risk, e.round?.id, e.name]), rounds.length, document.documentElement.lang]);
+    const signature = JSON.stringify([commander, live, areas, left.map((e) => [e.id, e.risk, e.round?.id, e.name]), rounds.length, document.documentElement.lang]);
     if (this.section.dataset.signature === signature) return;
     this.section.dataset.signature = signature;
     const leftByArea = new Map();
@@ -44,7 +45,7 @@ export class CheckOns {
     this.section.querySelector(".count").textContent = commander ? String(left.length) : "";
     const areaItems = areas.map((row) => {
       const round = rounds.find((r) => r.area === row.area);
-      const start = commander
+      const start = commander && live
         ? element("button", { type: "button", class: "chip", dataset: { action: "start-round", area: row.area } },
           round ? t("another_round") : t("start_round"))
         : null;

@@ -62,6 +62,7 @@ export class PersonPanel {
     // The phones signed in.
     const tokens = element("ul", { class: "tokens" });
     const tokensRefusal = refusalBox();
+    const links = element("ul", { class: "tokens links" });
     this.actions.show(t("volunteer_panel", { name }),
       element("h3", {}, t("enrol_phone")),
       element("p", { class: "note" }, t("enrol_help")),
@@ -70,7 +71,9 @@ export class PersonPanel {
       made,
       element("h3", {}, t("phones_signed_in")),
       tokensRefusal,
-      tokens);
+      tokens,
+      element("h3", {}, t("links_made")),
+      links);
     this.id = volunteerId;
     this.actions.panel.dataset.volunteer = volunteerId;
     this.actions.onClose = () => {
@@ -78,7 +81,7 @@ export class PersonPanel {
       this.id = null;
       delete this.actions.panel.dataset.volunteer;
     };
-    this.tokens = { list: tokens, refusal: tokensRefusal };
+    this.tokens = { list: tokens, refusal: tokensRefusal, links };
     this.listTokens(volunteerId);
   }
 
@@ -117,6 +120,7 @@ export class PersonPanel {
         copy);
       made.dataset.enrolment = result.enrolment_id;
       made.hidden = false;
+      this.listTokens(volunteerId);
     } catch (error) {
       refusal.say(error);
     } finally {
@@ -139,6 +143,55 @@ export class PersonPanel {
     const rows = answer.rows ?? [];
     list.replaceChildren(...rows.map((row) => this.tokenItem(volunteerId, row)));
     if (!rows.length) list.replaceChildren(element("li", { class: "none" }, t("no_phones")));
+    await this.listLinks(volunteerId);
+  }
+
+  /** The enrolment links made for this volunteer: used, expired, withdrawn or waiting. */
+  async listLinks(volunteerId) {
+    const { links, refusal } = this.tokens;
+    let answer;
+    try {
+      answer = await getJson(this.commands.token, `/enrolments?volunteer_id=${encodeURIComponent(volunteerId)}`);
+    } catch (error) {
+      if (this.id === volunteerId) refusal.say(error);
+      return;
+    }
+    if (this.id !== volunteerId) return;
+    const rows = [...(answer.rows ?? [])].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+    links.replaceChildren(...rows.map((row) => this.linkItem(volunteerId, row)));
+    if (!rows.length) links.replaceChildren(element("li", { class: "none" }, t("no_links")));
+  }
+
+  linkItem(volunteerId, row) {
+    const expired = Date.parse(row.expires_at) <= Date.now();
+    const state = row.redeemed_at ? "used" : row.cancelled_at ? "cancelled" : expired ? "expired" : "waiting";
+    const said = {
+      used: t("link_used", { at: when(row.redeemed_at) }),
+      cancelled: t("link_cancelled", { at: when(row.cancelled_at) }),
+      expired: t("link_expired", { at: when(row.expires_at) }),
+      waiting: t("link_waiting", { at: when(row.expires_at) }),
+    }[state];
+    const li = element("li", { dataset: { enrolment: row.enrolment_id, state } },
+      element("span", { class: "name" }, t("link_made", { at: when(row.created_at) })),
+      element("span", { class: "when" }, said));
+    if (state === "waiting") {
+      const refusal = refusalBox();
+      const withdraw = element("button", { type: "button", class: "chip", dataset: { action: "withdraw" } }, t("withdraw_link"));
+      withdraw.addEventListener("click", async () => {
+        withdraw.disabled = true;
+        refusal.clear();
+        try {
+          await this.commands.send("CancelEnrolment", { enrolment_id: row.enrolment_id });
+          this.actions.notify(t("link_withdrawn"));
+          await this.listLinks(volunteerId);
+        } catch (error) {
+          refusal.say(error);
+          withdraw.disabled = false;
+        }
+      });
+      li.append(withdraw, refusal);
+    }
+    return li;
   }
 
   tokenItem(volunteerId, row) {

@@ -93,6 +93,7 @@ def test_a_commander_enrols_a_phone_and_revokes_it_when_lost(
             waiting.locator('[data-action="withdraw"]').click()
             expect(page.locator("#toast")).to_have_text("Link withdrawn")
             expect(panel.locator('.links li[data-state="cancelled"]')).to_have_count(1)
+            expect(panel.locator(".enrolment")).to_be_hidden()  # its QR code too
             redeemed = [
                 row["token_id"]
                 for row in api.http.get(

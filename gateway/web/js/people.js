@@ -4,7 +4,7 @@
 
 import { Refused } from "./commands.js";
 import { element } from "./dom.js";
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 /** A GET with the bearer token; the answer's JSON, or a Refused error. */
 export async function getJson(token, path) {
@@ -19,7 +19,7 @@ export async function getJson(token, path) {
   return answer;
 }
 
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+const when = (iso) => (iso ? new Date(iso).toLocaleString(lang() === "zh" ? "zh-CN" : undefined) : "");
 
 /** A refusal in words, in a box that stays until the next try. */
 function refusalBox() {
@@ -81,7 +81,7 @@ export class PersonPanel {
       this.id = null;
       delete this.actions.panel.dataset.volunteer;
     };
-    this.tokens = { list: tokens, refusal: tokensRefusal, links };
+    this.tokens = { list: tokens, refusal: tokensRefusal, links, made };
     this.listTokens(volunteerId);
   }
 
@@ -183,6 +183,11 @@ export class PersonPanel {
         try {
           await this.commands.send("CancelEnrolment", { enrolment_id: row.enrolment_id });
           this.actions.notify(t("link_withdrawn"));
+          const { made } = this.tokens;
+          if (made.dataset.enrolment === row.enrolment_id) {
+            made.hidden = true; // its QR code no longer works: not left on screen
+            this.forget();
+          }
           await this.listLinks(volunteerId);
         } catch (error) {
           refusal.say(error);

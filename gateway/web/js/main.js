@@ -104,7 +104,7 @@ function render(views) {
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
   if (views.has("roster") || views.has("board")) actions.refresh();
   if (["board", "timeline", "roster"].some((v) => views.has(v))) incident.refresh();
-  if (["roster", "operations", ...PEOPLE_VIEWS].some((v) => views.has(v))) checkons.render();
+  if (["operations", ...PEOPLE_VIEWS].some((v) => views.has(v))) checkons.render(); // not the roster: it moves too often
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
   page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it

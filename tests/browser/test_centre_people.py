@@ -186,3 +186,28 @@ def test_an_observer_sees_counts_per_area_only(window: Window, tmp_path: Path) -
         expect(section.locator("ul.pending")).to_be_hidden()
         expect(section.locator('[data-action="start-round"]')).to_have_count(0)
         assert "Zheng Meilan" not in page.content()
+
+
+def test_a_link_used_meanwhile_cannot_be_withdrawn_and_the_panel_says_why(
+    window: Window, tmp_path: Path
+) -> None:
+    with brigade_serve(tmp_path / "data", tmp_path) as server:
+        api = server.start()
+        operation = open_operation(api)
+        vid = volunteer(api, operation, "Xu Ming", COURSES, 24.95, 118.61)
+        page = window.open(api, operation)
+        page.locator(f'#roster li[data-key="{vid}"]').focus()
+        page.keyboard.press("Enter")  # a roster line opens by keyboard too
+        panel = page.locator("#action")
+        panel.locator('[data-action="enrol"]').click()
+        waiting = panel.locator('.links li[data-state="waiting"]')
+        expect(waiting).to_have_count(1)
+        # The phone takes the code while the panel still shows it waiting.
+        code = panel.locator(".enrolment a.link").inner_text().split("#enrol=")[1]
+        assert api.http.post("/enrol", json={"code": code}).status_code == 200
+        waiting.locator('[data-action="withdraw"]').click()
+        refusal = waiting.locator(".refusal")
+        expect(refusal).to_have_text("Refused: this enrolment code was already used")
+        expect(refusal).to_have_attribute("data-code", "enrolment_used")
+        page.keyboard.press("Escape")
+        expect(panel).to_be_hidden()

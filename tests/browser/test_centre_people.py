@@ -168,6 +168,23 @@ def test_check_ons_list_what_is_not_yet_checked_by_risk_and_a_round_starts_here(
         expect(section.locator(f'li[data-entry="{zheng}"]')).to_have_count(0)
         expect(qiaonan).to_contain_text("1 not yet checked")
         expect(section.locator("h2 .count")).to_have_text("2")
+        expect(qiaonan).to_contain_text("found: 1 safe · 0 evacuated · 0 need help")
+
+        # Lin Shu is evacuated: the round and the operation's count both move.
+        response = api.send(
+            "RecordCheck",
+            api.token(Role.VOLUNTEER, vid),
+            round_id=round_id,
+            entry_id=lin,
+            outcome="evacuated",
+            count=1,
+            destination="Qiaonan school",
+        )
+        assert response.status_code == 200, response.text
+        expect(qiaonan).to_contain_text("found: 1 safe · 1 evacuated · 0 need help")
+        expect(qiaonan).to_contain_text("0 not yet checked")
+        expect(page.locator('[data-stat="evacuated"] strong')).to_have_text("1")
+        expect(pending).to_have_count(1)
 
 
 def test_an_observer_sees_counts_per_area_only(window: Window, tmp_path: Path) -> None:

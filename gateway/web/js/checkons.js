@@ -37,7 +37,8 @@ export class CheckOns {
     const live = this.page.mode === "live"; // a round is started live, never in replay
     const areas = [...(views.rows.register_areas?.values() ?? [])].sort((a, b) => String(a.area).localeCompare(String(b.area)));
     const { left, rounds } = notYetChecked(views, this.page.operationId);
-    const signature = JSON.stringify([commander, live, areas, left.map((e) => [e.id, e.risk, e.round?.id, e.name]), rounds.length, document.documentElement.lang]);
+    const signature = JSON.stringify([commander, live, areas, left.map((e) => [e.id, e.risk, e.round?.id, e.name]),
+      rounds.map((r) => [r.id, r.safe, r.evacuated, r.needs_help]), document.documentElement.lang]);
     if (this.section.dataset.signature === signature) return;
     this.section.dataset.signature = signature;
     const leftByArea = new Map();
@@ -45,6 +46,10 @@ export class CheckOns {
     this.section.querySelector(".count").textContent = commander ? String(left.length) : "";
     const areaItems = areas.map((row) => {
       const round = rounds.find((r) => r.area === row.area);
+      // What this operation's rounds found in the area so far.
+      const found = rounds.filter((r) => r.area === row.area).reduce((sum, r) => ({
+        safe: sum.safe + (r.safe ?? 0), evacuated: sum.evacuated + (r.evacuated ?? 0), help: sum.help + (r.needs_help ?? 0),
+      }), { safe: 0, evacuated: 0, help: 0 });
       const start = commander && live
         ? element("button", { type: "button", class: "chip", dataset: { action: "start-round", area: row.area } },
           round ? t("another_round") : t("start_round"))
@@ -56,7 +61,8 @@ export class CheckOns {
           t("area_counts", { entries: row.entries, people: row.people }),
           commander ? ` · ${t("not_checked_n", { n: leftByArea.get(row.area) ?? 0 })}` : ""),
         commander ? element("span", { class: "round" }, round ? t("round_on", { n: round.volunteers.length }) : t("no_round")) : null,
-        start);
+        start,
+        commander && round ? element("span", { class: "found" }, t("round_found", found)) : null);
     });
     const entries = left.map((entry) =>
       element("li", { dataset: { entry: entry.id, risk: String(entry.risk), round: entry.round?.id ?? "" } },

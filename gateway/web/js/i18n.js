@@ -85,6 +85,7 @@ export const LABELS = {
     round_on: "on a round ({n} checking)", no_round: "no round yet", on_round: "on a round",
     people_n: "{n} people", all_checked: "Everyone registered has been checked on.",
     register_empty: "The register is empty.",
+    round_found: "found: {safe} safe · {evacuated} evacuated · {help} need help",
   },
   zh: {
     title: "指挥中心", live: "实时", replay: "回放", sign_out: "退出",
@@ -164,6 +165,7 @@ export const LABELS = {
     round_on: "探访中（{n} 人）", no_round: "尚未探访", on_round: "探访中",
     people_n: "{n} 人", all_checked: "所有登记对象均已确认。",
     register_empty: "登记册为空。",
+    round_found: "结果：平安 {safe} · 转移 {evacuated} 人 · 需要帮助 {help}",
   },
 };
 

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 from browser.scenes import open_operation, report, volunteer
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from browser.conftest import Window
     from gateway.settings import Settings
 
@@ -85,3 +87,68 @@ def test_in_chinese_no_english_label_is_left_on_screen(
             }"""
         )
     assert left == []
+
+
+def english_on_screen(page: Page, selectors: list[str]) -> list[list[str]]:
+    """English labels and terms shown in these elements, with what surrounds them."""
+    found: list[list[str]] = page.evaluate(
+        """async (selectors) => {
+          const { LABELS, TERMS } = await import("/web/js/i18n.js");
+          const english = [];
+          for (const table of [LABELS, TERMS]) {
+            for (const [key, text] of Object.entries(table.en)) {
+              if (table.zh[key] === text) continue;
+              for (const part of text.split(/\\{\\w+\\}/)) {
+                if (/[A-Za-z]{3,}/.test(part)) english.push(part.trim());
+              }
+            }
+          }
+          const shown = selectors
+            .map((selector) => document.querySelector(selector)?.innerText ?? "")
+            .join("\\n");
+          const around = (at) => shown.slice(Math.max(0, at - 60), at + 30);
+          return english
+            .filter((part) => part.length > 2 && shown.includes(part))
+            .map((part) => [part, around(shown.indexOf(part))]);
+        }""",
+        selectors,
+    )
+    return found
+
+
+def test_the_volunteer_panel_and_check_ons_speak_chinese(
+    settings: Settings, window: Window
+) -> None:
+    """Enrolling a phone, the phones signed in, the register's areas and entries."""
+    with serving(settings) as api:
+        operation = open_operation(api)
+        chen = volunteer(
+            api, operation, "陈伟", ["basic-fire-safety", "water-rescue"], 24.95, 118.61
+        )
+        api.commander(
+            "RegisterVulnerable",
+            kind="elderly_alone",
+            area="桥南",
+            lat=24.91,
+            lon=118.59,
+            address="桥南巷3号",
+            name="郑美兰",
+            risk=5,
+            consent=True,
+        )
+        page = window.open(api, operation)
+        page.locator("#language").click()
+        expect(page.locator("#checkons h2")).to_contain_text("探访")
+        expect(page.locator("#checkons .pending li")).to_contain_text("独居老人")
+        page.locator('#checkons [data-action="start-round"]').click()
+        expect(page.locator("#action h2")).to_contain_text("桥南")
+        assert english_on_screen(page, ["#action", "#checkons"]) == []
+        page.keyboard.press("Escape")
+        page.locator(f'#roster li[data-key="{chen}"]').click()
+        page.locator('#action [data-action="enrol"]').click()
+        expect(page.locator("#action .enrolment .expires")).to_contain_text(
+            "仅可使用一次"
+        )
+        expect(page.locator("#action .links li")).to_have_count(1)
+        expect(page.locator("#action .tokens li[data-token]")).to_have_count(1)
+        assert english_on_screen(page, ["#action", "#checkons"]) == []

@@ -46,6 +46,8 @@ export class Actions {
   }
 
   close() {
+    this.onClose?.(); // what the panel held (a volunteer's QR code) is let go
+    this.onClose = null;
     this.following = null;
     delete this.panel.dataset.incident;
     this.panel.hidden = true;
@@ -53,6 +55,8 @@ export class Actions {
   }
 
   show(title, ...content) {
+    this.onClose?.();
+    this.onClose = null;
     this.following = null;
     delete this.panel.dataset.incident;
     const close = element("button", { type: "button", class: "close", "aria-label": t("close") }, "×");

@@ -2,6 +2,7 @@
 // panels. Data comes only over the live WebSocket; commands go out over HTTP.
 
 import { Actions } from "./actions.js";
+import { CheckOns, viewsFor } from "./checkons.js";
 import { claims, forgetToken, fragment, keepToken, takeToken } from "./auth.js";
 import { Commands } from "./commands.js";
 import { element } from "./dom.js";
@@ -10,8 +11,9 @@ import { lang, onLanguage, setLanguage, t, term, translate } from "./i18n.js";
 import { IncidentPanel } from "./incident.js";
 import { MapView } from "./map.js";
 import { Board, renderRoster, renderStats, statsTabs } from "./panels.js";
+import { PersonPanel } from "./people.js";
 import { Replay } from "./replay.js";
-import { fieldClock, VIEWS, Views } from "./views.js";
+import { fieldClock, PEOPLE_VIEWS, VIEWS, Views } from "./views.js";
 import { WarningLayer } from "./warnings.js";
 
 const config = JSON.parse(document.getElementById("config").textContent);
@@ -60,6 +62,17 @@ const mapView = new MapView($("map"), config, {
   clickMap: (latlng) => page.mode === "live" && actions.report(latlng),
 });
 const warningLayer = new WarningLayer(mapView.map);
+const person = new PersonPanel({ actions, page });
+const checkons = new CheckOns({ section: $("checkons"), actions, page });
+// A roster line opens that volunteer's panel (enrol a phone, revoke a lost one's token).
+$("roster").addEventListener("click", (event) => {
+  const line = event.target.closest("li[data-key]");
+  if (line && actions.commander && page.mode === "live") person.open(line.dataset.key);
+});
+$("roster").addEventListener("keydown", (event) => {
+  const line = event.target.closest("li[data-key]");
+  if (line && event.key === "Enter" && actions.commander && page.mode === "live") person.open(line.dataset.key);
+});
 
 // Rendering follows the data at most once a frame.
 let dirty = new Set();
@@ -91,6 +104,7 @@ function render(views) {
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
   if (views.has("roster") || views.has("board")) actions.refresh();
   if (["board", "timeline", "roster"].some((v) => views.has(v))) incident.refresh();
+  if (["operations", ...PEOPLE_VIEWS].some((v) => views.has(v))) checkons.render(); // not the roster: it moves too often
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
   page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it
@@ -137,7 +151,9 @@ function goLive() {
   page.views.take({ type: "reset" });
   page.feed = new Feed({
     url: liveUrl,
-    subscribe: (after) => ({ type: "subscribe", views: VIEWS, operation_id: page.operationId, after }),
+    subscribe: (after) => ({
+      type: "subscribe", views: [...VIEWS, ...viewsFor(page.who?.role)], operation_id: page.operationId, after,
+    }),
     onFrame: (frame) => page.views.take(frame),
     onState: showConnection,
   });

@@ -232,7 +232,7 @@ function rosterItem(row) {
   if (kept?.key === key) return kept.li;
   const dot = element("span", { class: "dot" });
   dot.style.background = STATUS[row.status] ?? STATUS.off_duty;
-  const li = element("li", { dataset: { key: row.id, status: row.status, dispatchable: String(row.dispatchable) } },
+  const li = element("li", { tabindex: "0", dataset: { key: row.id, status: row.status, dispatchable: String(row.dispatchable) } },
     dot,
     element("span", { class: "name" }, row.name),
     element("span", { class: "status" }, term(row.status)),

@@ -4,6 +4,7 @@
 
 import { Feed } from "./feed.js";
 import { t } from "./i18n.js";
+import { viewsFor } from "./checkons.js";
 import { fieldClock, offsetText, VIEWS } from "./views.js";
 
 export class Replay {
@@ -55,7 +56,7 @@ export class Replay {
       url: () => `${this.socketBase}/ws/playback?token=${encodeURIComponent(this.page.token)}`,
       // After a drop, come back where the player stood, paused or playing as it was.
       subscribe: () => ({
-        type: "subscribe", views: VIEWS, operation_id: this.page.operationId,
+        type: "subscribe", views: [...VIEWS, ...viewsFor(this.page.who?.role)], operation_id: this.page.operationId,
         ...resumeAt, speed: Number(this.speed.value), paused: !this.playing,
       }),
       onFrame: (frame) => {

@@ -1,6 +1,9 @@
 // The client's copy of the views: rows by key per view, kept by snapshots and deltas.
 
 export const VIEWS = ["board", "map", "stats", "roster", "hazards", "operations", "warnings", "timeline"];
+// The register's, for check-ons (checkons.js): `register` and `checkons` are subscribed
+// to by commanders only (anyone else's socket would be closed with 4403).
+export const PEOPLE_VIEWS = ["register_areas", "register", "checkons"];
 
 /** Whether an incident's status says it is over: greyed on the map and board, not
  * counted open, offered no dispatch. */
@@ -43,7 +46,7 @@ export function fieldClock(ms, offsetMinutes) {
 
 export class Views {
   constructor() {
-    this.rows = Object.fromEntries(VIEWS.map((name) => [name, new Map()]));
+    this.rows = Object.fromEntries([...VIEWS, ...PEOPLE_VIEWS].map((name) => [name, new Map()]));
     this.position = null;
     this.asOf = NaN; // the latest field time seen (ms)
     this.heardAt = 0; // wall time when asOf last moved

@@ -7,7 +7,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 from uuid import UUID, uuid4
 
@@ -16,8 +16,9 @@ import pytest
 from psycopg.sql import SQL, Identifier
 
 from domain import commands as c
-from domain.errors import Code, DomainError
-from domain.model.base import Provenance
+from domain.errors import Code, Conflict, DomainError
+from domain.handlers import decide
+from domain.model.base import BrigadeAggregate, Provenance
 from domain.model.incident import Incident
 from domain.types import Role
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from domain.application import Brigade
+    from domain.handlers import Result
     from domain.outcome import Outcome
     from domain.write import CommandWriter
     from projections.follower import Follower
@@ -216,3 +218,31 @@ def caught_up(brigade: Brigade, follower: Follower) -> int:
     head = brigade.recorder.max_notification_id() or 0
     eventually(lambda: follower.position == head)
     return head
+
+
+A = TypeVar("A", bound=BrigadeAggregate)
+
+
+class DictUnitOfWork:
+    """The handlers' unit of work over a dict of aggregates, as a batch sees them.
+
+    `now` is the server's clock; a test sets it (and the skew allowed) by subclass.
+    """
+
+    now: datetime = LANDFALL + timedelta(hours=2)
+    skew: timedelta = timedelta(seconds=120)
+
+    def __init__(self, *aggregates: BrigadeAggregate) -> None:
+        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        aggregate = self.aggregates.get(aggregate_id)
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def add(self, aggregate: BrigadeAggregate) -> None:
+        if aggregate.id in self.aggregates:
+            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
+        self.aggregates[aggregate.id] = aggregate
+
+    def run(self, command: c.Command) -> Result:
+        return decide(self, command, self.now, self.skew)

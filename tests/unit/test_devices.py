@@ -3,46 +3,29 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 import pytest
+import support
 from support import COMMANDER, LANDFALL, refused, volunteer
 from support import provenance as p
 
 from domain import commands as c
-from domain.errors import Code, Conflict
-from domain.handlers import decide
+from domain.errors import Code
 from domain.model.base import BrigadeAggregate, journal
 from domain.model.device import Device, device_id
 from domain.model.volunteer import Volunteer
 from projections.catalog import all_views, fold
-
-if TYPE_CHECKING:
-    from domain.handlers import Result
 
 UID = "ANDROID-5f3c2a9be1d07c44"
 AT = LANDFALL + timedelta(hours=1)
 A = TypeVar("A", bound=BrigadeAggregate)
 
 
-class DictUnitOfWork:
-    """The handlers' unit of work over a dict of aggregates (as test_handlers')."""
-
-    def __init__(self, *aggregates: BrigadeAggregate) -> None:
-        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
-
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        aggregate = self.aggregates.get(aggregate_id)
-        return aggregate if isinstance(aggregate, cls) else None
-
-    def add(self, aggregate: BrigadeAggregate) -> None:
-        if aggregate.id in self.aggregates:
-            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
-        self.aggregates[aggregate.id] = aggregate
-
-    def run(self, command: c.Command) -> Result:
-        return decide(self, command, AT, timedelta(seconds=120))
+class DictUnitOfWork(support.DictUnitOfWork):
+    now = AT
+    skew = timedelta(seconds=120)
 
 
 def recruit() -> Volunteer:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 import pytest
+import support
 from support import COMMANDER, LANDFALL, flood, refused, volunteer
 from support import provenance as p
 
 from domain import commands as c
-from domain.errors import Code, Conflict
-from domain.handlers import decide
+from domain.errors import Code
 from domain.model.base import BrigadeAggregate, journal
 from domain.model.credential import Credential
 from domain.model.enrolment import Enrolment
@@ -21,31 +21,12 @@ from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
 
-if TYPE_CHECKING:
-    from domain.handlers import Result
-
 A = TypeVar("A", bound=BrigadeAggregate)
 
 
-class DictUnitOfWork:
-    """The handlers' unit of work over a dict (as in test_handlers.py)."""
-
-    def __init__(self, *aggregates: BrigadeAggregate) -> None:
-        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
-
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        aggregate = self.aggregates.get(aggregate_id)
-        return aggregate if isinstance(aggregate, cls) else None
-
-    def add(self, aggregate: BrigadeAggregate) -> None:
-        if aggregate.id in self.aggregates:
-            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
-        self.aggregates[aggregate.id] = aggregate
-
-    def run(self, command: c.Command) -> Result:
-        return decide(
-            self, command, LANDFALL + timedelta(hours=2), timedelta(minutes=2)
-        )
+class DictUnitOfWork(support.DictUnitOfWork):
+    now = LANDFALL + timedelta(hours=2)
+    skew = timedelta(minutes=2)
 
 
 def typhoon() -> Operation:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
+import support
 from support import COMMANDER, LANDFALL, flood, refused, volunteer
 from support import provenance as p
 
 from domain import commands as c
-from domain.errors import Code, Conflict
-from domain.handlers import decide
+from domain.errors import Code
 from domain.model.activity import ServiceActivity
 from domain.model.base import BrigadeAggregate, journal
 from domain.model.credential import Credential
@@ -25,31 +25,14 @@ from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
 from domain.types import Role
 
-if TYPE_CHECKING:
-    from domain.handlers import Result
-
 A = TypeVar("A", bound=BrigadeAggregate)
 NOW = LANDFALL + timedelta(hours=2)  # the server's clock
 SKEW = timedelta(seconds=120)
 
 
-class DictUnitOfWork:
-    """The handlers' unit of work over a dict of aggregates, as a batch sees them."""
-
-    def __init__(self, *aggregates: BrigadeAggregate) -> None:
-        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
-
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        aggregate = self.aggregates.get(aggregate_id)
-        return aggregate if isinstance(aggregate, cls) else None
-
-    def add(self, aggregate: BrigadeAggregate) -> None:
-        if aggregate.id in self.aggregates:
-            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
-        self.aggregates[aggregate.id] = aggregate
-
-    def run(self, command: c.Command) -> Result:
-        return decide(self, command, NOW, SKEW)
+class DictUnitOfWork(support.DictUnitOfWork):
+    now = NOW
+    skew = SKEW
 
 
 def typhoon() -> Operation:

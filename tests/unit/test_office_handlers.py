@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 import pytest
+import support
 from support import COMMANDER, LANDFALL, refused, volunteer
 from support import provenance as p
 
 from domain import commands as c
-from domain.errors import Code, Conflict
-from domain.handlers import decide
+from domain.errors import Code
 from domain.model.catalogue import CATALOGUE_ID, CourseCatalogue
 from domain.model.credential import Credential
 from domain.model.premises import Premises
@@ -21,28 +21,13 @@ from domain.types import Role, ServiceDomain
 
 if TYPE_CHECKING:
     from domain.handlers import Result
-    from domain.model.base import BrigadeAggregate
 
 OFFICER = c.Actor(Role.OFFICER, "programme office")
 
 
-class DictUnitOfWork:
-    """The handlers' unit of work over a dict (as in test_handlers.py)."""
-
-    def __init__(self, *aggregates: BrigadeAggregate) -> None:
-        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
-
-    def find(self, cls: type[Any], aggregate_id: UUID) -> Any:
-        aggregate = self.aggregates.get(aggregate_id)
-        return aggregate if isinstance(aggregate, cls) else None
-
-    def add(self, aggregate: BrigadeAggregate) -> None:
-        if aggregate.id in self.aggregates:
-            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
-        self.aggregates[aggregate.id] = aggregate
-
-    def run(self, command: c.Command) -> Result:
-        return decide(self, command, LANDFALL + timedelta(hours=1), SKEW)
+class DictUnitOfWork(support.DictUnitOfWork):
+    now = LANDFALL + timedelta(hours=1)
+    skew = timedelta(seconds=120)
 
 
 SKEW = timedelta(seconds=120)

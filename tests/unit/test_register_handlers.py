@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID, uuid4
 
 import pytest
+import support
 from support import COMMANDER, LANDFALL, refused, volunteer
 from support import provenance as p
 
 from domain import commands as c
-from domain.errors import Code, Conflict
+from domain.errors import Code
 from domain.handlers import decide
 from domain.model.base import BrigadeAggregate
 from domain.model.checkround import CheckRound
@@ -34,20 +35,8 @@ A = TypeVar("A", bound=BrigadeAggregate)
 OBSERVER = c.Actor(Role.OBSERVER, "wall")
 
 
-class Uow:
-    def __init__(self, *aggregates: BrigadeAggregate) -> None:
-        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
-
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        aggregate = self.aggregates.get(aggregate_id)
-        return aggregate if isinstance(aggregate, cls) else None
-
-    def add(self, aggregate: BrigadeAggregate) -> None:
-        if aggregate.id in self.aggregates:
-            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
-        self.aggregates[aggregate.id] = aggregate
-
-    def run(
+class Uow(support.DictUnitOfWork):
+    def run(  # type: ignore[override]
         self, command: type[c.Command], actor: c.Actor = COMMANDER, /, **fields: Any
     ) -> Result:
         sent = command(command_id=uuid4(), actor=actor, occurred_at=LANDFALL, **fields)

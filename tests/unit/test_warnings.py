@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 import pytest
+import support
 from support import COMMANDER, LANDFALL, provenance, refused, volunteer
 
 from domain import commands as c
-from domain.errors import Code, Conflict
-from domain.handlers import decide
+from domain.errors import Code
 from domain.model.base import BrigadeAggregate, journal
 from domain.model.operation import Operation
 from projections.warnings import (
@@ -24,29 +24,12 @@ from projections.warnings import (
     km_between,
 )
 
-if TYPE_CHECKING:
-    from domain.handlers import Result
-
 A = TypeVar("A", bound=BrigadeAggregate)
 
 
-class DictUnitOfWork:
-    """The handlers' unit of work over a dict of aggregates (as in test_handlers)."""
-
-    def __init__(self, *aggregates: BrigadeAggregate) -> None:
-        self.aggregates: dict[UUID, BrigadeAggregate] = {a.id: a for a in aggregates}
-
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        aggregate = self.aggregates.get(aggregate_id)
-        return aggregate if isinstance(aggregate, cls) else None
-
-    def add(self, aggregate: BrigadeAggregate) -> None:
-        if aggregate.id in self.aggregates:
-            raise Conflict(Code.ALREADY_EXISTS, f"{aggregate.id} already exists")
-        self.aggregates[aggregate.id] = aggregate
-
-    def run(self, command: c.Command) -> Result:
-        return decide(self, command, LANDFALL + timedelta(days=1), timedelta(minutes=2))
+class DictUnitOfWork(support.DictUnitOfWork):
+    now = LANDFALL + timedelta(days=1)
+    skew = timedelta(minutes=2)
 
 
 def typhoon() -> Operation:

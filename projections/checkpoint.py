@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 # 2: the operations view joined the others; 3: the credentials view; 4: the
 # enrolments and mine views, and dispatch answers on the board and roster; 5: the
 # roster's course catalogue, the owners' and the office's views; 6: warnings; 7: the
-# register, its counts by area and the check-on rounds.
-FORMAT = 7
+# register, its counts by area and the check-on rounds; 8: warnings in mine.
+FORMAT = 8
 NAME = "views"
 
 

@@ -3,10 +3,11 @@
 Rows are keyed `<volunteer id>/<key>`, where the key is what the phone sees:
 `me` (shift and status), `assignment:<incident id>` (each incident they are or
 were dispatched to, with what they need to go there), `broadcasts` (their
-operation's) and `warnings` (those standing over them: projections/mine_warnings.py).
-A phone is sent its own volunteer's rows only, with
-the prefix taken off (`owns`, `wire_key`): other volunteers appear in it by
-name and state, and only on an incident they share.
+operation's), `warnings` (those standing over them: mine_warnings.py) and
+`round:<round id>` (each check-on round they are on: mine_rounds.py). A phone
+is sent its own volunteer's rows only, with the prefix taken off (`owns`,
+`wire_key`): other volunteers appear in it by name and state, and only on an
+incident they share.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
 from domain.model.warning import RiskWarning
 from domain.types import IncidentStatus
+from projections import mine_rounds
 from projections.base import Row, View, handles, iso, key
 from projections.mine_warnings import Covering
 
@@ -72,6 +74,14 @@ class Mine(View):
         self.on_shift_in: dict[str, set[str]] = {}
         self.broadcasts: dict[str, list[dict[str, Any]]] = {}
         self.covering = Covering()
+        self.rounds = mine_rounds.Rounds()
+
+    # Check-on rounds (projections/mine_rounds.py)
+    _entry_registered = mine_rounds.registered
+    _entry_updated = mine_rounds.updated
+    _entry_erased = mine_rounds.erased
+    _round_started = mine_rounds.started
+    _round_checked = mine_rounds.checked
 
     # Volunteers
 

@@ -1,4 +1,4 @@
-"""Warnings on a volunteer's phone: those of their operation standing over them.
+"""Warnings and check-on rounds on a volunteer's phone: their rows in mine.
 
 Events straight from the aggregates, folded as the follower folds them; the same
 events folded at once (a rebuild) give the same rows.
@@ -12,8 +12,10 @@ from uuid import uuid4
 
 from support import LANDFALL, provenance
 
+from domain.model.checkround import CheckRound
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
+from domain.model.vulnerable import Vulnerable
 from domain.model.warning import RiskWarning
 from projections import mine
 from projections.catalog import all_views, fold
@@ -144,6 +146,35 @@ def test_an_expired_warning_leaves_the_phone_in_field_time_and_replay_agrees() -
     move(xu, 118.6, 24.9, 61)  # an event past the expiry moves field time on
     world.fold(xu)
     assert world.warnings(xu)["items"] == []
+
+    rebuilt = all_views()
+    fold(rebuilt, list(enumerate(world.events, start=1)))
+    assert rebuilt["mine"].rows == world.views["mine"].rows
+
+
+def test_a_round_is_its_volunteers_row_and_a_rebuild_agrees() -> None:
+    world = World()
+    chen, wu = world.person("Chen Wei"), world.person("Wu Min")
+    elder = Vulnerable.register(
+        uuid4(), kind="elderly_alone", area="Qiaonan", lat=24.91, lon=118.59,
+        address="3 Lane", name="Zheng Meilan", contact="+86 595", needs="wheelchair",
+        people=2, risk=5, consent=True, consent_note="", p=provenance(1),
+    )  # fmt: skip
+    round_ = CheckRound.start(
+        uuid4(), world.operation.id, "Qiaonan", [chen.id], provenance(2)
+    )
+    world.fold(elder, round_)
+    key = f"{chen.id}/round:{round_.id}"
+    [entry] = world.views["mine"].rows[key]["entries"]
+    assert (entry["name"], entry["outcome"]) == ("Zheng Meilan", None)
+    assert not [k for k in world.views["mine"].rows if k.startswith(f"{wu.id}/round")]
+    round_.record(
+        elder.id, "evacuated", count=2, destination="school", note="",
+        incident_id=None, p=provenance(3),
+    )  # fmt: skip
+    world.fold(round_)
+    row = world.views["mine"].rows[key]
+    assert (row["left"], row["entries"][0]["count"]) == (0, 2)
 
     rebuilt = all_views()
     fold(rebuilt, list(enumerate(world.events, start=1)))

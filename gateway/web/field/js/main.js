@@ -9,6 +9,8 @@ import { Position } from "./geo.js";
 import { apply, lang, refusal, setLanguage, t } from "./i18n.js";
 import { showJob } from "./job.js";
 import { Outbox } from "./outbox.js";
+import { showRound } from "./round.js";
+import { showWarnings } from "./warnings.js";
 import { setupWork, showWork } from "./work.js";
 
 const SHARE = "brigade.field.share";
@@ -223,6 +225,8 @@ async function render() {
   renderMe(shiftEntry);
   showJob(app, entries);
   showWork(app);
+  showWarnings(app);
+  showRound(app, entries);
   renderOutbox(entries);
   usable();
 }

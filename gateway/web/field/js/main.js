@@ -4,6 +4,7 @@
 
 import * as auth from "./auth.js";
 import { Channel } from "./channel.js";
+import { dropValue } from "./db.js";
 import { $, element } from "./dom.js";
 import { Position } from "./geo.js";
 import { apply, lang, refusal, setLanguage, t } from "./i18n.js";
@@ -141,7 +142,10 @@ async function loadOperations() {
 
 /** The token no longer works: forget it, stop, and say why. */
 function signedOut(reason, forget = true) {
-  if (forget) auth.signOut(reason);
+  if (forget) {
+    auth.signOut(reason);
+    dropValue("me"); // the rows it was sent (a round's people among them) go too
+  }
   app.outbox.stop(); // what waits stays for the next token
   app.channel?.stop();
   const words = {
@@ -178,8 +182,9 @@ function setupMe() {
     app.chosenOperation = event.target.value;
     localStorage.setItem("brigade.field.operation", app.chosenOperation);
   });
-  $("#signout").addEventListener("click", () => {
+  $("#signout").addEventListener("click", async () => {
     auth.signOut("missing");
+    await dropValue("me");
     location.reload();
   });
 }

@@ -45,6 +45,8 @@ class Covering:
 
     def __init__(self) -> None:
         self.warnings: dict[str, dict[str, Any]] = {}
+        # Operation: its warnings standing (a position reported looks at these only).
+        self.standing: dict[str, dict[str, dict[str, Any]]] = {}
         self.positions: dict[str, tuple[float, float]] = {}  # volunteer: lon, lat
         self._expiries: list[tuple[float, str]] = []
 
@@ -65,6 +67,7 @@ class Covering:
         warning["updated_at"] = iso(e.occurred_at)
         if warning["status"] != CANCELLED:
             warning["status"] = EXPIRED if e.expiry.timestamp() <= now else ACTIVE
+        self._file(warning)
         heapq.heappush(self._expiries, (e.expiry.timestamp(), wid))
         result: str = warning["operation_id"]
         return result
@@ -72,6 +75,7 @@ class Covering:
     def cancel(self, wid: str) -> str:
         warning = self.warnings[wid]
         warning["status"] = CANCELLED
+        self._file(warning)
         result: str = warning["operation_id"]
         return result
 
@@ -84,19 +88,23 @@ class Covering:
             expiry = datetime.fromisoformat(warning["expiry"]).timestamp()
             if warning["status"] == ACTIVE and expiry <= now:
                 warning["status"] = EXPIRED
+                self._file(warning)
                 operations.add(warning["operation_id"])
         return operations
+
+    def _file(self, warning: dict[str, Any]) -> None:
+        standing = self.standing.setdefault(warning["operation_id"], {})
+        if warning["status"] == ACTIVE:
+            standing[warning["id"]] = warning
+        else:
+            standing.pop(warning["id"], None)
 
     def row(self, vid: str, operation: str | None) -> Row:
         """The volunteer's `warnings` row, on shift in `operation` (None: off)."""
         position = self.positions.get(vid)
+        standing = self.standing.get(operation, {}) if operation is not None else {}
         found = [
-            w
-            for w in self.warnings.values()
-            if operation is not None
-            and w["operation_id"] == operation
-            and w["status"] == ACTIVE
-            and (position is None or contains(w, *position))
+            w for w in standing.values() if position is None or contains(w, *position)
         ]
         found.sort(key=lambda w: (-RANK[w["level"]], w["expiry"], w["id"]))
         return {

@@ -161,7 +161,9 @@ class Mine(View):
     @handles(Volunteer.PositionReported)
     def _position(self, e: Volunteer.PositionReported) -> Iterable[str]:
         vid = key(e.originator_id)
-        self.covering.positions[vid] = (e.lon, e.lat)
+        row = self.rows.get(prefix(vid) + "warnings")
+        if row is None or not self.covering.moved(vid, e.lon, e.lat, row):
+            return ()
         return self._warnings(vid)
 
     @handles(RiskWarning.Issued, RiskWarning.Updated)
@@ -180,6 +182,8 @@ class Mine(View):
         return self._warned(self.covering.cancel(key(e.originator_id)))
 
     def on_time(self) -> Iterable[str]:
+        if not self.covering.due(self.now):
+            return ()
         expired = self.covering.expire(self.now)
         return [row for op in sorted(expired) for row in self._warned(op)]
 

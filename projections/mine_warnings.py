@@ -99,10 +99,24 @@ class Covering:
         else:
             standing.pop(warning["id"], None)
 
+    def due(self, now: float) -> bool:
+        """Whether a warning's expiry has come (the cheap test on every event)."""
+        return bool(self._expiries) and self._expiries[0][0] <= now
+
+    def moved(self, vid: str, lon: float, lat: float, row: Row) -> bool:
+        """Note a position; whether the volunteer's row may change with it."""
+        self.positions[vid] = (lon, lat)
+        operation = row["operation_id"]
+        if operation is None:
+            return False  # off shift: no warnings wherever they are
+        return row["by"] != "position" or bool(self.standing.get(operation))
+
     def row(self, vid: str, operation: str | None) -> Row:
         """The volunteer's `warnings` row, on shift in `operation` (None: off)."""
+        if operation is None:
+            return {"operation_id": None, "by": None, "items": []}
         position = self.positions.get(vid)
-        standing = self.standing.get(operation, {}) if operation is not None else {}
+        standing = self.standing.get(operation, {})
         found = [
             w for w in standing.values() if position is None or contains(w, *position)
         ]

@@ -99,6 +99,20 @@ def add_benchmarks(benchmarks: Any) -> None:
         "--postgres", action="store_true", help="the store BRIGADE_DATABASE_URL names"
     )
     erase.set_defaults(run=_erase)
+    page = benchmarks.add_parser(
+        "page",
+        help="the command centre in Chromium: longest task and deltas frame p99, "
+        "live at 120x and in replay at 1000x",
+    )
+    page.add_argument("--quick", action="store_true", help="20 s phases instead of 60")
+    page.add_argument("--port", type=int, default=8765, help="the demo's port")
+    page.set_defaults(run=_page)
+    cot = benchmarks.add_parser(
+        "cot", help="200 TAK devices: positions stored/s and the picture, beside taky"
+    )
+    cot.add_argument("--quick", action="store_true", help="5 s instead of 20 s")
+    cot.add_argument("--devices", type=int, default=200)
+    cot.set_defaults(run=_cot)
 
 
 def _fieldapp(_: argparse.Namespace) -> int:
@@ -112,6 +126,18 @@ def _erase(args: argparse.Namespace) -> int:
 
     database_url = Settings().database_url if args.postgres else None
     return run(quick=args.quick, database_url=database_url)
+
+
+def _page(args: argparse.Namespace) -> int:
+    from bench.page import run
+
+    return run(quick=args.quick, port=args.port)
+
+
+def _cot(args: argparse.Namespace) -> int:
+    from bench.cot import run
+
+    return run(quick=args.quick, devices=args.devices)
 
 
 def _outage(args: argparse.Namespace) -> int:

@@ -56,6 +56,10 @@ class Code(StrEnum):
     COURSE_NOT_FOUND = "course_not_found"
     COURSE_RETIRED = "course_retired"
     REMINDER_NOT_FOUND = "reminder_not_found"
+    # TAK devices (domain/model/device.py).
+    DEVICE_NOT_FOUND = "device_not_found"
+    ALREADY_LINKED = "already_linked"
+    NOT_LINKED = "not_linked"
     # Risk warnings.
     WARNING_NOT_FOUND = "warning_not_found"
     WARNING_CANCELLED = "warning_cancelled"

@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         loop = asyncio.get_running_loop()
         runtime.fanout.start(loop)
         runtime.gate.start(loop)
+        if runtime.tak is not None:
+            await runtime.tak.start()
         app.state.runtime = runtime
         reminders = None
         if settings.reminder_every > 0:

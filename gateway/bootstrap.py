@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from gateway.metrics import Metrics
     from gateway.report_cache import ReportCache
     from gateway.settings import Settings
+    from gateway.tak.bridge import TakBridge
     from gateway.ws.fanout import Fanout
     from projections.follower import Follower
     from projections.stream import StreamRelay
@@ -73,6 +74,9 @@ class Runtime:
     seek_keeper: SeekKeeper
     fanout: Fanout
     reports: ReportCache
+    # The TAK bridge, when BRIGADE_COT_PORT or BRIGADE_TAK_SERVER is set; the
+    # server's lifespan starts it on its event loop.
+    tak: TakBridge | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -83,6 +87,7 @@ class Runtime:
         from gateway.keys import KeyRing
         from gateway.metrics import Metrics
         from gateway.report_cache import ReportCache
+        from gateway.tak.bridge import TakBridge
         from gateway.ws.fanout import Fanout
         from projections.follower import Follower
         from projections.stream import StreamRelay
@@ -105,7 +110,7 @@ class Runtime:
         time_travel = TimeTravel(brigade)
         # Replay's seek points are made as the log grows, not at the first look.
         seek_keeper = SeekKeeper(time_travel.index).follow(follower).start()
-        return cls(
+        runtime = cls(
             settings=settings,
             brigade=brigade,
             writer=writer,
@@ -120,6 +125,9 @@ class Runtime:
             fanout=Fanout(follower.deltas),
             reports=ReportCache(brigade),
         )
+        if TakBridge.wanted(settings):
+            runtime.tak = TakBridge(settings, writer, follower, metrics)
+        return runtime
 
     def __enter__(self) -> Runtime:
         return self
@@ -129,6 +137,8 @@ class Runtime:
 
     def close(self) -> None:
         """Stop every part, the commands already sent stored first."""
+        if self.tak is not None:
+            self.tak.stop()
         self.gate.stop()
         self.fanout.stop()
         self.seek_keeper.stop()

@@ -1,6 +1,6 @@
 """What goes over the wire, checked in one place: HTTP bodies and socket frames.
 
-A command's body is made from its domain class (`domain/commands.py`), so the
+A command's body is made from its domain class (`domain/commands/`), so the
 HTTP route, the field socket and OpenAPI check the same thing. The sockets'
 control frames are models too: docs/protocol.md in code.
 """
@@ -56,7 +56,7 @@ def command_classes() -> list[type[c.Command]]:
         cls
         for _, cls in inspect.getmembers(c, inspect.isclass)
         if issubclass(cls, c.Command)
-        and cls.__module__ == c.__name__
+        and cls.__module__.startswith(f"{c.__name__}.")
         and not cls.__name__.endswith("Command")
     ]
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from projections.triage import WAITING_MINUTES
 
 
 class Settings(BaseSettings):
@@ -40,9 +42,35 @@ class Settings(BaseSettings):
     # "console" (the log).
     reminder_every: float = 30.0
     reminder_channel: str = "file"
+    # Minutes an unassigned incident may wait, by severity, before the command
+    # centre marks it, as JSON: BRIGADE_WAITING_MINUTES='{"5": 3, "4": 5, ...}'.
+    waiting_minutes: dict[int, int] = Field(
+        default_factory=lambda: dict(WAITING_MINUTES)
+    )
+    # The TAK bridge (gateway/tak/, docs/interop.md): Cursor on Target over TCP on
+    # this port (off unless set; TAK servers use 8087, and 8089 with TLS), TLS when
+    # a certificate and key are given, client certificates required when a CA is.
+    cot_port: int | None = None
+    cot_host: str | None = None
+    cot_tls_cert: Path | None = None
+    cot_tls_key: Path | None = None
+    cot_tls_ca: Path | None = None
+    # A TAK server to send the picture to and hear devices through: tcp://host:port.
+    tak_server: str | None = None
 
     @field_validator(
-        "database_url", "redis_url", "secret", "tile_url", "basemap", mode="before"
+        "database_url",
+        "redis_url",
+        "secret",
+        "tile_url",
+        "basemap",
+        "cot_port",
+        "cot_host",
+        "cot_tls_cert",
+        "cot_tls_key",
+        "cot_tls_ca",
+        "tak_server",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

@@ -40,6 +40,11 @@ ONLY: dict[str, frozenset[Role]] = {
     # only the rows they need (`by_need` below); observers get `register_areas`.
     "register": frozenset({Role.COMMANDER}),
     "checkons": frozenset({Role.COMMANDER}),
+    # Every incident's whole story, messages and who did what: the command centre's
+    # (a phone gets its own incidents' from /ws/me).
+    "timeline": frozenset({Role.COMMANDER, Role.OBSERVER}),
+    # Which TAK device speaks for which volunteer (gateway/tak/).
+    "devices": frozenset({Role.COMMANDER}),
 }
 # Roles that see no view whole.
 NO_VIEWS = frozenset({Role.OWNER})

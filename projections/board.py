@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain.model.incident import Incident
-from domain.types import IncidentStatus
+from domain.training import DOMAIN_FOR_KIND
+from domain.types import IncidentKind, IncidentStatus
 from projections.base import Row, View, handles, iso
 
 if TYPE_CHECKING:
@@ -17,13 +18,24 @@ MESSAGES = 20
 
 
 class IncidentBoard(View):
-    """Rows by incident id. Clients show time since report as `as_of - reported_at`."""
+    """Rows by incident id. Clients show time since report as `as_of - reported_at`.
+
+    `number` is the incident's place in its operation's order of report (1, 2, ...):
+    with the kind and the place it makes a reference a person can read and say.
+    """
 
     name = "board"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._numbers: dict[str, int] = {}
 
     @handles(Incident.Reported)
     def _reported(self, e: Incident.Reported) -> Iterable[str]:
         key = str(e.originator_id)
+        operation_id = str(e.operation_id)
+        number = self._numbers[operation_id] = self._numbers.get(operation_id, 0) + 1
+        needs = DOMAIN_FOR_KIND.get(IncidentKind(e.kind))
         self.rows[key] = {
             "id": key,
             "operation_id": str(e.operation_id),
@@ -46,6 +58,11 @@ class IncidentBoard(View):
             "answers": {},
             # The latest messages on it, both ways (actor: "volunteer:<id>", ...).
             "messages": [],
+            "number": number,
+            "needs": None if needs is None else needs.value,
+            "summary": "",
+            "people_at_risk": None,
+            "first_dispatch_at": None,
         }
         return [key]
 
@@ -59,6 +76,9 @@ class IncidentBoard(View):
         row = self._touch(e)
         if e.severity is not None:
             row["severity"] = e.severity
+        row["summary"] = e.summary
+        if e.people_at_risk is not None:
+            row["people_at_risk"] = e.people_at_risk
         return [str(e.originator_id)]
 
     @handles(Incident.VolunteerDispatched)
@@ -66,6 +86,8 @@ class IncidentBoard(View):
         row = self._touch(e)
         row["dispatched"] = sorted([*row["dispatched"], str(e.volunteer_id)])
         row["answers"].pop(str(e.volunteer_id), None)
+        if row["first_dispatch_at"] is None:
+            row["first_dispatch_at"] = iso(e.occurred_at)
         return self._status(e)
 
     @handles(Incident.VolunteerArrived)

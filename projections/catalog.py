@@ -8,6 +8,7 @@ from projections.base import apply_all
 from projections.board import IncidentBoard
 from projections.courses import Courses
 from projections.credentials import Credentials
+from projections.devices import Devices
 from projections.enrolments import Enrolments
 from projections.hazards import HazardLedger
 from projections.livemap import LiveMap
@@ -18,6 +19,7 @@ from projections.register import CheckOns, Register, RegisterAreas
 from projections.reminders import Reminders
 from projections.roster import PromotionRule, Roster
 from projections.stats import Statistics
+from projections.timeline import IncidentTimeline
 from projections.warnings import Warnings
 
 if TYPE_CHECKING:
@@ -37,10 +39,12 @@ VIEW_NAMES = (
     "courses",
     "reminders",
     "points",
+    "devices",
     "warnings",
     "register",
     "register_areas",
     "checkons",
+    "timeline",
 )
 
 
@@ -60,10 +64,12 @@ def all_views(rule: PromotionRule | None = None) -> dict[str, View]:
         Courses(),
         Reminders(),
         Points(),
+        Devices(),
         Warnings(),
         Register(),
         RegisterAreas(),
         CheckOns(),
+        IncidentTimeline(),
     ]
     return {view.name: view for view in views}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from domain.model.activity import ServiceActivity
@@ -11,10 +12,14 @@ from domain.model.checkround import CheckRound
 from domain.model.incident import Incident
 from domain.model.premises import Premises
 from domain.types import ActivityKind, CheckOutcome, IncidentKind
-from projections.base import Row, View, handles
+from projections.base import Row, View, handles, iso
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
+
+# Response times "now": the measures taken within the last hour of field time.
+RECENT_S = 3600.0
 
 
 def percentile(ordered: list[float], fraction: float) -> float | None:
@@ -23,6 +28,10 @@ def percentile(ordered: list[float], fraction: float) -> float | None:
         return None
     rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without floats drifting
     return ordered[int(rank) - 1]
+
+
+# A measure's last hour: samples as (at, seconds) in field order, values sorted.
+_Window = tuple[deque[tuple[float, float]], list[float]]
 
 
 def _empty_row(operation_id: str) -> Row:
@@ -44,6 +53,20 @@ def _empty_row(operation_id: str) -> Row:
         "activity_hours": 0.0,
         "report_to_dispatch_s": {"n": 0, "median": None, "p90": None},
         "dispatch_to_arrival_s": {"n": 0, "median": None, "p90": None},
+        # The same over the last hour of field time: these move as the storm does.
+        "report_to_dispatch_1h_s": {"n": 0, "median": None, "p90": None},
+        "dispatch_to_arrival_1h_s": {"n": 0, "median": None, "p90": None},
+        # The backlog: open incidents nobody is assigned to, and the oldest's report.
+        "unassigned": 0,
+        "oldest_unassigned_at": None,
+    }
+
+
+def _summary(values: list[float]) -> dict[str, Any]:
+    return {
+        "n": len(values),
+        "median": percentile(values, 0.5),
+        "p90": percentile(values, 0.9),
     }
 
 
@@ -60,6 +83,9 @@ class Statistics(View):
         self._premises_seen: dict[str, set[str]] = {}
         # Deadlines (timestamp, hazard id) still to pass, soonest first.
         self._deadlines: list[tuple[float, str]] = []
+        self._recent: dict[tuple[str, str], _Window] = {}
+        # Per operation: unassigned open incidents and when each was reported.
+        self._waiting: dict[str, dict[str, datetime]] = {}
 
     def row_for(self, operation_id: str) -> Row:
         """An operation's row as it stands; zeros, in the same shape (and not kept),
@@ -77,14 +103,52 @@ class Statistics(View):
         incident = self._incidents[str(e.originator_id)]
         return incident["operation_id"], incident
 
-    def _duration(self, operation_id: str, measure: str, seconds: float) -> None:
+    def _duration(
+        self, operation_id: str, measure: str, seconds: float, at: datetime
+    ) -> None:
         values = self._durations.setdefault((operation_id, measure), [])
         bisect.insort(values, seconds)
-        self.rows[operation_id][measure] = {
-            "n": len(values),
-            "median": percentile(values, 0.5),
-            "p90": percentile(values, 0.9),
-        }
+        self.rows[operation_id][measure] = _summary(values)
+        window = self._recent.setdefault((operation_id, measure), (deque(), []))
+        samples, recent = window
+        samples.append((at.timestamp(), seconds))
+        bisect.insort(recent, seconds)
+        self._expire(operation_id, measure)
+
+    def _expire(self, operation_id: str, measure: str) -> bool:
+        """Drop samples older than an hour; restate the recent summary. Changed?"""
+        samples, recent = self._recent[(operation_id, measure)]
+        dropped = False
+        while samples and samples[0][0] < self.now - RECENT_S:
+            _, seconds = samples.popleft()
+            del recent[bisect.bisect_left(recent, seconds)]
+            dropped = True
+        row = self.rows[operation_id]
+        name = f"{measure.removesuffix('_s')}_1h_s"
+        summary = _summary(recent)
+        if row[name] == summary:
+            return dropped
+        row[name] = summary
+        return True
+
+    def _backlog(self, operation_id: str) -> list[str]:
+        """Restate an operation's backlog: unassigned incidents and the oldest."""
+        waiting = self._waiting.get(operation_id, {})
+        row = self.rows[operation_id]
+        row["unassigned"] = len(waiting)
+        row["oldest_unassigned_at"] = iso(min(waiting.values())) if waiting else None
+        return [operation_id]
+
+    def _wait(self, incident_id: str, waiting: bool) -> list[str]:
+        """An incident joins or leaves its operation's backlog."""
+        incident = self._incidents[incident_id]
+        operation_id = incident["operation_id"]
+        backlog = self._waiting.setdefault(operation_id, {})
+        if waiting and not incident["ended"] and not incident["assigned"]:
+            backlog[incident_id] = incident["reported_at"]
+        else:
+            backlog.pop(incident_id, None)
+        return self._backlog(operation_id)
 
     @handles(Incident.Reported)
     def _reported(self, e: Incident.Reported) -> Iterable[str]:
@@ -94,6 +158,8 @@ class Statistics(View):
             "reported_at": e.occurred_at,
             "dispatched_at": {},
             "first_dispatch": False,
+            "assigned": set(),
+            "ended": False,
         }
         row = self._row(operation_id)
         row["incidents"] += 1
@@ -101,18 +167,33 @@ class Statistics(View):
         by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
         if e.kind == IncidentKind.HORNET_NEST:
             row["hornet_nests"] += 1
-        return [operation_id]
+        return self._wait(str(e.originator_id), True)
 
     @handles(Incident.VolunteerDispatched)
     def _dispatched(self, e: Incident.VolunteerDispatched) -> Iterable[str]:
         operation_id, incident = self._incident(e)
         self.rows[operation_id]["dispatches"] += 1
         incident["dispatched_at"][str(e.volunteer_id)] = e.occurred_at
+        incident["assigned"].add(str(e.volunteer_id))
         if not incident["first_dispatch"]:
             incident["first_dispatch"] = True
             waited = (e.occurred_at - incident["reported_at"]).total_seconds()
-            self._duration(operation_id, "report_to_dispatch_s", max(waited, 0.0))
-        return [operation_id]
+            self._duration(
+                operation_id, "report_to_dispatch_s", max(waited, 0.0), e.occurred_at
+            )
+        return self._wait(str(e.originator_id), False)
+
+    @handles(Incident.VolunteerReleased)
+    def _released(self, e: Incident.VolunteerReleased) -> Iterable[str]:
+        _, incident = self._incident(e)
+        incident["assigned"].discard(str(e.volunteer_id))
+        return self._wait(str(e.originator_id), True)
+
+    @handles(Incident.Resolved, Incident.Closed)
+    def _ended(self, e: Incident.Event) -> Iterable[str]:
+        _, incident = self._incident(e)
+        incident["ended"] = True
+        return self._wait(str(e.originator_id), False)
 
     @handles(Incident.DispatchRefused)
     def _refused(self, e: Incident.DispatchRefused) -> Iterable[str]:
@@ -127,7 +208,9 @@ class Statistics(View):
         if dispatched_at is None:
             return []
         took = (e.occurred_at - dispatched_at).total_seconds()
-        self._duration(operation_id, "dispatch_to_arrival_s", max(took, 0.0))
+        self._duration(
+            operation_id, "dispatch_to_arrival_s", max(took, 0.0), e.occurred_at
+        )
         return [operation_id]
 
     @handles(Incident.PeopleEvacuated)
@@ -243,4 +326,8 @@ class Statistics(View):
         while self._deadlines and self._deadlines[0][0] < self.now:
             _, key = heapq.heappop(self._deadlines)
             changed.extend(self._check(key))
+        for (operation_id, measure), (samples, _) in self._recent.items():
+            if samples and samples[0][0] < self.now - RECENT_S:
+                self._expire(operation_id, measure)
+                changed.append(operation_id)
         return changed

@@ -51,6 +51,7 @@ IN_ORDER = [
     "BroadcastMessage",
     "IssueOwnerToken", "DefineCourse", "RetireCourse", "RemindOwner",
     "MarkReminderSent",
+    "LinkDevice", "UnlinkDevice",
     "IssueWarning", "UpdateWarning", "CancelWarning",
     "RegisterVulnerable", "UpdateVulnerable", "StartCheckRound", "RecordCheck",
     "ErasePerson",
@@ -278,6 +279,11 @@ def bodies(w: World) -> dict[str, dict[str, Any]]:
             "incident_id": str(uuid4()),
         },
         "ErasePerson": {"person_id": w.unvetted, "reason": "asked to be forgotten"},
+        # A TAK device's CoT uid as ATAK makes it (gateway/tak/).
+        "LinkDevice": {
+            "device_uid": f"ANDROID-{w.operation[:16]}", "volunteer_id": w.ready,
+        },
+        "UnlinkDevice": {"device_uid": f"ANDROID-{w.operation[:16]}"},
         **field_bodies(w),
     }  # fmt: skip
     valid.update(warnings(valid["OpenOperation"]["operation_id"]))

@@ -6,6 +6,7 @@ that span aggregates (who may act, which operation is open, who is dispatchable)
 
 from domain.handlers import (
     credentials,
+    devices,
     field,
     incidents,
     office,
@@ -22,6 +23,7 @@ __all__ = [
     "UnitOfWork",
     "credentials",
     "decide",
+    "devices",
     "field",
     "incidents",
     "office",

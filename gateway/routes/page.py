@@ -86,6 +86,7 @@ def config(request: Request, settings: "Settings") -> dict[str, Any]:
         },
         "playback": serves(request, "playback", "/ws/playback"),
         "basemap": basemap_config(request, settings),
+        "waiting_minutes": settings.waiting_minutes,
     }
 
 

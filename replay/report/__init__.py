@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 
 from domain.model.operation import Operation
+from projections.board import IncidentBoard
 from projections.hazards import HazardLedger
 from projections.rebuild import fold_log, no_cyclic_gc
 from projections.stats import Statistics
@@ -141,7 +142,8 @@ def build_report(
     if upto is not None:
         last = min(last, upto)
     stats, ledger, story = Statistics(), HazardLedger(), OperationStory(keys)
-    views: list[View] = [stats, ledger, story]
+    board = IncidentBoard()
+    views: list[View] = [stats, ledger, story, board]
     with no_cyclic_gc():
         position = fold_log(brigade, views, last, progress)
     missing = [key for key in keys if key not in story.opened]
@@ -152,7 +154,15 @@ def build_report(
     # nothing has been counted for it yet.
     rows = {key: stats.row_for(key) for key in keys}
     hazards = [row for row in ledger.rows.values() if row["operation_id"] in rows]
-    data = assemble(story, rows, hazards, position=position, as_of=stats.as_of)
+    incidents = [row for row in board.rows.values() if row["operation_id"] in rows]
+    data = assemble(
+        story,
+        rows,
+        hazards,
+        position=position,
+        as_of=stats.as_of,
+        incidents=incidents,
+    )
     return Report(data)
 
 

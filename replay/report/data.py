@@ -187,6 +187,38 @@ def service_hours(story: OperationStory) -> list[dict[str, Any]]:
     return rows
 
 
+def incidents_table(incidents: list[Row], zone: tzinfo) -> list[dict[str, Any]]:
+    """Every incident by its number: when reported, how long until someone was
+    sent (None: nobody was), how it ended. Times in the operation's zone."""
+    table = []
+    for row in sorted(incidents, key=lambda r: (r["operation_id"], r["number"])):
+        reported = datetime.fromisoformat(row["reported_at"])
+        first = row["first_dispatch_at"]
+        sent = None if first is None else datetime.fromisoformat(first)
+        table.append(
+            {
+                "id": row["id"],
+                "number": row["number"],
+                "kind": row["kind"],
+                "severity": row["severity"],
+                "address": row["address"],
+                "lat": row["lat"],
+                "lon": row["lon"],
+                "status": row["status"],
+                "reported_at": _iso(reported, zone),
+                "first_dispatch_at": None if sent is None else _iso(sent, zone),
+                "waited_s": None
+                if sent is None
+                else max((sent - reported).total_seconds(), 0.0),
+                "people_at_risk": row["people_at_risk"],
+                "evacuated": row["evacuated"],
+                "rescued": row["rescued"],
+                "outcome": row["outcome"],
+            }
+        )
+    return table
+
+
 def assemble(
     story: OperationStory,
     stats_rows: dict[str, Row],
@@ -194,6 +226,7 @@ def assemble(
     *,
     position: int,
     as_of: datetime | None,
+    incidents: list[Row] | None = None,
 ) -> dict[str, Any]:
     """Every number of the report, JSON-ready, in a fixed order.
 
@@ -257,4 +290,5 @@ def assemble(
             "ledger": hazards,
         },
         "stats": rows,
+        "incidents": incidents_table(incidents or [], zone),
     }

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from replay.report.data import MEASURES
+from replay.report.words import say
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -77,7 +78,13 @@ def _time_axis(axes: Axes, moments: list[datetime]) -> None:
         pattern = "%Y-%m-%d"
     # matplotlib.dates has no type hints.
     formatter = dates.DateFormatter(pattern, tz=zone)  # type: ignore[no-untyped-call]
-    locator = dates.AutoDateLocator(tz=zone, maxticks=8)  # type: ignore[no-untyped-call]
+    locator: dates.DateLocator
+    if span < timedelta(hours=1):
+        # Too short for AutoDateLocator, which warns it cannot pick an interval.
+        every = max(1, int(span.total_seconds() // 360))
+        locator = dates.MinuteLocator(interval=every, tz=zone)  # type: ignore[no-untyped-call]
+    else:
+        locator = dates.AutoDateLocator(tz=zone, maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_formatter(formatter)
     axes.xaxis.set_major_locator(locator)
     for tick in axes.get_xticklabels():
@@ -106,7 +113,7 @@ def incidents(data: dict[str, Any]) -> bytes:
             width=width,
             bottom=bottom,
             align="edge",
-            label=kind.replace("_", " "),
+            label=say(kind),
             color=COLOURS[n % len(COLOURS)],
         )
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
@@ -186,12 +193,12 @@ def refusals(data: dict[str, Any]) -> bytes:
     by_code = data["refusals"]["by_code"]
     figure = Figure(figsize=(9, 1.5 + 0.4 * max(len(by_code), 1)))
     axes = figure.add_subplot()
-    axes.set_title("Dispatches refused, by reason code")
+    axes.set_title("Dispatches refused, by reason")
     if not by_code:
         _empty(axes, "refused dispatches")
         return _png(figure)
     codes = list(by_code)[::-1]
-    axes.barh(codes, [by_code[c] for c in codes], color=COLOURS[0])
+    axes.barh([say(c) for c in codes], [by_code[c] for c in codes], color=COLOURS[0])
     for y, code in enumerate(codes):
         axes.text(by_code[code], y, f" {by_code[code]}", va="center")
     axes.set_xlabel("refusals")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from replay.report.data import MEASURES
 from replay.report.plots import PLOTS
+from replay.report.words import both, minute, reference, say, waited
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,18 +23,32 @@ if TYPE_CHECKING:
 
 STYLE = """
 body{font-family:"Noto Sans","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
-margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
-h1{margin-bottom:.2em}h2{border-bottom:2px solid #c0392b;padding-bottom:.2em;
-margin-top:2em}.meta{color:#555}.totals{display:grid;
-grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.8em}
-.total{border:1px solid #ddd;border-radius:6px;padding:.6em .8em}
-.total .value{font-size:2em;font-weight:bold;color:#c0392b}
-.total .zh{color:#666;font-size:.9em}.total .from{color:#666;font-size:.8em}
-table{border-collapse:collapse;margin:.8em 0}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}
-td.n{text-align:right}img{max-width:100%;display:block;margin:1em 0}
+margin:1.5em auto;max-width:1100px;color:#222;padding:0 1em;line-height:1.35}
+h1{margin-bottom:.2em;font-size:1.6em}h2{border-bottom:2px solid #c0392b;
+padding-bottom:.2em;margin-top:1.4em}h3{margin:1em 0 .3em}
+.meta{color:#555;margin:.2em 0}
+.totals{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.5em}
+.total{border:1px solid #ddd;border-radius:6px;padding:.3em .6em}
+.total .value{font-size:1.6em;font-weight:bold;color:#c0392b}
+.total .zh{color:#666;font-size:.85em}.total .from{color:#666;font-size:.8em}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:1.5em;align-items:start}
+table{border-collapse:collapse;margin:.5em 0;font-size:.92em}
+th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.plots{display:grid;grid-template-columns:1fr 1fr;gap:.8em}
+.plots img{width:100%;display:block;margin:0}
 footer{margin-top:3em;color:#777;font-size:.9em}
+@media print{
+body{margin:0;max-width:none;font-size:9.5pt}
+h2{break-after:avoid}h3{break-after:avoid}tr,img,.total{break-inside:avoid}
+.plots{grid-template-columns:1fr 1fr}
+.details{break-before:page}
+a{color:inherit;text-decoration:none}
+@page{size:A4;margin:14mm}
+}
 """
+# How many rows the first pages show of a list; the detail tables hold them all.
+TOP = 5
 
 
 SERVICE = (
@@ -44,10 +59,6 @@ SERVICE = (
     "activities",
     "dispatches",
 )
-
-
-def _minutes(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds / 60:.1f} min"
 
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
@@ -86,46 +97,108 @@ def _totals(data: dict[str, Any]) -> str:
     return f'<div class="totals">{"".join(cards)}</div>'
 
 
-def _sections(data: dict[str, Any]) -> list[str]:
+def _glance(data: dict[str, Any]) -> list[str]:
+    """The first pages: totals, response times, incidents by kind, the longest
+    waits for someone to be sent, and why dispatches were refused."""
     times = data["response_times"]
     refused = data["refusals"]
-    hazards = data["hazards"]
+    waits = sorted(
+        (i for i in data["incidents"] if i["waited_s"] is not None),
+        key=lambda i: -i["waited_s"],
+    )[:TOP]
+    never = [i for i in data["incidents"] if i["first_dispatch_at"] is None]
+    by_reason = list(refused["by_code"].items())
     return [
-        "<h2>Totals 总计</h2>",
+        '<h2 id="glance">At a glance 概览</h2>',
         _totals(data),
-        "<h2>Incidents over time 警情</h2>",
-        _table(["kind", "incidents"], data["incidents_by_kind"].items()),
-        _plot(data, "incidents"),
-        "<h2>People evacuated and rescued 转移与救出</h2>",
-        _plot(data, "people"),
-        "<h2>Response times 响应时间</h2>",
+        '<div class="pair"><div>',
+        "<h3>Response times 响应时间</h3>",
         _table(
-            ["measure", "n", "median", "p90", "shortest", "longest"],
+            ["", "n", "median", "p90", "longest"],
             (
                 [
                     title,
                     times[m]["n"],
-                    _minutes(times[m]["median"]),
-                    _minutes(times[m]["p90"]),
-                    _minutes(times[m]["min"]),
-                    _minutes(times[m]["max"]),
+                    waited(times[m]["median"]),
+                    waited(times[m]["p90"]),
+                    waited(times[m]["max"]),
                 ]
                 for m, title in MEASURES
             ),
         ),
-        _plot(data, "response_times"),
-        "<h2>Dispatches refused 拒绝派遣</h2>",
-        f"<p>{refused['total']} dispatches refused by the rules that decide who "
-        "may go (vetting, training, qualification, insurance, shift, busy); each "
-        "refusal is recorded with its reason.</p>",
-        _table(["code", "refusals"], refused["by_code"].items()),
+        "<h3>Incidents by kind 警情类型</h3>",
         _table(
-            ["code", "reason", "refusals"],
-            ([r["code"], r["reason"], r["count"]] for r in refused["reasons"]),
+            ["kind", "incidents"],
+            ([both(kind), n] for kind, n in data["incidents_by_kind"].items()),
         ),
-        _plot(data, "refusals"),
-        "<h2>Service hours per volunteer 志愿服务时长</h2>",
-        _plot(data, "service_hours"),
+        "</div><div>",
+        "<h3>Longest waits for a first dispatch 最长等待</h3>",
+        _table(
+            ["incident", "reported", "waited"],
+            (
+                [reference(i), minute(i["reported_at"]), waited(i["waited_s"])]
+                for i in waits
+            ),
+        ),
+        (f"<p>Nobody was sent to {len(never)} of the incidents.</p>" if never else ""),
+        "<h3>Dispatches refused 拒绝派遣</h3>",
+        f"<p>{refused['total']} dispatches refused by the rules that decide who "
+        "may go; each refusal is recorded with its reason.</p>",
+        _table(["why", "refusals"], ([both(code), n] for code, n in by_reason[:TOP])),
+        "</div></div>",
+    ]
+
+
+def _over_time(data: dict[str, Any]) -> list[str]:
+    return [
+        '<h2 id="over-time">Over time 过程</h2>',
+        '<div class="plots">',
+        *(_plot(data, name) for name, _, _ in PLOTS),
+        "</div>",
+    ]
+
+
+def _details(data: dict[str, Any]) -> list[str]:
+    """Every row: incidents, refusal reasons, volunteers' hours, the hazard ledger."""
+    refused = data["refusals"]
+    hazards = data["hazards"]
+    return [
+        '<section class="details">',
+        '<h2 id="details">Detail tables 明细</h2>',
+        "<h3>Incidents 警情</h3>",
+        _table(
+            [
+                "incident",
+                "severity",
+                "reported",
+                "first sent",
+                "waited",
+                "status",
+                "evacuated",
+                "rescued",
+                "outcome",
+            ],
+            (
+                [
+                    reference(i),
+                    i["severity"],
+                    minute(i["reported_at"]),
+                    minute(i["first_dispatch_at"]),
+                    waited(i["waited_s"]),
+                    say(i["status"]),
+                    i["evacuated"],
+                    i["rescued"],
+                    i["outcome"],
+                ]
+                for i in data["incidents"]
+            ),
+        ),
+        "<h3>Why dispatches were refused 拒绝原因</h3>",
+        _table(
+            ["why", "the rule's words", "refusals"],
+            ([both(r["code"]), r["reason"], r["count"]] for r in refused["reasons"]),
+        ),
+        "<h3>Service hours per volunteer 志愿服务时长</h3>",
         _table(
             [
                 "volunteer",
@@ -149,10 +222,9 @@ def _sections(data: dict[str, Any]) -> list[str]:
                 for r in data["service_hours"]
             ),
         ),
-        "<h2>Hazards 隐患</h2>",
+        "<h3>Hazards 隐患</h3>",
         f"<p>{hazards['found']} found, {hazards['rectified']} rectified, "
-        f"{hazards['overdue']} overdue as of {escape(str(data['as_of']))}.</p>",
-        _plot(data, "hazards"),
+        f"{hazards['overdue']} overdue as of {escape(minute(data['as_of']))}.</p>",
         _table(
             [
                 "premises",
@@ -168,16 +240,17 @@ def _sections(data: dict[str, Any]) -> list[str]:
                 [
                     h["premises"],
                     h["address"],
-                    h["kind"],
-                    h["state"],
-                    h["found_at"],
-                    h["deadline"],
-                    h["rectified_at"],
+                    say(h["kind"]),
+                    say(h["state"]),
+                    minute(h["found_at"]),
+                    minute(h["deadline"]),
+                    minute(h["rectified_at"]),
                     "yes" if h["overdue"] else "no",
                 ]
                 for h in hazards["ledger"]
             ),
         ),
+        "</section>",
     ]
 
 
@@ -206,20 +279,21 @@ def render_html(data: dict[str, Any], generated_at: datetime | None = None) -> s
     title = " + ".join(o["name"] for o in operations)
     meta = []
     for o in operations:
-        closed = f", closed {o['closed_at']}" if o["closed_at"] else ""
+        closed = f", closed {minute(o['closed_at'])}" if o["closed_at"] else ""
         meta.append(
-            f"Operation {o['name']} ({o['kind']}, {o['id']}): "
-            f"opened {o['opened_at']}{closed}."
+            f"{o['name']} ({say(o['kind'])}): opened {minute(o['opened_at'])}{closed}."
         )
-    meta.append(f"As of field time {data['as_of']}, log position {data['position']}.")
+    meta.append(
+        f"As of {minute(data['as_of'])} field time (log position {data['position']})."
+    )
     footer = (
         "Every number is a fold of the event log up to the position above, under the "
         "same definitions as the live stats view; times are field times."
     )
     if generated_at is not None:
-        footer += f" Generated at {generated_at.isoformat(timespec='seconds')}."
-    sections = _sections(data)
-    sections[2:2] = _by_operation(data)
+        footer += f" Generated at {generated_at.isoformat(timespec='minutes')}."
+    glance = _glance(data)
+    glance[2:2] = _by_operation(data)
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -228,7 +302,9 @@ def render_html(data: dict[str, Any], generated_at: datetime | None = None) -> s
             f"<style>{STYLE}</style></head><body>",
             f"<h1>After-action report 行动总结: {escape(title)}</h1>",
             *(f'<p class="meta">{escape(line)}</p>' for line in meta),
-            *sections,
+            *glance,
+            *_over_time(data),
+            *_details(data),
             f"<footer>{escape(footer)}</footer>",
             "</body></html>",
             "",

@@ -16,6 +16,7 @@ from domain import commands as c
 from domain.types import IncidentKind, ServiceDomain
 from replay.sim.calls import Leg, travel
 from replay.sim.model import COMMANDER, COMMUNITIES, CST, STREETS
+from replay.sim.names import street_address
 from replay.sim.programme import LAST_DAY, _when
 from replay.sim.storm import Infeasible
 
@@ -66,7 +67,7 @@ def hornet_nests(
             kind=IncidentKind.HORNET_NEST.value,
             lat=point[1],
             lon=point[0],
-            address=f"{rng.randint(1, 300)} {rng.choice(STREETS[community])}",
+            address=street_address(rng.randint(1, 300), rng.choice(STREETS[community])),
             severity=rng.randint(1, 3),
             description=rng.choice(SAYS),
         )

@@ -40,11 +40,12 @@ def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
         expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
         board = page.locator("#board tbody tr")
         expect(board).to_have_count(3)
-        # Newest first: the road blocked at Anji Road was reported last.
-        expect(board.first).to_contain_text("road blocked")
+        # Triage order: open before resolved, the most severe first; the flood
+        # (severity 4, on scene) leads.
+        expect(board.first).to_contain_text("flood")
         # Only the road, cleared in the morning's last minute, is marked as changed.
         expect(page.locator("#board tbody tr.fresh")).to_have_count(1)
-        expect(board.first).to_have_class(re.compile(r"\bfresh\b"))
+        expect(page.locator("#board tbody tr.fresh")).to_contain_text("road blocked")
         expect(page.locator(".incident-icon [data-kind]")).to_have_count(3)
         expect(page.locator('[data-stat="evacuated"] strong')).to_have_text("23")
         expect(page.locator('[data-stat="rescued"] strong')).to_have_text("4")
@@ -62,7 +63,7 @@ def test_the_page_shows_the_doksuri_morning_on_the_map_and_boards(
 
         page.locator("#language").click()
         expect(page.locator("#stats-h")).to_have_text("行动统计")
-        expect(board.first).to_contain_text("道路阻断")
+        expect(board.first).to_contain_text("内涝")
         page.locator("#language").click()
 
 
@@ -175,7 +176,7 @@ def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
         page = window.open(api, operation)
 
         page.locator(f'#board tr[data-key="{flood}"]').click()
-        page.locator('.popup [data-action="dispatch"]').click()
+        page.locator('#incident [data-action="dispatch"]').click()
         ranked = page.locator(".candidates.ranked li")
         # Qualified and available, nearest first; the unqualified one is not offered.
         expect(ranked).to_have_count(2)
@@ -191,7 +192,7 @@ def test_a_dispatch_goes_through_and_a_refused_one_shows_the_domains_reason(
 
         # The commander tries the volunteer without the course: the domain says no.
         page.locator(f'#board tr[data-key="{flood}"]').click()
-        page.locator('.popup [data-action="dispatch"]').click()
+        page.locator('#incident [data-action="dispatch"]').click()
         page.locator(".others summary").click()
         page.locator(f'.others li[data-volunteer="{unqualified}"] button').click()
         refusal = page.locator("#action .refusal")
@@ -211,6 +212,8 @@ def test_a_resolved_incident_is_shown_as_over_and_offered_no_dispatch(
         over = report(api, operation, address="Wanan Road")
         api.commander("ResolveIncident", incident_id=over, outcome="pumped out")
         page = window.open(api, operation)
+        # The board shows open incidents by default; "All" brings back the rest.
+        page.locator('#board select[data-filter="status"]').select_option("")
 
         ended = re.compile(r"\bended\b")
         row = page.locator(f'#board tr[data-key="{over}"]')
@@ -220,8 +223,8 @@ def test_a_resolved_incident_is_shown_as_over_and_offered_no_dispatch(
         expect(page.locator(f'[data-key="incident:{over}"]')).to_have_class(ended)
         expect(page.locator('[data-stat="open_incidents"] strong')).to_have_text("1")
         row.click()
-        expect(page.locator(".popup")).to_contain_text("Wanan Road")
-        expect(page.locator('.popup [data-action="dispatch"]')).to_have_count(0)
+        expect(page.locator("#incident")).to_contain_text("Wanan Road")
+        expect(page.locator('#incident [data-action="dispatch"]')).to_have_count(0)
 
 
 def test_an_open_dispatch_list_follows_the_roster_without_reopening(
@@ -233,7 +236,7 @@ def test_an_open_dispatch_list_follows_the_roster_without_reopening(
         flood = report(api, operation, kind="flood", address="Shuangyang Street")
         page = window.open(api, operation)
         page.locator(f'#board tr[data-key="{flood}"]').click()
-        page.locator('.popup [data-action="dispatch"]').click()
+        page.locator('#incident [data-action="dispatch"]').click()
         ranked = page.locator("#action .candidates.ranked li")
         expect(ranked).to_have_count(1)
         first = ranked.first.element_handle()
@@ -284,7 +287,9 @@ def test_an_incidents_popup_shows_its_images_fetched_with_the_token(
         page = window.open(api, operation)
         page.locator(f'#board tr[data-key="{incident}"]').click()
 
-        thumbnail = page.locator(f'.popup img[data-sha="{stored["sha256"]}"]')
+        thumbnail = page.locator(
+            f'#incident .gallery img[data-sha="{stored["sha256"]}"]'
+        )
         expect(thumbnail).to_have_attribute("src", re.compile(r"^blob:"))
         # A thumbnail, decoded: the server sent it only because the token went along.
         page.wait_for_function(
@@ -318,7 +323,7 @@ def test_no_request_leaves_the_servers_origin(
         page = window.open(api)
         expect(page.locator(".incident-icon [data-kind]")).to_have_count(3)
         page.locator(".incident-icon [data-kind]").first.click()
-        expect(page.locator(".popup")).to_be_visible()
+        expect(page.locator("#incident")).to_be_visible()
         for _ in range(2):
             page.locator(".leaflet-control-zoom-in").click()
         page.locator(".leaflet-control-zoom-out").click()
@@ -357,8 +362,8 @@ def test_without_a_token_the_page_asks_for_one_and_says_when_it_is_refused(
         # An observer sees the operation but is offered no commands.
         report(api, operation, address="Wanan Road")
         page.locator("#board tbody tr").first.click()
-        expect(page.locator(".popup")).to_contain_text("Wanan Road")
-        expect(page.locator('.popup [data-action="dispatch"]')).to_have_count(0)
+        expect(page.locator("#incident")).to_contain_text("Wanan Road")
+        expect(page.locator('#incident [data-action="dispatch"]')).to_have_count(0)
 
 
 def test_a_commander_reports_an_incident_by_clicking_the_map(

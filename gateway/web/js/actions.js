@@ -3,23 +3,17 @@
 
 import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
-import { ended } from "./views.js";
+import { distanceKm } from "./triage.js";
 
-/** Great-circle distance in km. */
-export function distanceKm(a, b) {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 12742 * Math.asin(Math.sqrt(h));
-}
+export { distanceKm };
 
-/** Who could go: qualified, available and dispatchable ones nearest first; then the rest. */
+/** Who could go: qualified, available and dispatchable ones nearest first; then the
+ * others on shift with why not. Off-duty people are not offered at all. */
 export function candidates(incident, roster, operationId, needs) {
   const ranked = [];
   const others = [];
   for (const volunteer of roster.values()) {
-    if (volunteer.operation_id !== operationId && volunteer.operation_id != null) continue;
+    if (volunteer.operation_id !== operationId || volunteer.status === "off_duty") continue;
     if (incident.dispatched.includes(volunteer.id) || incident.on_scene.includes(volunteer.id)) continue;
     const km = volunteer.position ? distanceKm(volunteer.position, incident) : Infinity;
     const qualified = needs == null || volunteer.qualified_domains.includes(needs);
@@ -65,39 +59,6 @@ export class Actions {
     close.addEventListener("click", () => this.close());
     this.panel.replaceChildren(element("h2", {}, title), close, ...content);
     this.panel.hidden = false;
-  }
-
-  /** The incident's popup: what it is, its images, and a dispatch button. */
-  popup(key, feature) {
-    const props = feature.properties;
-    const id = key.replace(/^incident:/, "");
-    const row = this.views.rows.board.get(id);
-    const box = element("div", { class: "popup", dataset: { key } },
-      element("h3", {}, `${term(props.kind)} · ${props.severity}`),
-      element("p", { class: "where" }, props.address || ""),
-      element("p", { class: "status" }, term(props.status)),
-      row?.description ? element("p", {}, row.description) : null,
-    );
-    if (props.images.length) {
-      const strip = element("div", { class: "thumbs", "aria-label": t("images") });
-      for (const sha of props.images) {
-        const image = element("img", { alt: t("images"), dataset: { sha } });
-        this.commands.image(sha, true).then((url) => (image.src = url)).catch(() => image.remove());
-        image.addEventListener("click", () => {
-          this.commands.image(sha, false).then((url) => {
-            this.show(t("images"), element("img", { src: url, class: "full", alt: t("images") }));
-          });
-        });
-        strip.append(image);
-      }
-      box.append(strip);
-    }
-    if (this.commander && row && !ended(props.status)) {
-      const button = element("button", { type: "button", class: "primary", dataset: { action: "dispatch" } }, t("dispatch"));
-      button.addEventListener("click", () => this.dispatch(id));
-      box.append(button);
-    }
-    return box;
   }
 
   /** Who to send to an incident: kept in step with the roster and board while open. */

@@ -55,6 +55,18 @@ export class Commands {
     }
   }
 
+  /** An operation's after-action report as a blob URL: reports need the token too. */
+  async report(operationId) {
+    const response = await fetch(`/operations/${encodeURIComponent(operationId)}/report`, {
+      headers: { Authorization: `Bearer ${this.token}` },
+    });
+    if (!response.ok) {
+      const answer = await response.json().catch(() => ({}));
+      throw new Refused(response.status, answer.code ?? "error", answer.message ?? response.statusText);
+    }
+    return URL.createObjectURL(await response.blob());
+  }
+
   /** An image (or its thumbnail) as a blob URL: images need the bearer token. */
   async image(sha256, thumbnail = true) {
     const id = `${sha256}:${thumbnail}`;

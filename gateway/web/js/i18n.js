@@ -24,8 +24,8 @@ export const LABELS = {
     // actions
     report_here: "Report an incident here", report: "Report", close: "Close",
     description: "Description", dispatch: "Dispatch", dispatch_to: "Dispatch to {what}",
-    qualified_nearby: "Qualified and available, nearest first",
-    others: "Others (the domain decides)", nobody: "Nobody qualified is available.",
+    qualified_nearby: "Qualified and free, nearest first (straight-line km)",
+    others: "Others on shift, not free or not qualified", nobody: "Nobody qualified is available.",
     try_anyway: "Try", dispatched_ok: "{name} dispatched", reported_ok: "Incident reported",
     refused_title: "Refused", km: "{d} km", no_position: "no position",
     needs: "needs {what}", busy: "busy: {what}", images: "Images",
@@ -34,6 +34,35 @@ export const LABELS = {
     route: "route guided", road: "road cleared", hazard: "open hazard",
     replay_unavailable: "Replay needs /ws/playback on the server; this one does not serve it yet.",
     sec: "{n} s", min: "{n} min", hr: "{h} h {m} min", day: "{n} d",
+    // triage (issue 13)
+    tab_now: "Now", tab_programme: "Programme and hazards", show: "Show",
+    filter_open: "Open", filter_unassigned: "Needs a decision", filter_assigned: "Someone assigned",
+    filter_ended: "Resolved or closed", filter_all: "All", filter_all_kinds: "All kinds",
+    triage_order: "Triage order", waiting: "Waiting", nearest: "Nearest free", kind_place: "Kind and place", on_shift: "On shift",
+    needs_decision: "need a decision", oldest_waiting: "oldest waiting {d}",
+    waiting_too_long: "waiting too long", waiting_alarm: "{n} waiting too long",
+    people_at_risk: "people at risk", last_hour: "last hour", whole_operation: "whole operation",
+    available_by_need: "Free and qualified, by need", activities: "service activities",
+    activity_hours: "activity hours", hornet_nests: "hornet nests",
+    nobody_free: "nobody free", free_unplaced: "{n} free, no position", can_be_sent: "can be sent", off_duty_n: "Off duty ({n})",
+    min_sec: "{m} min {s} s", report_link: "Report", field_time: "field time", operation_id: "operation id",
+    // the incident panel
+    a_volunteer: "a volunteer", command_centre: "command centre ({id})", message_to_team: "Message to the volunteers on this incident",
+    send: "Send", message_sent: "Message sent", assessment: "Assessment", team: "Who is on it",
+    messages: "Messages", timeline: "Timeline", not_assessed: "Not assessed yet.", outcome: "Outcome",
+    no_messages: "No messages yet.", no_images: "No images yet.", nobody_assigned: "Nobody dispatched yet.",
+    severity_full: "Severity", summary: "Summary", count: "How many", destination: "Taken to",
+    reported_at: "reported {at}", sent_at: "sent {at}", arrived_at: "arrived {at}",
+    act_dispatch: "Dispatch…", act_assess: "Assess", act_evacuation: "Record evacuation",
+    act_rescue: "Record rescue", act_resolve: "Resolve", act_close: "Close the incident", act_release: "Release",
+    assessed_ok: "Assessment recorded", recorded_ok: "Recorded", resolved_ok: "Incident resolved",
+    closed_ok: "Incident closed", released_ok: "{name} released",
+    tl_reported: "reported: {kind}, severity {severity}", tl_assessed: "assessed: {summary}",
+    tl_dispatched: "{name} dispatched", tl_dispatch_refused: "dispatch of {name} refused: {reason}",
+    tl_arrived: "{name} on scene", tl_released: "{name} released", tl_evacuated: "{n} evacuated to {where}",
+    tl_coming: "{name}: coming, {eta} min away", tl_not_coming: "{name}: not coming ({reason})",
+    coming_in: "coming, {eta} min", not_coming: "not coming: {reason}",
+    tl_rescued: "{n} rescued", tl_message: "message: {text}", tl_image: "image added", tl_resolved: "resolved: {outcome}",
   },
   zh: {
     title: "指挥中心", live: "实时", replay: "回放", sign_out: "退出",
@@ -56,8 +85,8 @@ export const LABELS = {
     report_to_dispatch: "报警→派遣（中位数）", dispatch_to_arrival: "派遣→到场（中位数）",
     report_here: "在此报告警情", report: "报告", close: "关闭",
     description: "描述", dispatch: "派遣", dispatch_to: "派遣至 {what}",
-    qualified_nearby: "有资质且可派遣，由近及远",
-    others: "其他人员（由系统判定）", nobody: "没有有资质的可派遣人员。",
+    qualified_nearby: "有资质且空闲，由近及远（直线距离）",
+    others: "其他在岗人员（忙碌或无资质）", nobody: "没有有资质的可派遣人员。",
     try_anyway: "尝试", dispatched_ok: "已派遣 {name}", reported_ok: "警情已报告",
     refused_title: "被拒绝", km: "{d} 公里", no_position: "无位置",
     needs: "需要 {what}", busy: "忙碌：{what}", images: "图片",
@@ -66,6 +95,33 @@ export const LABELS = {
     route: "引导路线", road: "已清障道路", hazard: "未整改隐患",
     replay_unavailable: "回放需要服务器提供 /ws/playback，此服务器尚未提供。",
     sec: "{n} 秒", min: "{n} 分", hr: "{h} 时 {m} 分", day: "{n} 天",
+    tab_now: "当前", tab_programme: "年度工作与隐患", show: "显示",
+    filter_open: "未结", filter_unassigned: "待决定", filter_assigned: "已有人员",
+    filter_ended: "已处置或关闭", filter_all: "全部", filter_all_kinds: "全部类型",
+    triage_order: "按轻重缓急", waiting: "等待", nearest: "最近空闲", kind_place: "类型与地点", on_shift: "在岗",
+    needs_decision: "待决定", oldest_waiting: "最久已等 {d}",
+    waiting_too_long: "等待超时", waiting_alarm: "{n} 起等待超时",
+    people_at_risk: "受威胁人数", last_hour: "近一小时", whole_operation: "整个行动",
+    available_by_need: "空闲且有资质（按需求）", activities: "服务活动",
+    activity_hours: "活动时长（时）", hornet_nests: "马蜂窝",
+    nobody_free: "无空闲人员", free_unplaced: "{n} 人空闲，位置未知", can_be_sent: "可派遣", off_duty_n: "未值班（{n}）",
+    min_sec: "{m} 分 {s} 秒", report_link: "总结报告", field_time: "现场时间", operation_id: "行动编号",
+    a_volunteer: "一名志愿者", command_centre: "指挥中心（{id}）", message_to_team: "发消息给本警情的志愿者",
+    send: "发送", message_sent: "消息已发送", assessment: "研判", team: "处置人员",
+    messages: "消息", timeline: "时间线", not_assessed: "尚未研判。", outcome: "处置结果",
+    no_messages: "暂无消息。", no_images: "暂无图片。", nobody_assigned: "尚未派遣人员。",
+    severity_full: "等级", summary: "摘要", count: "人数", destination: "转移至",
+    reported_at: "{at} 报警", sent_at: "{at} 派出", arrived_at: "{at} 到场",
+    act_dispatch: "派遣…", act_assess: "研判", act_evacuation: "登记转移",
+    act_rescue: "登记救出", act_resolve: "处置完毕", act_close: "关闭警情", act_release: "撤回",
+    assessed_ok: "研判已记录", recorded_ok: "已记录", resolved_ok: "警情已处置",
+    closed_ok: "警情已关闭", released_ok: "已撤回 {name}",
+    tl_reported: "报警：{kind}，等级 {severity}", tl_assessed: "研判：{summary}",
+    tl_dispatched: "派遣 {name}", tl_dispatch_refused: "派遣 {name} 被拒：{reason}",
+    tl_arrived: "{name} 到场", tl_released: "撤回 {name}", tl_evacuated: "转移 {n} 人至 {where}",
+    tl_coming: "{name}：正在赶来，约 {eta} 分钟", tl_not_coming: "{name}：无法前往（{reason}）",
+    coming_in: "正在赶来，约 {eta} 分钟", not_coming: "无法前往：{reason}",
+    tl_rescued: "救出 {n} 人", tl_message: "消息：{text}", tl_image: "新增图片", tl_resolved: "处置完毕：{outcome}",
   },
 };
 
@@ -81,6 +137,7 @@ export const TERMS = {
     found: "found", ordered: "ordered", self_checked: "self-checked", rectified: "rectified",
     verified: "verified", reinspection_failed: "re-inspection failed",
     typhoon: "typhoon", programme: "programme", drill: "drill", open: "open",
+    commander: "commander", volunteer: "volunteer", observer: "observer",
   },
   zh: {
     fire: "火灾", flood: "内涝", trapped_persons: "人员被困", water_rescue: "水域救援",
@@ -93,6 +150,7 @@ export const TERMS = {
     found: "发现", ordered: "责令整改", self_checked: "自查", rectified: "已整改",
     verified: "已复核", reinspection_failed: "复查未通过",
     typhoon: "台风", programme: "年度工作", drill: "演练", open: "进行中",
+    commander: "指挥员", volunteer: "志愿者", observer: "观察员",
   },
 };
 
@@ -131,6 +189,12 @@ export function translate(root) {
   for (const element of root.querySelectorAll("[data-i18n]")) {
     element.textContent = t(element.dataset.i18n);
   }
+  // Words in attributes: a hover title, a box's placeholder.
+  for (const element of root.querySelectorAll("[data-i18n-title]")) element.title = t(element.dataset.i18nTitle);
+  for (const element of root.querySelectorAll("[data-i18n-placeholder]")) {
+    element.placeholder = t(element.dataset.i18nPlaceholder);
+    element.setAttribute("aria-label", element.placeholder);
+  }
 }
 
 /** How long ago, in words: "42 s", "7 min", "2 h 5 min". */
@@ -140,6 +204,14 @@ export function since(seconds) {
   if (s < 3600) return t("min", { n: Math.floor(s / 60) });
   if (s < 86400) return t("hr", { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
   return t("day", { n: Math.floor(s / 86400) });
+}
+
+/** A response time to the second: "6 min 12 s", so that a median's moves show. */
+export function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return t("sec", { n: s });
+  if (s < 3600) return t("min_sec", { m: Math.floor(s / 60), s: s % 60 });
+  return since(s);
 }
 
 // The map's own labels (map.js, basemap.js).

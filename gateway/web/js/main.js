@@ -7,8 +7,9 @@ import { Commands } from "./commands.js";
 import { element } from "./dom.js";
 import { Feed } from "./feed.js";
 import { lang, onLanguage, setLanguage, t, term, translate } from "./i18n.js";
+import { IncidentPanel } from "./incident.js";
 import { MapView } from "./map.js";
-import { Board, renderRoster, renderStats } from "./panels.js";
+import { Board, renderRoster, renderStats, statsTabs } from "./panels.js";
 import { Replay } from "./replay.js";
 import { fieldClock, VIEWS, Views } from "./views.js";
 import { WarningLayer } from "./warnings.js";
@@ -26,12 +27,36 @@ const page = {
   connection: { state: "connecting" },
 };
 
-const board = new Board($("board"), (id) => mapView.open(`incident:${id}`));
+const board = new Board($("board"), (id) => {
+  mapView.open(`incident:${id}`);
+  incident.open(id);
+}, config.waiting_minutes);
+statsTabs($("stats"));
+$("board").querySelector("[data-sort-reset]").addEventListener("click", () => {
+  board.sort = null;
+  board.render(page.views, page.mode === "live");
+});
+$("waiting-alarm").addEventListener("click", () => {
+  const select = $("board").querySelector('select[data-filter="status"]');
+  select.value = "unassigned";
+  select.dispatchEvent(new Event("change"));
+});
+
+/** The kind filter's choices, in the chosen language. */
+function kindChoices() {
+  const select = $("board").querySelector('select[data-filter="kind"]');
+  const chosen = select.value;
+  select.replaceChildren(element("option", { value: "" }, t("filter_all_kinds")),
+    ...config.kinds.map((kind) => element("option", { value: kind }, term(kind))));
+  select.value = chosen;
+}
+kindChoices();
 const actions = new Actions({
   panel: $("action"), toast: $("toast"), commands: null, views: page.views, config, commander: false,
 });
+const incident = new IncidentPanel({ panel: $("incident"), views: page.views, actions, page });
 const mapView = new MapView($("map"), config, {
-  incidentPopup: (key, row) => actions.popup(key, row),
+  pickIncident: (key) => incident.open(key.replace(/^incident:/, "")),
   clickMap: (latlng) => page.mode === "live" && actions.report(latlng),
 });
 const warningLayer = new WarningLayer(mapView.map);
@@ -61,14 +86,25 @@ function render(views) {
   if (views.has("map") || views.has("operations")) mapView.render(page.views.rows.map);
   if (views.has("warnings")) warningLayer.render(page.views.rows.warnings);
   if (views.has("board")) board.render(page.views, live);
-  if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) {
-    renderStats($("stats"), page.views, page.operationId);
-  }
+  else if (views.has("roster")) board.tick(page.views, live); // who is nearest moved
+  if (["stats", "board", "roster", "hazards"].some((v) => views.has(v))) showStats();
   if (views.has("roster")) renderRoster($("roster"), page.views, page.operationId);
   if (views.has("roster") || views.has("board")) actions.refresh();
+  if (["board", "timeline", "roster"].some((v) => views.has(v))) incident.refresh();
   document.body.dataset.position = String(page.views.position ?? "");
   showClock();
   page.renderMs = performance.now() - started; // the last render's cost, for a person tuning it
+  page.onRender?.(page.renderMs); // brigade bench page listens here
+}
+
+/** The statistics, and the header's count of incidents waiting too long. */
+function showStats() {
+  const now = page.views.now(page.mode === "live");
+  const late = renderStats($("stats"), page.views, page.operationId, { now, limits: config.waiting_minutes });
+  const alarm = $("waiting-alarm");
+  alarm.hidden = late === 0;
+  alarm.dataset.count = String(late);
+  alarm.textContent = t("waiting_alarm", { n: late });
 }
 
 function showClock() {
@@ -121,6 +157,7 @@ function setMode(mode) {
     button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
   }
   actions.close();
+  incident.close();
   if (mode === "live") {
     replay.stop();
     goLive();
@@ -226,6 +263,19 @@ $("login").querySelector("form").addEventListener("submit", (event) => {
   start(token);
 });
 
+/** Who is signed in, in the chosen language. */
+function showWho() {
+  const who = page.who;
+  if (!who) return;
+  $("who").textContent = `${who.subject} · ${term(who.role)}`;
+  // Said a day ahead, so that a screen is not signed out unawares in the night.
+  if (who.expires && who.expires - Date.now() < 86_400_000) {
+    const when = new Date(who.expires).toLocaleString();
+    $("who").textContent += ` · ${t("token_expires", { when })}`;
+  }
+  $("who").title = $("who").textContent; // whole, where the header cuts it short
+}
+
 function start(token) {
   page.token = token;
   const who = claims(token);
@@ -233,18 +283,25 @@ function start(token) {
   actions.commands = new Commands(token);
   actions.commander = commander;
   document.body.dataset.role = who.role;
-  $("who").textContent = `${who.subject} · ${who.role}`;
-  // Said a day ahead, so that a screen is not signed out unawares in the night.
-  if (who.expires && who.expires - Date.now() < 86_400_000) {
-    const when = new Date(who.expires).toLocaleString();
-    $("who").textContent += ` · ${t("token_expires", { when })}`;
-  }
+  page.who = who;
+  showWho();
   const wanted = fragment().get("operation") || sessionStorage.getItem("brigade.operation");
   if (wanted) chooseOperation(wanted);
   else pickOperation();
 }
 
 $("operation").addEventListener("click", () => pickOperation());
+// The after-action report, so far: fetched with the token, opened in a new tab
+// (while the click still counts as the person's, a few seconds).
+$("report").addEventListener("click", async () => {
+  if (!page.operationId || !actions.commands) return;
+  try {
+    const url = await actions.commands.report(page.operationId);
+    if (!window.open(url, "_blank")) location.assign(url);
+  } catch (error) {
+    actions.notify(`${t("refused_title")}: ${error.message}`, "warn");
+  }
+});
 $("signout").addEventListener("click", () => {
   forgetToken();
   sessionStorage.removeItem("brigade.operation");
@@ -253,6 +310,12 @@ $("signout").addEventListener("click", () => {
   signIn();
 });
 $("language").addEventListener("click", () => setLanguage(lang() === "zh" ? "en" : "zh"));
+// Escape closes the panel on top: the dispatch list or an image first, then the incident.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  if (!$("action").hidden) actions.close();
+  else if (!$("incident").hidden) incident.close();
+});
 for (const button of document.querySelectorAll("#modes button")) {
   button.addEventListener("click", () => setMode(button.dataset.mode));
 }
@@ -260,6 +323,10 @@ onLanguage(() => {
   $("language").textContent = lang() === "zh" ? "English" : "中文";
   showConnection(page.connection.state, page.connection);
   mapView.drawLegend();
+  kindChoices();
+  showWho();
+  board.rows.clear(); // lines are rebuilt in the new language
+  if (incident.id) incident.open(incident.id);
   showOperation();
   render(new Set(VIEWS));
 });
@@ -267,6 +334,7 @@ onLanguage(() => {
 page.views.onChange(changed);
 setInterval(() => {
   board.tick(page.views, page.mode === "live");
+  showStats();
   showClock();
 }, 1000);
 

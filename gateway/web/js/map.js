@@ -96,7 +96,7 @@ const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 export class MapView {
-  /** config: the page's config; handlers: { incidentPopup(key, row) -> Element, clickMap(latlng) }. */
+  /** config: the page's config; handlers: { pickIncident(key), clickMap(latlng) }. */
   constructor(element, config, handlers) {
     this.handlers = handlers;
     const attributionControl = Boolean(config.tile_url || config.basemap);
@@ -281,7 +281,7 @@ export class MapView {
           icon: incidentIcon(props), pane: ended(props.status) ? "ended" : "incidents",
           title: incidentTitle(props), riseOnHover: true, severity: props.severity,
         });
-        layer.bindPopup(() => this.handlers.incidentPopup(key, this.layers.get(key).row), { minWidth: 240, maxWidth: 360 });
+        layer.on("click", () => this.handlers.pickIncident(key));
         // A clustered marker gets a new element each time it is shown on its own.
         layer.on("add", () => this.tag(layer, key, "incident"));
         this.grouped(group, layer, true);
@@ -314,7 +314,7 @@ export class MapView {
         break;
       case "hazard":
         layer = L.marker(latLng(row.geometry.coordinates), {
-          icon: hazardIcon(props), pane: "people", title: `${props.premises}: ${props.kind}`,
+          icon: hazardIcon(props), pane: "people", title: `${props.premises}: ${term(props.kind)}`,
         });
         break;
       case "image":

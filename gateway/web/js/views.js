@@ -1,6 +1,6 @@
 // The client's copy of the views: rows by key per view, kept by snapshots and deltas.
 
-export const VIEWS = ["board", "map", "stats", "roster", "hazards", "operations", "warnings"];
+export const VIEWS = ["board", "map", "stats", "roster", "hazards", "operations", "warnings", "timeline"];
 
 /** Whether an incident's status says it is over: greyed on the map and board, not
  * counted open, offered no dispatch. */

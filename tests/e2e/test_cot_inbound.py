@@ -1,0 +1,120 @@
+"""What a linked ATAK device sends, as brigade takes it: chat and spot reports.
+
+The samples are shaped as ATAK 4.10 sends them (tests/cot_samples): GeoChat in
+the chat room of an incident's marker becomes a message on the incident, and a
+spot marker dropped by a volunteer on shift reports an incident, once however
+often the marker is sent again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import pytest
+from badinput import ready_volunteer
+from conftest import Api, free_port, serving
+from cotkit import Device, by_uid, sample
+from support import eventually
+
+from domain.model.incident import Incident
+from domain.types import Role
+from gateway.settings import Settings
+from gateway.tak.inbound import command_id
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+UID = "ANDROID-5f3c2a9be1d07c44"
+
+
+@pytest.fixture
+def tak(store_url: str, tmp_path: Path) -> Iterator[tuple[Api, int]]:
+    port = free_port()
+    settings = Settings(
+        database_url=store_url, data_dir=tmp_path / "data", secret="test", cot_port=port
+    )
+    with serving(settings) as api:
+        yield api, port
+
+
+def messages(api: Api, incident_id: str) -> list[str]:
+    assert api.app is not None
+    store = api.app.state.runtime.brigade.repository.event_store
+    return [
+        e.text
+        for e in store.get(UUID(incident_id))
+        if isinstance(e, Incident.MessagePosted)
+    ]
+
+
+def board(api: Api) -> dict[str, Any]:
+    rows: dict[str, Any] = api.http.get(
+        "/views/board", headers=api.token(Role.COMMANDER)
+    ).json()["rows"]
+    return rows
+
+
+def test_geochat_in_an_incidents_room_is_a_message_on_it(tak: tuple[Api, int]) -> None:
+    api, port = tak
+    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    operation_id = operation["result"]["operation_id"]
+    incident_id = api.commander(
+        "ReportIncident",
+        operation_id=operation_id,
+        kind="flood",
+        lat=24.91,
+        lon=118.59,
+        severity=4,
+        address="Jiangnan St",
+    )["result"]["incident_id"]
+    vid = ready_volunteer(api, "Xu Ming")
+    api.commander("DispatchVolunteer", incident_id=incident_id, volunteer_id=vid)
+    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    api.position()  # the link in the views the bridge reads
+    room = f"brigade.incident.{incident_id}"
+    with Device(port) as device:
+        # The incident's marker names the chat room a device answers in.
+        marker = device.read_until(lambda events: by_uid(events, room))[-1]
+        chat = marker.find("detail/__chat")
+        assert chat is not None and chat.get("id") == room
+        now = datetime.now(UTC)
+        device.send(sample("atak_geochat", now, room=room))
+        device.send(sample("atak_geochat", now, room=room))  # a resend: once
+        device.send(sample("atak_geochat", now, room="All Chat Rooms"))
+        eventually(lambda: len(messages(api, incident_id)) == 1)
+    text = messages(api, incident_id)[0]
+    assert text == "Water at knee height, two elderly residents on the second floor"
+
+
+def test_a_spot_marker_from_a_volunteer_on_shift_reports_an_incident(
+    tak: tuple[Api, int],
+) -> None:
+    api, port = tak
+    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    operation_id = operation["result"]["operation_id"]
+    vid = ready_volunteer(api, "Xu Ming")
+    api.commander("EndShift", volunteer_id=vid)
+    api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
+    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    api.position()  # the link in the views the bridge reads
+    incident_id = str(command_id("incident", "9a0b6c0e-54f1-4a0f-8c1b-2f3e4d5c6b7a"))
+    with Device(port) as device:
+        now = datetime.now(UTC)
+        device.send(sample("atak_spot", now))
+        # Moved on the map a minute later: the same marker, not a new incident.
+        device.send(sample("atak_spot", now + timedelta(seconds=60)))
+        marker = f"brigade.incident.{incident_id}"
+        events = device.read_until(lambda events: by_uid(events, marker))
+        assert by_uid(events, marker)[-1].get("type") == "a-h-G"  # severity 4
+    rows = board(api)
+    assert list(rows) == [incident_id]
+    row = rows[incident_id]
+    assert (row["kind"], row["severity"], row["address"]) == (
+        "flood",
+        4,
+        "Xiamen Rd underpass",
+    )
+    assert row["operation_id"] == operation_id

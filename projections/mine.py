@@ -161,8 +161,7 @@ class Mine(View):
     @handles(Volunteer.PositionReported)
     def _position(self, e: Volunteer.PositionReported) -> Iterable[str]:
         vid = key(e.originator_id)
-        row = self.rows.get(prefix(vid) + "warnings")
-        if row is None or not self.covering.moved(vid, e.lon, e.lat, row):
+        if not self.covering.moved(vid, e.lon, e.lat):
             return ()
         return self._warnings(vid)
 

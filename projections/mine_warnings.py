@@ -48,6 +48,7 @@ class Covering:
         # Operation: its warnings standing (a position reported looks at these only).
         self.standing: dict[str, dict[str, dict[str, Any]]] = {}
         self.positions: dict[str, tuple[float, float]] = {}  # volunteer: lon, lat
+        self.anything = False  # whether any warning stands, in any operation
         self._expiries: list[tuple[float, str]] = []
 
     def revise(
@@ -98,18 +99,20 @@ class Covering:
             standing[warning["id"]] = warning
         else:
             standing.pop(warning["id"], None)
+        self.anything = any(self.standing.values())
 
     def due(self, now: float) -> bool:
         """Whether a warning's expiry has come (the cheap test on every event)."""
         return bool(self._expiries) and self._expiries[0][0] <= now
 
-    def moved(self, vid: str, lon: float, lat: float, row: Row) -> bool:
-        """Note a position; whether the volunteer's row may change with it."""
-        self.positions[vid] = (lon, lat)
-        operation = row["operation_id"]
-        if operation is None:
-            return False  # off shift: no warnings wherever they are
-        return row["by"] != "position" or bool(self.standing.get(operation))
+    def moved(self, vid: str, lon: float, lat: float) -> bool:
+        """Note a position; whether the volunteer's row may change with it: at
+        their first (`by` turns to `position`), or while any warning stands.
+        Most positions are neither, so this is the cheap test on each."""
+        positions = self.positions
+        first = vid not in positions
+        positions[vid] = (lon, lat)
+        return first or self.anything
 
     def row(self, vid: str, operation: str | None) -> Row:
         """The volunteer's `warnings` row, on shift in `operation` (None: off)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import expect
 
 from browser.field import brigade_serve, phone
-from browser.scenes import open_operation, volunteer
+from browser.scenes import SCREENSHOTS, open_operation, volunteer
 from domain.types import Role
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ def test_a_warning_is_announced_on_the_phone_and_leaves_when_cancelled(
             expect(banner).to_contain_text("Typhoon blue warning")
             expect(banner).to_contain_text("Secure doors and windows")
             assert page.evaluate("window.buzzed.length") == 1
+            page.screenshot(path=str(SCREENSHOTS / "field-warning.png"))
             card = page.locator(f"#warnings .warning[data-id='{warning}']")
             expect(card).to_have_attribute("data-level", "blue")
             expect(card).to_contain_text("Blue warning Typhoon blue warning")

@@ -1,7 +1,8 @@
 """My check-on round on the phone: a commander starts a round of Qiaonan naming
 Chen Wei; his phone shows it, the highest risk first, with what he needs at each
 door; he marks the elder evacuated (two people, to the school) and the operation's
-evacuated count moves. In English and in Chinese."""
+evacuated count moves. In English and in Chinese; offline, the next answer waits
+in the outbox and is stored when the network is back."""
 
 from __future__ import annotations
 
@@ -50,10 +51,10 @@ def test_a_round_reaches_the_phone_and_an_evacuation_counts(
             page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, chen))
             tab = page.locator("#round-tab")
             expect(tab).to_be_hidden()
-            api.commander(
+            round_id = api.commander(
                 "StartCheckRound", operation_id=operation, area="Qiaonan",
                 volunteer_ids=[chen],
-            )  # fmt: skip
+            )["result"]["round_id"]  # fmt: skip
             expect(tab).to_be_visible(timeout=PUSHED)
             held.tab("round")
             expect(page.locator("#screen-round h1")).to_have_text("My round")
@@ -97,3 +98,18 @@ def test_a_round_reaches_the_phone_and_an_evacuation_counts(
             )
             expect(page.locator("#rounds h2")).to_contain_text("还有 1 户待走访")
             expect(tab).to_have_text("走访●")
+
+            # At a door with no network: the answer waits in the outbox, the entry
+            # says it was sent, and the server has it once the network is back.
+            held.context.set_offline(True)
+            expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+            other.locator("button[data-outcome=safe]").tap()
+            expect(other.locator(".checked")).to_have_text("已提交：平安")  # noqa: RUF001
+            expect(other).to_have_attribute("data-outcome", "sent")
+            assert held.waiting() == 1
+            held.context.set_offline(False)
+            expect(other).to_have_attribute("data-outcome", "safe", timeout=PUSHED)
+            expect(other.locator(".checked")).to_have_text("平安")
+            expect(page.locator("#rounds h2")).to_contain_text("还有 0 户待走访")
+            left = api.http.get("/views/checkons", headers=api.token(Role.COMMANDER))
+            assert left.json()["rows"][round_id]["safe"] == 1

@@ -32,7 +32,8 @@ function setup() {
 
 export function showWarnings(app) {
   if (!ready) setup();
-  const items = app.channel?.rows.warnings?.items ?? [];
+  const row = app.channel?.rows.warnings;
+  const items = row?.items ?? [];
   const box = $("#warnings");
   box.hidden = !items.length;
   const when = (text) => new Date(text).toLocaleString(lang() === "zh" ? "zh-CN" : "en-GB", { dateStyle: "short", timeStyle: "short" });
@@ -47,7 +48,8 @@ export function showWarnings(app) {
       ),
     ),
   );
-  announce(items);
+  // Before the rows kept or sent are in, nothing is known: forget nothing either.
+  if (row) announce(items);
   const banner = $("#warning-banner");
   const shown = items.find((item) => item.id === banner.dataset.id);
   if (!banner.hidden && shown) {

@@ -56,6 +56,7 @@ def test_a_round_reaches_the_phone_and_an_evacuation_counts(
                 volunteer_ids=[chen],
             )["result"]["round_id"]  # fmt: skip
             expect(tab).to_be_visible(timeout=PUSHED)
+            expect(page.locator("#toast")).to_have_text("New check-on round: Qiaonan")
             held.tab("round")
             expect(page.locator("#screen-round h1")).to_have_text("My round")
             entries = page.locator("#rounds .entry")

@@ -56,7 +56,7 @@ export const LABELS = {
     needs: "Needs", people: "{n} people", risk: "risk {n}", contact: "Contact",
     check_safe: "Safe", check_evacuated: "Evacuated", check_needs_help: "Needs help",
     outcome_safe: "safe", outcome_evacuated: "evacuated {count} → {destination}", outcome_needs_help: "needs help",
-    check_sent: "sent: {what}", help_note: "What is needed",
+    check_sent: "sent: {what}", help_note: "What is needed", round_new: "New check-on round",
     RecordCheck: "Check-on: {outcome}",
   },
   zh: {
@@ -111,7 +111,7 @@ export const LABELS = {
     needs: "需求", people: "{n} 人", risk: "风险 {n}", contact: "联系方式",
     check_safe: "平安", check_evacuated: "已转移", check_needs_help: "需要帮助",
     outcome_safe: "平安", outcome_evacuated: "已转移 {count} 人 → {destination}", outcome_needs_help: "需要帮助",
-    check_sent: "已提交：{what}", help_note: "需要什么帮助",
+    check_sent: "已提交：{what}", help_note: "需要什么帮助", round_new: "新的走访任务",
     RecordCheck: "走访：{outcome}",
   },
 };

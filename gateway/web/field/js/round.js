@@ -63,9 +63,23 @@ function outcome(found) {
   return t(`outcome_${found.outcome}`, found);
 }
 
+const KNOWN = "brigade.field.rounds"; // the rounds this phone has told of
+
+/** A round new to this phone is told of once (a toast and a vibration). */
+function tell(app, mine) {
+  if (!app.channel?.rows.me) return; // nothing kept or sent yet
+  const known = new Set(JSON.parse(localStorage.getItem(KNOWN) || "[]"));
+  const fresh = mine.filter((row) => !known.has(row.round_id));
+  if (!fresh.length) return;
+  localStorage.setItem(KNOWN, JSON.stringify(mine.map((row) => row.round_id).slice(0, 50)));
+  app.toast(`${t("round_new")}: ${fresh[0].area}`);
+  navigator.vibrate?.(200);
+}
+
 export function showRound(app, entries) {
   if (!ready) setup(app);
   const mine = rounds(app);
+  tell(app, mine);
   $("#round-tab").hidden = !mine.length;
   $("#round-dot").hidden = !mine.some((row) => row.left > 0);
   if (app.tab !== "round") return;

@@ -175,6 +175,12 @@ def test_a_round_is_its_volunteers_row_and_a_rebuild_agrees() -> None:
     world.fold(round_)
     row = world.views["mine"].rows[key]
     assert (row["left"], row["entries"][0]["count"]) == (0, 2)
+    # Erased: the phone's copy reads as the register does.
+    elder.erase("asked to be forgotten", provenance(4))
+    world.fold(elder)
+    [entry] = world.views["mine"].rows[key]["entries"]
+    assert entry["name"] == world.views["register"].rows[str(elder.id)]["name"]
+    assert "Zheng" not in str(entry) and "wheelchair" not in str(entry)
 
     rebuilt = all_views()
     fold(rebuilt, list(enumerate(world.events, start=1)))

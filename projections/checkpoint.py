@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 # enrolments and mine views, and dispatch answers on the board and roster; 5: the
 # roster's course catalogue, the owners' and the office's views; 6: warnings; 7: the
 # register, its counts by area and the check-on rounds; 8: the timeline view, the
-# board's numbers and assessments, the stats' backlog; 9: devices.
-FORMAT = 9
+# board's numbers and assessments, the stats' backlog; 9: devices; 10: warnings
+# and check-on rounds in mine.
+FORMAT = 10
 NAME = "views"
 
 

@@ -3,9 +3,11 @@
 Rows are keyed `<volunteer id>/<key>`, where the key is what the phone sees:
 `me` (shift and status), `assignment:<incident id>` (each incident they are or
 were dispatched to, with what they need to go there), `broadcasts` (their
-operation's) and `warnings`. A phone is sent its own volunteer's rows only, with
-the prefix taken off (`owns`, `wire_key`): other volunteers appear in it by
-name and state, and only on an incident they share.
+operation's), `warnings` (those standing over them: mine_warnings.py) and
+`round:<round id>` (each check-on round they are on: mine_rounds.py). A phone
+is sent its own volunteer's rows only, with the prefix taken off (`owns`,
+`wire_key`): other volunteers appear in it by name and state, and only on an
+incident they share.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
+from domain.model.warning import RiskWarning
 from domain.types import IncidentStatus
+from projections import mine_rounds
 from projections.base import Row, View, handles, iso, key
+from projections.mine_warnings import Covering
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,6 +73,15 @@ class Mine(View):
         self.finished: dict[str, list[str]] = {}
         self.on_shift_in: dict[str, set[str]] = {}
         self.broadcasts: dict[str, list[dict[str, Any]]] = {}
+        self.covering = Covering()
+        self.rounds = mine_rounds.Rounds()
+
+    # Check-on rounds (projections/mine_rounds.py)
+    _entry_registered = mine_rounds.registered
+    _entry_updated = mine_rounds.updated
+    _entry_erased = mine_rounds.erased
+    _round_started = mine_rounds.started
+    _round_checked = mine_rounds.checked
 
     # Volunteers
 
@@ -87,8 +101,7 @@ class Mine(View):
             "status": "off_shift",
         }
         self.rows[p + "broadcasts"] = {"operation_id": None, "items": []}
-        # A hook for warnings that cover them (weather, CAP): none yet.
-        self.rows[p + "warnings"] = {"items": []}
+        self.rows[p + "warnings"] = self.covering.row(vid, None)
         return [p + "me", p + "broadcasts", p + "warnings"]
 
     @handles(Volunteer.ShiftStarted)
@@ -100,7 +113,7 @@ class Mine(View):
         me["shift_started_at"] = iso(e.occurred_at)
         if operation is not None:
             self.on_shift_in.setdefault(operation, set()).add(vid)
-        return [self._status(vid), self._broadcasts(vid)]
+        return [self._status(vid), self._broadcasts(vid), *self._warnings(vid)]
 
     @handles(Volunteer.ShiftEnded)
     def _shift_ended(self, e: Volunteer.ShiftEnded) -> Iterable[str]:
@@ -110,7 +123,7 @@ class Mine(View):
         if operation is not None:
             self.on_shift_in.get(operation, set()).discard(vid)
         me.update(on_shift=False, operation_id=None, shift_started_at=None)
-        return [self._status(vid), self._broadcasts(vid)]
+        return [self._status(vid), self._broadcasts(vid), *self._warnings(vid)]
 
     def _status(self, vid: str) -> str:
         row_key = prefix(vid) + "me"
@@ -142,6 +155,52 @@ class Mine(View):
         del items[:-BROADCASTS]
         on_shift = sorted(self.on_shift_in.get(operation, ()))
         return [self._broadcasts(vid) for vid in on_shift]
+
+    # Warnings
+
+    @handles(Volunteer.PositionReported)
+    def _position(self, e: Volunteer.PositionReported) -> Iterable[str]:
+        vid = key(e.originator_id)
+        if not self.covering.moved(vid, e.lon, e.lat):
+            return ()
+        return self._warnings(vid)
+
+    @handles(RiskWarning.Issued, RiskWarning.Updated)
+    def _warning(self, e: RiskWarning.Issued) -> Iterable[str]:
+        operation = getattr(e, "operation_id", None)
+        op = self.covering.revise(
+            key(e.originator_id),
+            None if operation is None else key(operation),
+            e,
+            self.now,
+        )
+        return self._warned(op)
+
+    @handles(RiskWarning.Cancelled)
+    def _warning_cancelled(self, e: RiskWarning.Cancelled) -> Iterable[str]:
+        return self._warned(self.covering.cancel(key(e.originator_id)))
+
+    def on_time(self) -> Iterable[str]:
+        if not self.covering.due(self.now):
+            return ()
+        expired = self.covering.expire(self.now)
+        return [row for op in sorted(expired) for row in self._warned(op)]
+
+    def _warned(self, operation: str) -> list[str]:
+        on_shift = sorted(self.on_shift_in.get(operation, ()))
+        return [row for vid in on_shift for row in self._warnings(vid)]
+
+    def _warnings(self, vid: str) -> list[str]:
+        """The volunteer's warnings row, recomputed; its key if it changed."""
+        row_key = prefix(vid) + "warnings"
+        me = self.rows.get(prefix(vid) + "me")
+        if me is None:
+            return []
+        row = self.covering.row(vid, me["operation_id"] if me["on_shift"] else None)
+        if row == self.rows.get(row_key):
+            return []
+        self.rows[row_key] = row
+        return [row_key]
 
     # Incidents
 

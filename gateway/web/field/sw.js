@@ -3,7 +3,7 @@
 // (stale-while-revalidate). Only the shell's files: commands, views, images and
 // sockets always go to the network (the outbox keeps what could not be sent).
 
-const VERSION = "field-1";
+const VERSION = "field-2";
 const SHELL = [
   "/field",
   "/field/app.css",
@@ -21,6 +21,8 @@ const SHELL = [
   "/field/js/outbox.js",
   "/field/js/photo.js",
   "/field/js/work.js",
+  "/field/js/warnings.js",
+  "/field/js/round.js",
   "/field/vendor/idb/idb.js",
 ];
 const KEPT = new Set(SHELL);

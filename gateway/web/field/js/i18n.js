@@ -47,6 +47,17 @@ export const LABELS = {
     RegisterPremises: "Premises registered", InspectPremises: "Inspection", RecordHazard: "Hazard",
     ReinspectHazard: "Re-inspection", LogServiceActivity: "Service activity",
     AnswerDispatch: "Answer", RespondToDispatch: "Answer",
+    // warnings and check-on rounds
+    warnings: "Warnings", warning_new: "New warning", warning_raised: "Warning raised", dismiss: "OK, seen",
+    warning_until: "until {t}", warning_level: "{level} warning",
+    red: "Red", orange: "Orange", yellow: "Yellow", blue: "Blue",
+    tab_round: "Round", my_round: "My round", round_area: "Area: {area}", round_left: "{n} left to check",
+    round_none: "No check-on round. You will see it here when a commander starts one with you.",
+    needs: "Needs", people: "{n} people", risk: "risk {n}", contact: "Contact",
+    check_safe: "Safe", check_evacuated: "Evacuated", check_needs_help: "Needs help",
+    outcome_safe: "safe", outcome_evacuated: "evacuated {count} → {destination}", outcome_needs_help: "needs help",
+    check_sent: "sent: {what}", help_note: "What is needed", round_new: "New check-on round",
+    RecordCheck: "Check-on: {outcome}",
   },
   zh: {
     app: "现场", online: "在线", offline: "离线", connecting: "连接中…",
@@ -92,6 +103,16 @@ export const LABELS = {
     RegisterPremises: "登记场所", InspectPremises: "检查", RecordHazard: "隐患",
     ReinspectHazard: "复查", LogServiceActivity: "志愿服务",
     AnswerDispatch: "回复", RespondToDispatch: "回复",
+    warnings: "预警", warning_new: "新预警", warning_raised: "预警升级", dismiss: "知道了",
+    warning_until: "至 {t}", warning_level: "{level}预警",
+    red: "红色", orange: "橙色", yellow: "黄色", blue: "蓝色",
+    tab_round: "走访", my_round: "我的走访", round_area: "片区：{area}", round_left: "还有 {n} 户待走访",
+    round_none: "暂无走访任务。指挥员安排你走访时会显示在这里。",
+    needs: "需求", people: "{n} 人", risk: "风险 {n}", contact: "联系方式",
+    check_safe: "平安", check_evacuated: "已转移", check_needs_help: "需要帮助",
+    outcome_safe: "平安", outcome_evacuated: "已转移 {count} 人 → {destination}", outcome_needs_help: "需要帮助",
+    check_sent: "已提交：{what}", help_note: "需要什么帮助", round_new: "新的走访任务",
+    RecordCheck: "走访：{outcome}",
   },
 };
 
@@ -107,6 +128,9 @@ export const TERMS = {
     verified: "verified", reinspection_failed: "re-inspection failed",
     exits_clear: "exits clear", extinguishers_ok: "extinguishers in date", alarms_work: "alarms work",
     wiring_safe: "wiring safe", no_corridor_storage: "corridors free of storage",
+    elderly_alone: "elderly, alone", bedridden: "bedridden", disabled: "disabled",
+    children_facility: "children's facility", old_building: "old building",
+    safe: "safe", evacuated: "evacuated", needs_help: "needs help",
   },
   zh: {
     fire: "火灾", flood: "内涝", trapped_persons: "人员被困", water_rescue: "水域救援",
@@ -118,6 +142,9 @@ export const TERMS = {
     verified: "已复核", reinspection_failed: "复查未通过",
     exits_clear: "安全出口畅通", extinguishers_ok: "灭火器在有效期内", alarms_work: "报警器正常",
     wiring_safe: "电线安全", no_corridor_storage: "走道无堆放",
+    elderly_alone: "独居老人", bedridden: "卧床", disabled: "残疾人",
+    children_facility: "儿童机构", old_building: "老旧建筑",
+    safe: "平安", evacuated: "已转移", needs_help: "需要帮助",
   },
 };
 
@@ -141,6 +168,7 @@ export const CODES = {
     enrolment_unknown: "this server did not make that code", enrolment_not_found: "this server did not make that code",
     enrolment_used: "the code was already used", enrolment_expired: "the code has expired",
     enrolment_cancelled: "the code was withdrawn", not_answerable: "this dispatch can no longer be answered",
+    not_on_round: "you are not on this check-on round",
   },
   zh: {
     not_insured: "当前未投保", off_shift: "你不在值班中",
@@ -160,6 +188,7 @@ export const CODES = {
     enrolment_unknown: "此服务器未生成该登记码", enrolment_not_found: "此服务器未生成该登记码",
     enrolment_used: "登记码已被使用", enrolment_expired: "登记码已过期",
     enrolment_cancelled: "登记码已被撤销", not_answerable: "此派遣已无法回复",
+    not_on_round: "你不在此走访任务中",
   },
 };
 

@@ -4,11 +4,14 @@
 
 import * as auth from "./auth.js";
 import { Channel } from "./channel.js";
+import { dropValue } from "./db.js";
 import { $, element } from "./dom.js";
 import { Position } from "./geo.js";
 import { apply, lang, refusal, setLanguage, t } from "./i18n.js";
 import { showJob } from "./job.js";
 import { Outbox } from "./outbox.js";
+import { showRound } from "./round.js";
+import { showWarnings } from "./warnings.js";
 import { setupWork, showWork } from "./work.js";
 
 const SHARE = "brigade.field.share";
@@ -139,7 +142,10 @@ async function loadOperations() {
 
 /** The token no longer works: forget it, stop, and say why. */
 function signedOut(reason, forget = true) {
-  if (forget) auth.signOut(reason);
+  if (forget) {
+    auth.signOut(reason);
+    dropValue("me"); // the rows it was sent (a round's people among them) go too
+  }
   app.outbox.stop(); // what waits stays for the next token
   app.channel?.stop();
   const words = {
@@ -176,8 +182,9 @@ function setupMe() {
     app.chosenOperation = event.target.value;
     localStorage.setItem("brigade.field.operation", app.chosenOperation);
   });
-  $("#signout").addEventListener("click", () => {
+  $("#signout").addEventListener("click", async () => {
     auth.signOut("missing");
+    await dropValue("me");
     location.reload();
   });
 }
@@ -223,6 +230,8 @@ async function render() {
   renderMe(shiftEntry);
   showJob(app, entries);
   showWork(app);
+  showWarnings(app);
+  showRound(app, entries);
   renderOutbox(entries);
   usable();
 }

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
 from domain.errors import Code, InvalidCommand
+from domain.types import DispatchAnswer
 
 if TYPE_CHECKING:
     from domain.types import LonLat
@@ -123,3 +124,25 @@ def aware(name: str, value: object) -> datetime:
     if value.utcoffset() is None:
         raise invalid(f"{name} must be a date and time with a time zone")
     return value
+
+
+# The longest ETA a volunteer may give: ten hours is "not today" in a storm.
+MAX_ETA_MINUTES = 600
+
+
+def dispatch_answer(
+    answer: str, eta_minutes: int | None, reason: str
+) -> tuple[DispatchAnswer, int | None, str]:
+    """A dispatch answer: `coming` with minutes away, or `not_coming` with why."""
+    given = choice("answer", answer, DispatchAnswer)
+    coming = given is DispatchAnswer.COMING
+    if coming and eta_minutes is None:
+        raise invalid("an answer 'coming' needs eta_minutes")
+    if not coming and eta_minutes is not None:
+        raise invalid("an answer 'not_coming' has no eta_minutes")
+    reason = text("reason", reason, limit=MAX_NAME, required=False)
+    if not coming and not reason:
+        raise invalid("an answer 'not_coming' needs a reason")
+    if eta_minutes is not None:
+        eta_minutes = whole("eta_minutes", eta_minutes, 0, MAX_ETA_MINUTES)
+    return given, eta_minutes, reason

@@ -21,6 +21,10 @@ from domain.model.warning import RiskWarning
 from domain.types import IncidentStatus
 from projections import mine_rounds
 from projections.base import Row, View, handles, iso, key
+from projections.mine_keys import owns as owns
+from projections.mine_keys import prefix as prefix
+from projections.mine_keys import speaker
+from projections.mine_keys import wire_key as wire_key
 from projections.mine_warnings import Covering
 
 if TYPE_CHECKING:
@@ -34,27 +38,6 @@ PATHS = 20
 BROADCASTS = 20
 # Finished assignments (released, resolved) kept as notices, per volunteer.
 FINISHED = 5
-
-
-def prefix(volunteer_id: str) -> str:
-    return f"{volunteer_id}/"
-
-
-def owns(row_key: str, volunteer_prefix: str) -> bool:
-    return row_key.startswith(volunteer_prefix)
-
-
-def wire_key(row_key: str) -> str:
-    """The key a phone sees: the row's own, without the volunteer's id."""
-    return row_key.partition("/")[2]
-
-
-def speaker(actor: str, names: dict[str, str]) -> tuple[str, str]:
-    """(role, name) of an event's actor: a volunteer by name, others as they signed."""
-    role, _, who = actor.partition(":")
-    if role == "volunteer":
-        return role, names.get(who, "volunteer")
-    return role, who or role
 
 
 class Mine(View):

@@ -9,7 +9,6 @@ from domain import checks
 from domain.errors import Code, Conflict
 from domain.model.base import BrigadeAggregate, Provenance
 from domain.types import (
-    DispatchAnswer,
     IncidentKind,
     IncidentStatus,
     LonLat,
@@ -18,9 +17,6 @@ from domain.types import (
 
 if TYPE_CHECKING:
     from domain.training import Refusal
-
-# The longest ETA a volunteer may give: ten hours is "not today" in a storm.
-MAX_ETA_MINUTES = 600
 
 
 class Incident(BrigadeAggregate):
@@ -348,22 +344,12 @@ class Incident(BrigadeAggregate):
             )
         if state == IncidentStatus.ON_SCENE:
             raise Conflict(Code.ALREADY_ARRIVED, "the volunteer has already arrived")
-        given = checks.choice("answer", answer, DispatchAnswer)
-        coming = given is DispatchAnswer.COMING
-        if coming and eta_minutes is None:
-            raise checks.invalid("an answer 'coming' needs eta_minutes")
-        if not coming and eta_minutes is not None:
-            raise checks.invalid("an answer 'not_coming' has no eta_minutes")
-        reason = checks.text("reason", reason, limit=checks.MAX_NAME, required=False)
-        if not coming and not reason:
-            raise checks.invalid("an answer 'not_coming' needs a reason")
+        given, eta, reason = checks.dispatch_answer(answer, eta_minutes, reason)
         self.trigger_event(
             self.DispatchAnswered,
             volunteer_id=volunteer_id,
             answer=given.value,
-            eta_minutes=None
-            if eta_minutes is None
-            else checks.whole("eta_minutes", eta_minutes, 0, MAX_ETA_MINUTES),
+            eta_minutes=eta,
             reason=reason,
             **p.as_kwargs(),
         )

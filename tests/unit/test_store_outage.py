@@ -17,7 +17,7 @@ from psycopg import errors
 from psycopg_pool import PoolTimeout
 
 from domain.store import pgpool
-from domain.store import sqlite as sqlite_store
+from domain.store import sqlite_datastore as sqlite_store
 from domain.store.config import StoreLimits, store_env
 from domain.store.outage import Outage
 from gateway.bootstrap import ConfigurationError, describe

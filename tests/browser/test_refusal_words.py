@@ -83,3 +83,34 @@ def test_a_refused_dispatch_is_said_in_chinese(
             "dispatch of 陈伟 refused: not qualified: water rescue course missing"
         )
         expect(timeline).to_contain_text("dispatch of 王芳 refused: off shift")
+
+
+def test_the_office_says_a_code_it_has_no_words_for_in_the_centres_words(
+    settings: Settings, window: Window
+) -> None:
+    """The programme office's page (its own strict policy) loads the command centre's
+    table from /web/js/refusals.js for the codes its own words do not name."""
+    with serving(settings) as api:
+        page = window.page
+        page.goto(f"{api.url}/office#token={api.bearer(Role.OFFICER, 'office')}")
+        expect(page.locator("#login")).to_be_hidden()
+        said = page.evaluate(
+            """async () => {
+              const { office, refusal } = await import("/web/office/office.js");
+              const busy = {
+                code: "busy", message: "busy: already dispatched to incident 7",
+              };
+              const vetted = {
+                code: "vetting_already_decided", message: "decided on 3 Dec",
+              };
+              office.lang = "zh";
+              const zh = [refusal(busy), refusal(vetted)];
+              office.lang = "en";
+              return [...zh, refusal(busy)];
+            }"""
+        )
+    assert said == [
+        "未记录：仍在处置另一起警情（busy: already dispatched to incident 7）",
+        "未记录：已审核过: decided on 3 Dec",
+        "Not recorded: busy: already dispatched to incident 7",
+    ]

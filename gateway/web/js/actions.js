@@ -3,6 +3,7 @@
 
 import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
+import { refusal as inWords } from "./refusals.js";
 import { distanceKm } from "./triage.js";
 
 export { distanceKm };
@@ -89,7 +90,7 @@ export class Actions {
             this.notify(t("dispatched_ok", { name: entry.name.textContent }));
             this.close();
           } catch (error) {
-            refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message);
+            refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), inWords(error));
             refusal.dataset.code = error.code ?? "";
             refusal.hidden = false;
             button.disabled = false;
@@ -181,7 +182,7 @@ export class Actions {
         this.notify(t("reported_ok"));
         this.close();
       } catch (error) {
-        refusal.textContent = error.message;
+        refusal.textContent = inWords(error);
         refusal.hidden = false;
       }
     });

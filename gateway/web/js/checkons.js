@@ -5,6 +5,7 @@
 
 import { element } from "./dom.js";
 import { t, term } from "./i18n.js";
+import { refusal as inWords } from "./refusals.js";
 import { PEOPLE_VIEWS } from "./views.js";
 
 /** The views this section reads; `register` and `checkons` for commanders only. */
@@ -110,7 +111,7 @@ export class CheckOns {
         this.actions.notify(t("round_started", { area }));
         this.actions.close();
       } catch (error) {
-        refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message);
+        refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), inWords(error));
         refusal.dataset.code = error.code ?? "";
         refusal.hidden = false;
       }

@@ -6,6 +6,7 @@
 
 import { element } from "./dom.js";
 import { place, t, term } from "./i18n.js";
+import { refusal as inWords } from "./refusals.js";
 import { SEVERITY } from "./map.js";
 import { reference } from "./triage.js";
 import { ended, fieldClock } from "./views.js";
@@ -125,7 +126,7 @@ export class IncidentPanel {
       this.actions.notify(done);
       return true;
     } catch (error) {
-      refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message);
+      refusal.replaceChildren(element("strong", {}, `${t("refused_title")}: `), inWords(error));
       refusal.dataset.code = error.code ?? "";
       refusal.hidden = false;
       return false;
@@ -266,7 +267,7 @@ export class IncidentPanel {
       case "reported": return t("tl_reported", { kind: term(e.kind), severity: e.severity });
       case "assessed": return t("tl_assessed", { summary: e.summary });
       case "dispatched": return t("tl_dispatched", { name });
-      case "dispatch_refused": return t("tl_dispatch_refused", { name, reason: e.reason });
+      case "dispatch_refused": return t("tl_dispatch_refused", { name, reason: inWords({ code: e.code, message: e.reason }) });
       case "arrived": return t("tl_arrived", { name });
       case "released": return t("tl_released", { name });
       case "evacuated": return t("tl_evacuated", { n: e.count, where: place(e.destination) });

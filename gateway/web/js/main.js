@@ -8,6 +8,7 @@ import { Commands } from "./commands.js";
 import { element } from "./dom.js";
 import { Feed } from "./feed.js";
 import { lang, onLanguage, setLanguage, t, term, translate } from "./i18n.js";
+import { refusal as inWords } from "./refusals.js";
 import { IncidentPanel } from "./incident.js";
 import { MapView } from "./map.js";
 import { Board, renderRoster, renderStats, statsTabs } from "./panels.js";
@@ -315,7 +316,7 @@ $("report").addEventListener("click", async () => {
     const url = await actions.commands.report(page.operationId);
     if (!window.open(url, "_blank")) location.assign(url);
   } catch (error) {
-    actions.notify(`${t("refused_title")}: ${error.message}`, "warn");
+    actions.notify(`${t("refused_title")}: ${inWords(error)}`, "warn");
   }
 });
 $("signout").addEventListener("click", () => {

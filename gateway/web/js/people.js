@@ -5,6 +5,7 @@
 import { Refused } from "./commands.js";
 import { element } from "./dom.js";
 import { lang, t } from "./i18n.js";
+import { refusal as inWords } from "./refusals.js";
 
 /** A GET with the bearer token; the answer's JSON, or a Refused error. */
 export async function getJson(token, path) {
@@ -25,7 +26,7 @@ const when = (iso) => (iso ? new Date(iso).toLocaleString(lang() === "zh" ? "zh-
 function refusalBox() {
   const box = element("p", { class: "refusal", role: "alert", hidden: true });
   box.say = (error) => {
-    box.replaceChildren(element("strong", {}, `${t("refused_title")}: `), error.message || error.code || "");
+    box.replaceChildren(element("strong", {}, `${t("refused_title")}: `), inWords(error));
     box.dataset.code = error.code ?? "";
     box.hidden = false;
   };

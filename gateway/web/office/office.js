@@ -4,6 +4,7 @@
 
 import { Api, claims, takeToken } from "/web/shared/api.js";
 import { fill, h, when } from "/web/shared/dom.js";
+import { refusal as inWords } from "/web/js/refusals.js";
 import { wire } from "/web/office/forms.js";
 import { DOMAINS, GRADES, WORDS } from "/web/office/words.js";
 
@@ -29,10 +30,11 @@ export function say(text, ok = false) {
   box.classList.toggle("ok", ok);
 }
 
-/** A refusal in words: the code as the office says it, then the domain's message. */
+/** A refusal in words: the code as the office says it, then the domain's message;
+ * a code the office has no words for, in the command centre's (/web/js/refusals.js). */
 export function refusal(error) {
   const named = WORDS[office.lang][`code_${error.code}`];
-  return `${t("refused")}${named ? `${named}: ` : ""}${error.message}`;
+  return `${t("refused")}${named ? `${named}: ${error.message}` : inWords(error, office.lang)}`;
 }
 
 function labels() {

@@ -105,7 +105,7 @@ def test_the_app_speaks_chinese_on_a_chinese_phone_and_english_on_request(
         with phone(browser, locale="en-GB") as english:
             page = english.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
             expect(page.locator("#shift")).to_have_text("Start shift")
-            expect(page.locator("#tabs [data-tab=job]")).to_contain_text("Assignment")
+            expect(page.locator("#tabs [data-tab=job]")).to_contain_text("Task")
 
 
 def test_every_label_is_in_both_languages_and_every_target_takes_a_thumb(

@@ -5,7 +5,7 @@ export const LABELS = {
   en: {
     app: "Field", online: "online", offline: "offline", connecting: "connecting…",
     waiting: "{n} waiting", nothing_waiting: "all sent", on_shift: "on shift", off_shift: "off shift",
-    tab_me: "Me", tab_job: "Assignment", tab_report: "Report", tab_daily: "Daily work", tab_outbox: "Outbox",
+    tab_me: "Me", tab_job: "Task", tab_report: "Report", tab_daily: "Daily work", tab_outbox: "Outbox",
     signed_out: "Signed out", sign_in_help: "Open the enrolment link your commander gave you, or paste a token.",
     token: "Token", sign_in: "Sign in", sign_out: "Sign out on this phone", enrolling: "Enrolling this phone…",
     why_revoked: "This phone's token was revoked: ask your commander for a new enrolment link.",

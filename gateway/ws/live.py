@@ -10,12 +10,10 @@ that far behind is closed with code 4008 (or cut) and never slows anyone else
 (`gateway/ws/fanout.py`).
 """
 
-import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import ValidationError
 
 from gateway.deps import (
     BinaryDep,
@@ -25,10 +23,10 @@ from gateway.deps import (
     SettingsDep,
     SocketActorDep,
 )
-from gateway.frames import Unreadable, read_message
 from gateway.schemas import LiveSubscribe
 from gateway.ws.common import FORBIDDEN, encode, refuse
 from gateway.ws.fanout import Connection
+from gateway.ws.subscribe import beyond_the_log, read_subscribe
 from gateway.ws.transport import wire_message
 from projections import access
 from projections.catalog import VIEW_NAMES, belongs
@@ -56,28 +54,16 @@ async def live(
 ) -> None:
     if actor is None:
         return
-    message = await socket.receive()
-    if message["type"] == "websocket.disconnect":
-        return
-    try:
-        request = LiveSubscribe.model_validate(read_message(message, binary))
-    except Unreadable as why:
-        await refuse(socket, "bad_subscribe", f"{why}; {SUBSCRIBE}", binary)
-        return
-    except ValidationError:
-        await refuse(socket, "bad_subscribe", SUBSCRIBE, binary)
+    request = await read_subscribe(socket, LiveSubscribe, binary, SUBSCRIBE)
+    if request is None:
         return
     if access.hidden(actor.role, request.views):
         refused = access.refusal(actor.role, request.views)
         await refuse(socket, access.NOT_ALLOWED, refused, binary, FORBIDDEN)
         return
-    if request.after is not None and request.after > fanout.deltas.position:
-        # Another process may be ahead of this one's views: the store decides.
-        head = await asyncio.to_thread(runtime.brigade.recorder.max_notification_id)
-        if request.after > (head or 0):
-            said = f"after must be a position from 0 to the log's last, {head or 0}"
-            await refuse(socket, "bad_subscribe", said, binary)
-            return
+    after, seen = request.after, fanout.deltas.position
+    if await beyond_the_log(socket, after, seen, runtime, binary):
+        return
 
     views, operation_id = request.views, request.operation_id
     connection = Connection(

@@ -8,12 +8,10 @@ with its bounded queue per connection; a token revoked or expired closes the
 socket with 4001 as on every socket.
 """
 
-import asyncio
 import contextlib
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import ValidationError
 
 from domain.commands import Actor
 from gateway.deps import (
@@ -26,10 +24,10 @@ from gateway.deps import (
     SocketActorDep,
 )
 from gateway.errors import ApiError
-from gateway.frames import Unreadable, read_message
 from gateway.schemas import MeSubscribe
 from gateway.ws.common import FORBIDDEN, encode, refuse
 from gateway.ws.fanout import Connection, me_wire
+from gateway.ws.subscribe import beyond_the_log, read_subscribe
 from gateway.ws.transport import wire_message
 from projections import access, mine
 from projections.base import copy_row
@@ -88,24 +86,12 @@ async def me(
     if refused is not None:
         await refuse(socket, access.NOT_ALLOWED, refused, binary, FORBIDDEN)
         return
-    message = await socket.receive()
-    if message["type"] == "websocket.disconnect":
-        return
-    try:
-        request = MeSubscribe.model_validate(read_message(message, binary))
-    except Unreadable as why:
-        await refuse(socket, "bad_subscribe", f"{why}; {SUBSCRIBE}", binary)
-        return
-    except ValidationError:
-        await refuse(socket, "bad_subscribe", SUBSCRIBE, binary)
+    request = await read_subscribe(socket, MeSubscribe, binary, SUBSCRIBE)
+    if request is None:
         return
     after, deltas = request.after, fanout.deltas
-    if after is not None and after > deltas.position:
-        head = await asyncio.to_thread(runtime.brigade.recorder.max_notification_id)
-        if after > (head or 0):
-            said = f"after must be a position from 0 to the log's last, {head or 0}"
-            await refuse(socket, "bad_subscribe", said, binary)
-            return
+    if await beyond_the_log(socket, after, deltas.position, runtime, binary):
+        return
     own = mine.prefix(actor.id)
     connection = Connection(
         socket, (mine.VIEWS, own, binary), settings.live_queue_frames, metrics.drops.inc

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from badinput import head
 from capcheck import valid_alert
+from probe import head
 
 from domain.types import Role
 

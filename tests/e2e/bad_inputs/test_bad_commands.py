@@ -12,15 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from badinput import (
-    IN_ORDER,
-    Broken,
-    World,
-    bodies,
-    broken_fields,
-    post,
-    stores_nothing,
-)
+from badinput import IN_ORDER, Broken, World, bodies, broken_fields
+from probe import post, stores_nothing
 
 from domain.types import Role
 

@@ -15,15 +15,8 @@ from uuid import uuid4
 
 import msgpack
 import pytest
-from badinput import (
-    Broken,
-    broken_fields,
-    decoded,
-    error_then_close,
-    refused,
-    socket,
-    stores_nothing,
-)
+from badinput import Broken, broken_fields
+from probe import decoded, error_then_close, refused, socket, stores_nothing
 
 from gateway.schemas import MODELS
 

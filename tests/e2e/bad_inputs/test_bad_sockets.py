@@ -13,14 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgpack
 import pytest
-from badinput import (
-    decoded,
-    error_then_close,
-    refused,
-    socket,
-    stores_nothing,
-    ws_url,
-)
+from probe import decoded, error_then_close, refused, socket, stores_nothing, ws_url
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 

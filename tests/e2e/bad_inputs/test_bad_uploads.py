@@ -18,14 +18,15 @@ from uuid import uuid4
 
 import msgpack
 import pytest
-from badinput import World, decoded, socket, stores_nothing
 from PIL import Image
+from probe import decoded, socket, stores_nothing
 
 from bench.bombs import png
 from domain.types import Role
 from gateway.blobs import MAX_BYTES
 
 if TYPE_CHECKING:
+    from badinput import World
     from conftest import Api
 
 

@@ -27,19 +27,26 @@ log = logging.getLogger(__name__)
 
 
 class AggregateCache:
-    """At most `size` aggregates by UUID.int, the least recently used dropped first."""
+    """At most `size` aggregates by UUID.int, the least recently used dropped first.
+
+    An id a committed batch looked up and did not find is kept too, as None: the
+    course catalogue, say, which every dispatch reads and which stays unstored
+    until the office first changes it, is then not asked of the store again.
+    """
 
     def __init__(self, brigade: Brigade, size: int = 50_000) -> None:
         self.brigade = brigade
         self.size = size
-        self._cached: OrderedDict[int, BrigadeAggregate] = OrderedDict()
+        self._cached: OrderedDict[int, BrigadeAggregate | None] = OrderedDict()
         # The store position up to which the cache is known to be current.
         self._seen = 0
 
     def load(self, aggregate_id: UUID) -> BrigadeAggregate | None:
         """The aggregate as cached, else as stored (None if there is none)."""
-        aggregate = self._cached.get(aggregate_id.int)
-        return aggregate if aggregate is not None else self.brigade.load(aggregate_id)
+        try:
+            return self._cached[aggregate_id.int]
+        except KeyError:
+            return self.brigade.load(aggregate_id)
 
     def forget(self, keys: Iterable[int]) -> None:
         """Drop these aggregates (by UUID.int): their next load reads the store."""
@@ -55,10 +62,10 @@ class AggregateCache:
         interval = self.brigade.snapshot_interval
         snapshots: list[Any] = []
         for key, aggregate in unit.touched.items():
-            if aggregate is None:
-                continue
             self._cached[key] = aggregate
             self._cached.move_to_end(key)
+            if aggregate is None:
+                continue  # known to be absent until someone stores it
             before = unit.loaded_versions.get(key, 0)
             if aggregate.version // interval > before // interval:
                 snapshots.append(Snapshot.take(aggregate))

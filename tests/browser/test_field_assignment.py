@@ -44,6 +44,8 @@ def test_a_dispatch_reaches_the_phone_and_the_volunteer_works_it(
             held.tap("#share")
             expect(page.locator("#share")).to_have_attribute("aria-pressed", "true")
             expect(page.locator("#fix")).to_contain_text("accuracy ±8 m")
+            expect(page.locator("#fix")).to_contain_text("Sharing position")
+            expect(page.locator("#share")).to_have_text("Stop sharing my position")
             eventually(lambda: at(api, vid) == (24.951, 118.612), what="not shared")
             page.screenshot(path=str(SCREENSHOTS / "field-me.png"))
             held.tab("job")

@@ -279,13 +279,15 @@ function renderMe(shiftEntry) {
   if (refused) $("#shift-why").textContent = `${t(refused.command)}: ${refusal(refused.code, refused.message)}`;
   const share = $("#share");
   share.setAttribute("aria-pressed", String(sharing()));
-  share.textContent = t(sharing() ? "sharing" : "share_position");
+  share.textContent = t(sharing() ? "stop_sharing" : "share_position");
   const here = app.position.here;
+  // Whether the command centre sees this phone comes first, then how well it knows.
+  const state = t(sharing() && on ? "sharing" : "not_sharing");
   $("#fix").textContent = app.position.denied
     ? t("geo_denied")
     : here
-      ? `${t("accuracy", { m: Math.round(here.accuracy ?? 0) })} · ${here.lat.toFixed(5)}, ${here.lon.toFixed(5)}`
-      : t("no_fix");
+      ? `${state} · ${t("accuracy", { m: Math.round(here.accuracy ?? 0) })} · ${here.lat.toFixed(5)}, ${here.lon.toFixed(5)}`
+      : `${state} · ${t("no_fix")}`;
   $("#broadcasts").replaceChildren(
     ...app.channel.broadcasts().slice(-5).reverse()
       .map((item) => element("li", {}, element("span", { class: "from" }, item.from ?? ""), " ", item.text)),

@@ -3,14 +3,15 @@
 `python -m bench.cot_client PORT DEVICES SECONDS GRACE` connects DEVICES sockets
 to PORT (brigade's CoT endpoint or taky). Each device sends position reports as
 fast as its socket takes them, every one a new time, so that none is a repeat:
-its socket buffer is kept small and nothing waits in user space, so a report
-leaves the device when the server reads it. Each device also reads everything
-sent to it and takes, of every position event (`a-f-G-U-C`), its age: now less
-the time the position was taken (`start`). Done sending, a device reads on until
-the server closes (brigade does, once it has read all), or with a GRACE (not 0)
-until it falls quiet for IDLE s or GRACE s have passed (taky routes its backlog
-for minutes). It prints one JSON
-line: reports sent, events read, ages' quantiles, and the times it ran between.
+a report is made only once the one before has left the device (TCP_NOTSENT_LOWAT),
+so it carries the position of the moment the server can take it. Each device
+also reads everything sent to it and takes, of every position event
+(`a-f-G-U-C`), its age: now less the time the position was taken (`start`), and
+how much of that passed before the server wrote the event (its `time`). Done
+sending, a device reads on until the server closes (brigade does, once it has
+read all), or with a GRACE (not 0) until it falls quiet for IDLE s or GRACE s
+have passed (taky routes its backlog for minutes). It prints one JSON line:
+reports sent, events read, ages' quantiles, and the times it ran between.
 """
 
 from __future__ import annotations
@@ -27,15 +28,12 @@ from datetime import UTC, datetime, timedelta
 SEND_BUFFER = 2048
 IDLE = 3.0
 _START = re.compile(rb"""start=['"]([^'"]+)['"]""")
+_TIME = re.compile(rb""" time=['"]([^'"]+)['"]""")
 _POSITION = b"a-f-G-U-C"
 
 
-def _last_start(data: bytes) -> bytes | None:
-    at = data.rfind(b"start=")
-    if at < 0:
-        return None
-    found = _START.match(data, at)
-    return None if found is None else found.group(1)
+def _seconds(stamp: bytes) -> float:
+    return datetime.fromisoformat(stamp.decode()).timestamp()
 
 
 def report(uid: str, at: float, seq: int) -> bytes:
@@ -62,6 +60,30 @@ class Tally:
         self.ages: list[float] = []
         self.times: list[float] = []  # when each age was taken
         self.last_read = 0.0
+        # Of the same samples: how long brigade took from the report to the
+        # event it wrote (its `time`), the rest being the way to the device.
+        self.at_server: list[float] = []
+
+    def take(self, whole: bytes, now: float) -> None:
+        """Count events read together (`whole`: up to the last `</event>`)."""
+        self.read += whole.count(b"</event>") + 1
+        self.last_read = now
+        if _POSITION not in whole:
+            return
+        self.positions += whole.count(_POSITION)
+        # The age of the first and the last event read together: a sample of
+        # every chunk, so that reading is not the devices' bottleneck.
+        first = whole.find(b"<event")
+        for at in (first, whole.rfind(b"<event")):
+            found = _START.search(whole, at)
+            if found is None:
+                continue
+            taken = _seconds(found.group(1))
+            self.ages.append(now - taken)
+            self.times.append(now)
+            written = _TIME.search(whole, at)
+            if written is not None:
+                self.at_server.append(_seconds(written.group(1)) - taken)
 
 
 async def device(
@@ -73,10 +95,35 @@ async def device(
     go: asyncio.Event,
 ) -> None:
     uid = f"bench-{n:03d}"
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    sock = writer.get_extra_info("socket")
+    loop = asyncio.get_running_loop()
+    sock = socket.socket()
+    sock.setblocking(False)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
-    writer.transport.set_write_buffer_limits(high=0)
+    # Writable only once what was written has left the device: a report is made
+    # when the server can take it, not queued behind older ones. (A small
+    # SO_SNDBUF alone does not do it: over loopback the kernel appends to a 32 KB
+    # segment, and `ss` showed 17-32 KB, over a second of reports, waiting here.)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, 1)
+    await loop.sock_connect(sock, ("127.0.0.1", port))
+
+    async def writable() -> None:
+        # poll() honours TCP_NOTSENT_LOWAT; send() alone would append regardless.
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_writer(sock, wake)
+        try:
+            await ready
+        finally:
+            loop.remove_writer(sock)
+
+    async def send(data: bytes) -> None:
+        while data:
+            await writable()
+            data = data[sock.send(data) :]
 
     def over(heard: float) -> bool:
         grace, now = clock["grace"], time.time()
@@ -92,11 +139,13 @@ async def device(
             # end of file) or, given a grace, falls quiet for IDLE s or the grace
             # is over (taky keeps the socket open, routing what it still holds).
             try:
-                chunk = await asyncio.wait_for(reader.read(262144), 0.5)
+                chunk = await asyncio.wait_for(loop.sock_recv(sock, 262144), 0.5)
             except TimeoutError:
                 if done.is_set() and over(heard):
                     return
                 continue
+            except ConnectionError:
+                return
             heard = time.time()
             if done.is_set() and over(0.0):
                 return
@@ -108,19 +157,7 @@ async def device(
             if ended < 0:
                 continue
             whole, buffer = buffer[:ended], buffer[ended + len(b"</event>") :]
-            events = whole.count(b"</event>") + 1
-            tally.read += events
-            tally.last_read = now
-            if _POSITION in whole:
-                tally.positions += whole.count(_POSITION)
-                # The age of the first and the last event read together: a sample
-                # of every chunk, so that reading is not the devices' bottleneck.
-                first = _START.search(whole)
-                for found in (first and first.group(1), _last_start(whole)):
-                    if found is not None:
-                        taken = datetime.fromisoformat(found.decode()).timestamp()
-                        tally.ages.append(now - taken)
-                        tally.times.append(now)
+            tally.take(whole, now)
 
     done = asyncio.Event()
     reading = asyncio.create_task(read())
@@ -131,19 +168,21 @@ async def device(
     last = 0
     while (now := time.time()) < until:
         last = max(int(now * 1000), last + 1)  # every report a millisecond of its own
-        writer.write(report(uid, last / 1000, seq))
-        seq += 1
-        tally.sent += 1
         try:  # a server that stops reading holds the device until the end, no more
-            await asyncio.wait_for(writer.drain(), max(until - time.time(), 0.001))
+            await asyncio.wait_for(
+                send(report(uid, last / 1000, seq)), max(until - now, 0.001)
+            )
         except TimeoutError:
             break
+        seq += 1
+        tally.sent += 1
     # Done sending; the server reads what it was sent, then closes. Closing first
     # with the picture unread would reset the connection, and lose reports with it.
     done.set()
-    writer.write_eof()
+    await writable()
+    sock.shutdown(socket.SHUT_WR)
     await reading
-    writer.close()
+    sock.close()
 
 
 def _oldest_at(tally: Tally, began: float) -> float:
@@ -202,6 +241,9 @@ async def main(port: int, devices: int, seconds: float, grace: float) -> None:
                 "age_max": max(during, default=float("nan")),
                 "age_max_after": max(tally.ages, default=float("nan")),
                 "age_samples": len(tally.ages),
+                # Of the age, the part before brigade wrote the event (p50, p99).
+                "at_server_p50": quantile(tally.at_server, 0.50),
+                "at_server_p99": quantile(tally.at_server, 0.99),
                 # Seconds into the run of the oldest picture, and the ages each
                 # second of the run (p99), to tell a warm-up from a steady state.
                 "age_max_at": _oldest_at(tally, began),

@@ -55,8 +55,13 @@ class Settings(BaseSettings):
     cot_tls_cert: Path | None = None
     cot_tls_key: Path | None = None
     cot_tls_ca: Path | None = None
-    # A TAK server to send the picture to and hear devices through: tcp://host:port.
+    # A TAK server to send the picture to and hear devices through: tcp://host:port,
+    # or tls://host:port (TAK servers' 8089) with the certificate and key brigade
+    # presents as a client and the CA that signed the server's (else the system's).
     tak_server: str | None = None
+    tak_cert: Path | None = None
+    tak_key: Path | None = None
+    tak_ca: Path | None = None
 
     @field_validator(
         "database_url",
@@ -70,6 +75,9 @@ class Settings(BaseSettings):
         "cot_tls_key",
         "cot_tls_ca",
         "tak_server",
+        "tak_cert",
+        "tak_key",
+        "tak_ca",
         mode="before",
     )
     @classmethod

@@ -13,9 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
+from conftest import free_port
+
+from domain.types import Role
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from xml.etree.ElementTree import Element
+
+    from conftest import Api
 
 SAMPLES = Path(__file__).parent / "cot_samples"
 
@@ -44,6 +50,13 @@ def position(uid: str, at: datetime, lat: float = 24.91, lon: float = 118.59) ->
         f"<contact callsign='{uid}'/><track course='90.0' speed='1.5'/></detail>"
         "</event>"
     ).encode()
+
+
+def report_position(api: Api, vid: str, lat: float, lon: float) -> None:
+    """A volunteer's position from their phone (the field app's way in)."""
+    headers = api.token(Role.VOLUNTEER, vid)
+    answer = api.send("ReportPosition", headers, volunteer_id=vid, lat=lat, lon=lon)
+    assert answer.status_code == 200, answer.text
 
 
 class Device:
@@ -171,12 +184,23 @@ def make_pki(folder: Path) -> dict[str, Path]:
 
 
 @contextmanager
-def taky(folder: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """A real TAK server (taky, a CoT router) on this port, plain TCP, until done."""
+def taky(
+    folder: Path, port: int, pki: dict[str, Path] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real TAK server (taky, a CoT router) on this port until done: plain TCP,
+    or given a `make_pki`, TLS with client certificates required, as on 8089."""
     folder.mkdir(parents=True, exist_ok=True)
+    tls = "enabled = false\n"
+    if pki is not None:
+        tls = (
+            f"enabled = true\nclient_cert_required = true\nca = {pki['ca']}\n"
+            f"cert = {pki['server']}\nkey = {pki['server_key']}\n"
+        )
     (folder / "taky.conf").write_text(
         "[taky]\nhostname = localhost\nnode_id = TAKY\nbind_ip = 127.0.0.1\n"
-        f"root_dir = {folder}\n[cot_server]\nport = {port}\n[ssl]\nenabled = false\n"
+        f"root_dir = {folder}\n[cot_server]\nport = {port}\n"
+        # Its monitor port (8087 by default with TLS) somewhere free.
+        f"mon_ip = 127.0.0.1\nmon_port = {free_port()}\n[ssl]\n{tls}"
     )
     log = (folder / "taky.log").open("ab")
     server = subprocess.Popen(

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from domain.write import WriterClosed
 from gateway.tak.cot import Refused, event
 from gateway.tak.counts import CotCounts
-from gateway.tak.inbound import PING, Inbound
+from gateway.tak.inbound import PING, POSITION, Inbound
 from gateway.tak.peer import Peer
-from gateway.tak.picture import MapSource, Picture, Source
+from gateway.tak.picture import MapSource, Picture, Source, delete, uid_of
 from gateway.tak.warnings import WarningSource
 
 if TYPE_CHECKING:
@@ -53,12 +53,40 @@ def tls_context(settings: Settings) -> ssl.SSLContext | None:
     return context
 
 
-def server_address(url: str) -> tuple[str, int]:
-    """tcp://host:port as (host, port); anything else is a ValueError."""
+def server_address(url: str) -> tuple[str, int, bool]:
+    """tcp://host:port or tls://host:port as (host, port, over TLS); anything
+    else is a ValueError (ssl:// is read as tls://, as pytak does)."""
     parts = urlsplit(url)
-    if parts.scheme != "tcp" or not parts.hostname or parts.port is None:
-        raise ValueError(f"BRIGADE_TAK_SERVER must be tcp://host:port, not {url!r}")
-    return parts.hostname, parts.port
+    if (
+        parts.scheme not in ("tcp", "tls", "ssl")
+        or not parts.hostname
+        or parts.port is None
+    ):
+        wanted = "tcp://host:port or tls://host:port"
+        raise ValueError(f"BRIGADE_TAK_SERVER must be {wanted}, not {url!r}")
+    return parts.hostname, parts.port, parts.scheme != "tcp"
+
+
+def client_context(settings: Settings) -> ssl.SSLContext | None:
+    """TLS to the TAK server, if its address says tls://: the server's certificate
+    checked against BRIGADE_TAK_CA (else the system's CAs), brigade's own
+    certificate presented if given. A certificate for plain TCP is a mistake."""
+    assert settings.tak_server is not None
+    _, _, tls = server_address(settings.tak_server)
+    if not tls:
+        if settings.tak_cert is not None:
+            raise ValueError(
+                "BRIGADE_TAK_CERT is set but BRIGADE_TAK_SERVER is tcp://: "
+                "use tls://host:port to connect with it"
+            )
+        return None
+    context = ssl.create_default_context(
+        ssl.Purpose.SERVER_AUTH,
+        cafile=None if settings.tak_ca is None else str(settings.tak_ca),
+    )
+    if settings.tak_cert is not None:
+        context.load_cert_chain(settings.tak_cert, settings.tak_key)
+    return context
 
 
 class TakBridge:
@@ -82,8 +110,8 @@ class TakBridge:
         self.server: asyncio.Server | None = None
         self.upstream: Peer | None = None  # the TAK server's connection, when up
         self._tasks: list[asyncio.Task[None]] = []
-        if settings.tak_server:
-            server_address(settings.tak_server)  # refused at once if malformed
+        # Refused at once if malformed, or its certificate cannot be read.
+        self.tak_tls = client_context(settings) if settings.tak_server else None
 
     @classmethod
     def wanted(cls, settings: Settings) -> bool:
@@ -147,6 +175,8 @@ class TakBridge:
         if cot.type == PING:  # a TAK client's keep-alive: answer as servers do
             peer.send(pong(cot))
             return
+        if cot.type.startswith(POSITION):
+            self._speaks_for(peer, cot)
         found = self.inbound.command(cot)
         if isinstance(found, str):
             self.counts.message(found)
@@ -157,6 +187,16 @@ class TakBridge:
             self.counts.message("store_unavailable")
             return
         peer.owe()
+
+    def _speaks_for(self, peer: Peer, cot: Cot) -> None:
+        """A linked device's own marker is on the peer's map already: brigade's
+        marker of its volunteer there would show one person twice. Withdrawn
+        (t-x-d-d) and not sent to that peer while the link holds."""
+        volunteer = self.inbound.volunteer(cot.uid)
+        key = None if volunteer is None else f"volunteer:{volunteer}"
+        if peer.speaks_for(cot.uid, None if key is None else f"map:{key}"):
+            assert key is not None
+            peer.send(delete(uid_of(key), self.picture.clock()))
 
     def _settled(self, peer: Peer, outcome: Outcome | BaseException) -> None:
         peer.settled()
@@ -180,22 +220,23 @@ class TakBridge:
 
     async def _dial(self, url: str) -> None:
         """Stay connected to the TAK server, backing off after each failure."""
-        host, port = server_address(url)
+        host, port, _ = server_address(url)
         loop = asyncio.get_running_loop()
         wait = BACKOFF[0]
         while True:
             try:
                 _, peer = await loop.create_connection(
-                    lambda: Peer(self, "server"), host, port
+                    lambda: Peer(self, "server"), host, port, ssl=self.tak_tls
                 )
-            except OSError as error:
+            except OSError as error:  # ssl.SSLError (a refused certificate) too
                 log.warning("TAK server %s: %s; again in %.1f s", url, error, wait)
             else:
                 log.info("connected to the TAK server %s", url)
                 self.upstream = peer
-                await peer.closed
+                why = await peer.closed
                 self.upstream = None
-                log.warning("TAK server %s went away", url)
+                # A TLS server that refuses brigade's certificate says so here.
+                log.warning("TAK server %s went away (%s)", url, why or "closed")
                 wait = BACKOFF[0]
             await asyncio.sleep(wait * random.uniform(0.8, 1.2))
             wait = min(wait * 2, BACKOFF[1])

@@ -62,13 +62,21 @@ class Peer(asyncio.Protocol):
         self.name = "?"
         self.owed = 0
         self.paused = False
-        self.closed = asyncio.get_running_loop().create_future()
+        # Set when the connection ends: with what ended it, if anything did.
+        self.closed: asyncio.Future[Exception | None] = (
+            asyncio.get_running_loop().create_future()
+        )
         # The loop's time since a document was begun but not ended, if one is.
         self.partial_since: float | None = None
         # Set while the transport holds more than WRITE_HIGH bytes unsent, and
         # the latest picture of each row held back meanwhile.
         self.behind = False
         self.held: dict[str, bytes] = {}
+        # The picture's rows this peer draws itself: a device's own volunteer
+        # (ATAK draws itself), every volunteer whose device reports through a
+        # TAK server. By the device uid that speaks for each, and as a set.
+        self.own: dict[str, str] = {}
+        self.skip: frozenset[str] = frozenset()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -117,7 +125,7 @@ class Peer(asyncio.Protocol):
         log.debug("TAK %s %s gone (%s)", self.origin, self.name, exc or "closed")
         self.hub.left(self)
         if not self.closed.done():
-            self.closed.set_result(None)
+            self.closed.set_result(exc)
 
     def owe(self) -> None:
         """One more command of this peer's with the writer."""
@@ -140,11 +148,27 @@ class Peer(asyncio.Protocol):
         A TAK client wants where things are, not every step on the way: a reader
         slower than the picture gets fewer, fresher updates, not a growing queue.
         """
+        if self.skip:
+            pieces = [piece for piece in pieces if piece[0] not in self.skip]
+            if not pieces:
+                return 0
         if self.behind:
             self.held.update(pieces)
             return 0
         self.send(b"".join(piece for _, piece in pieces))
         return len(pieces)
+
+    def speaks_for(self, uid: str, row: str | None) -> bool:
+        """Device `uid` draws picture row `row` on this peer (None: no longer);
+        whether that is new, so the row's marker is to be withdrawn here."""
+        if self.own.get(uid) == row:
+            return False
+        if row is None:
+            del self.own[uid]
+        else:
+            self.own[uid] = row
+        self.skip = frozenset(self.own.values())
+        return row is not None
 
     def pause_writing(self) -> None:
         self.behind = True

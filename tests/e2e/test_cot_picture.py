@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from badinput import ready_volunteer
 from conftest import Api, free_port, serving
-from cotkit import Device, by_uid, sample
+from cotkit import Device, by_uid, report_position, sample
 
 from gateway.settings import Settings
 
@@ -100,9 +100,10 @@ def test_volunteers_on_shift_and_their_routes(tak: tuple[Api, int]) -> None:
     api.commander("GuideRoute", incident_id=incident_id, path=path, note="via bridge")
     me = f"brigade.volunteer.{vid}"
     route = f"brigade.route.{incident_id}.1"
-    with Device(port) as device:
+    with Device(port) as device, Device(port) as tablet:
         device.send(sample("atak_position", datetime.now(UTC)))
-        events = device.read_until(
+        # Another TAK client (the fire brigade's tablet) sees the volunteer.
+        events = tablet.read_until(
             lambda events: by_uid(events, me) and by_uid(events, route)
         )
         person = by_uid(events, me)[-1]
@@ -116,8 +117,44 @@ def test_volunteers_on_shift_and_their_routes(tak: tuple[Api, int]) -> None:
         assert line.get("type") == "u-d-f"
         points = [link.get("point") for link in line.findall("detail/link")]
         assert points == [f"{lat:.7f},{lon:.7f}" for lon, lat in path]
+        # The volunteer's own ATAK draws itself: brigade's marker of them is
+        # withdrawn there, and their position changes are not sent to it.
+        mine = device.read_until(lambda events: by_uid(events, f"{me}.delete"))
+        withdrawn = by_uid(mine, f"{me}.delete")[-1]
+        assert withdrawn.get("type") == "t-x-d-d"
+        link = withdrawn.find("detail/link")
+        assert link is not None and link.get("uid") == me
+        heard = len(mine)
+        device.send(sample("atak_position", datetime.now(UTC)))
         api.commander(
             "ReleaseVolunteer", incident_id=incident_id, volunteer_id=vid, reason="x"
         )
         api.commander("EndShift", volunteer_id=vid)
-        events = device.read_until(lambda events: stale(by_uid(events, me)[-1]))
+        events = tablet.read_until(lambda events: stale(by_uid(events, me)[-1]))
+        # The tablet has seen the end of the shift; the device saw none of it.
+        device.send(sample("atak_ping", datetime.now(UTC)))
+        mine = device.read_until(lambda events: by_uid(events[heard:], "takPong"))
+        assert not by_uid(mine[heard:], me)
+
+
+def test_a_device_joining_sees_every_volunteer_but_its_own(
+    tak: tuple[Api, int],
+) -> None:
+    api, port = tak
+    api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    ids = [ready_volunteer(api, name) for name in ("Xu Ming", "Lin Hui")]
+    api.commander("LinkDevice", device_uid=UID, volunteer_id=ids[0])
+    for vid in ids:
+        report_position(api, vid, 24.9, 118.6)
+    api.position()
+    others = [f"brigade.volunteer.{vid}" for vid in ids]
+    with Device(port) as device:
+        # Joining, it is sent the picture as it stands: it has not yet said who it is.
+        device.read_until(lambda events: all(by_uid(events, uid) for uid in others))
+        device.send(sample("atak_position", datetime.now(UTC)))
+        device.read_until(lambda events: by_uid(events, f"{others[0]}.delete"))
+        heard = len(device.events)
+        for vid in ids:
+            report_position(api, vid, 24.8, 118.7)
+        events = device.read_until(lambda events: by_uid(events[heard:], others[1]))
+        assert not by_uid(events[heard:], others[0])

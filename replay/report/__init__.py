@@ -24,6 +24,7 @@ from projections.board import IncidentBoard
 from projections.hazards import HazardLedger
 from projections.rebuild import fold_log, no_cyclic_gc
 from projections.stats import Statistics
+from projections.warnings import Warnings
 from replay.report.data import assemble
 from replay.report.fold import OperationStory
 
@@ -142,8 +143,8 @@ def build_report(
     if upto is not None:
         last = min(last, upto)
     stats, ledger, story = Statistics(), HazardLedger(), OperationStory(keys)
-    board = IncidentBoard()
-    views: list[View] = [stats, ledger, story, board]
+    board, warnings = IncidentBoard(), Warnings()
+    views: list[View] = [stats, ledger, story, board, warnings]
     with no_cyclic_gc():
         position = fold_log(brigade, views, last, progress)
     missing = [key for key in keys if key not in story.opened]
@@ -162,6 +163,7 @@ def build_report(
         position=position,
         as_of=stats.as_of,
         incidents=incidents,
+        warnings=warnings,
     )
     return Report(data)
 

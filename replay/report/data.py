@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from projections.stats import percentile
+from replay.report.warnings import warnings_table
 
 if TYPE_CHECKING:
     from projections.base import Row
+    from projections.warnings import Warnings
     from replay.report.fold import OperationStory
 
 # (key in the report, key in the stats row, English label, Chinese label): the
@@ -227,6 +229,7 @@ def assemble(
     position: int,
     as_of: datetime | None,
     incidents: list[Row] | None = None,
+    warnings: Warnings | None = None,
 ) -> dict[str, Any]:
     """Every number of the report, JSON-ready, in a fixed order.
 
@@ -291,4 +294,5 @@ def assemble(
         },
         "stats": rows,
         "incidents": incidents_table(incidents or [], zone),
+        "warnings": [] if warnings is None else warnings_table(warnings, rows, zone),
     }

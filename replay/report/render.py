@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from replay.report.data import MEASURES
 from replay.report.plots import PLOTS
+from replay.report.warnings import warnings_csv, warnings_html
 from replay.report.words import both, minute, reference, say, waited
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ padding-bottom:.2em;margin-top:1.4em}h3{margin:1em 0 .3em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.92em}
 th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
+.level{padding:0 .3em;border-radius:3px;color:#fff;white-space:nowrap}
+.level.blue{background:#1f5fbf}.level.yellow{background:#f1c40f;color:#222}
+.level.orange{background:#d35400}.level.red{background:#c0392b}
 .plots{display:grid;grid-template-columns:1fr 1fr;gap:.8em}
 .plots img{width:100%;display:block;margin:0}
 footer{margin-top:3em;color:#777;font-size:.9em}
@@ -146,6 +150,7 @@ def _glance(data: dict[str, Any]) -> list[str]:
         "may go; each refusal is recorded with its reason.</p>",
         _table(["why", "refusals"], ([both(code), n] for code, n in by_reason[:TOP])),
         "</div></div>",
+        *warnings_html(data),
     ]
 
 
@@ -351,6 +356,7 @@ def _csv_rows(data: dict[str, Any]) -> Iterable[tuple[str, str, str, Any]]:
         yield "hazards", name, "", data["hazards"][name]
     for h in data["hazards"]["ledger"]:
         yield "hazard", h["id"], f"{h['premises']}: {h['kind']}", h["state"]
+    yield from warnings_csv(data)
 
 
 def render_csv(data: dict[str, Any]) -> str:

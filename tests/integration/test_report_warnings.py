@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from report_story import t
 
@@ -21,8 +21,8 @@ AREA = [[118.6, 24.9], [118.7, 24.9], [118.7, 25.0], [118.6, 24.9]]
 LEVEL = {"Minor": "blue", "Moderate": "yellow", "Severe": "orange", "Extreme": "red"}
 
 
-def issue(story: Scenario, operation: UUID, at: int, **more: object) -> UUID:
-    fields: dict[str, object] = {
+def issue(story: Scenario, operation: UUID, at: int, **more: Any) -> UUID:
+    fields: dict[str, Any] = {
         "operation_id": operation,
         "event": "Typhoon",
         "category": "Met",

@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = Runtime.open(settings)
         loop = asyncio.get_running_loop()
         runtime.fanout.start(loop)
+        runtime.reached.start(loop)
         runtime.gate.start(loop)
         if runtime.tak is not None:
             await runtime.tak.start()

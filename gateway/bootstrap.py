@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from gateway.blobs import BlobStore
     from gateway.keys import KeyRing
     from gateway.metrics import Metrics
+    from gateway.reached import Reached
     from gateway.report_cache import ReportCache
     from gateway.settings import Settings
     from gateway.tak.bridge import TakBridge
@@ -74,6 +75,7 @@ class Runtime:
     seek_keeper: SeekKeeper
     fanout: Fanout
     reports: ReportCache
+    reached: Reached
     # The TAK bridge, when BRIGADE_COT_PORT or BRIGADE_TAK_SERVER is set; the
     # server's lifespan starts it on its event loop.
     tak: TakBridge | None = None
@@ -86,6 +88,7 @@ class Runtime:
         from gateway.blobs import DiskBlobs
         from gateway.keys import KeyRing
         from gateway.metrics import Metrics
+        from gateway.reached import Reached
         from gateway.report_cache import ReportCache
         from gateway.tak.bridge import TakBridge
         from gateway.ws.fanout import Fanout
@@ -124,6 +127,7 @@ class Runtime:
             seek_keeper=seek_keeper,
             fanout=Fanout(follower.deltas),
             reports=ReportCache(brigade),
+            reached=Reached(follower),
         )
         if TakBridge.wanted(settings):
             runtime.tak = TakBridge(settings, writer, follower, metrics)

@@ -10,7 +10,7 @@ sockets connecting at once, threads) that a lookup does not need.
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Header, WebSocket
+from fastapi import Depends, Header, Query, WebSocket
 from starlette.requests import HTTPConnection
 
 from domain.commands import Actor
@@ -109,3 +109,19 @@ async def binary(format: str = "json") -> bool:
 
 SocketActorDep = Annotated[Actor | None, Depends(socket_actor)]
 BinaryDep = Annotated[bool, Depends(binary)]
+
+
+async def caught_up(
+    runtime: RuntimeDep, after: Annotated[int | None, Query(ge=0)] = None
+) -> None:
+    """`?after=<position>`: the read waits until the views hold the caller's write.
+
+    A command's answer carries its events' position; the views fold them a moment
+    later. Past a bound (2 s) the read answers what there is, and the
+    answer's `position` says how far that is (`gateway/reached.py`).
+    """
+    if after is not None:
+        await runtime.reached.wait(after)
+
+
+CaughtUpDep = Annotated[None, Depends(caught_up)]

@@ -20,7 +20,7 @@ from domain.model.enrolment import Enrolment
 from domain.types import Role
 from gateway import enrolment
 from gateway.credentials import token_for
-from gateway.deps import ActorDep, RuntimeDep
+from gateway.deps import ActorDep, CaughtUpDep, RuntimeDep
 from gateway.errors import STATUS, ApiError
 from gateway.routes.commands import CommandRoute
 from gateway.schemas import EnrolBody
@@ -95,7 +95,10 @@ def _commanders_only(actor: c.Actor, view: str) -> None:
 
 @router.get("/enrolments")
 def list_enrolments(
-    actor: ActorDep, runtime: RuntimeDep, volunteer_id: UUID | None = None
+    actor: ActorDep,
+    runtime: RuntimeDep,
+    _seen: CaughtUpDep,
+    volunteer_id: UUID | None = None,
 ) -> dict[str, Any]:
     """Enrolments made (of one volunteer), newest first; never their codes."""
     _commanders_only(actor, "enrolments")
@@ -126,7 +129,7 @@ def enrolment_qr(
 
 @router.get("/volunteers/{volunteer_id}/tokens")
 def volunteer_tokens(
-    volunteer_id: UUID, actor: ActorDep, runtime: RuntimeDep
+    volunteer_id: UUID, actor: ActorDep, runtime: RuntimeDep, _seen: CaughtUpDep
 ) -> dict[str, Any]:
     """A volunteer's tokens that still work (not revoked, not expired)."""
     _commanders_only(actor, "credentials")

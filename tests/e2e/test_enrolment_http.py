@@ -206,3 +206,36 @@ def test_brigade_enrol_prints_a_link_the_server_takes(
 def test_a_body_that_is_not_a_code_is_invalid(api: Api, body: dict[str, Any]) -> None:
     answer = api.http.post("/enrol", json=body)
     assert (answer.status_code, answer.json()["code"]) == (422, "invalid_value")
+
+
+def test_a_list_read_after_a_command_holds_what_the_command_changed(
+    api: Api,
+) -> None:
+    """`?after=` the command's position: the page that just made a link lists it."""
+    me = ready(api, "Xu Ming", None)
+    commander = api.token(Role.COMMANDER)
+    made: list[str] = []
+    for _ in range(15):
+        answer = api.commander("CreateEnrolment", volunteer_id=me)
+        made.append(answer["result"]["enrolment_id"])
+        listed = api.http.get(
+            "/enrolments",
+            params={"volunteer_id": me, "after": answer["position"]},
+            headers=commander,
+        ).json()
+        assert listed["position"] >= answer["position"]
+        assert {r["enrolment_id"] for r in listed["rows"]} == set(made)
+    phone = enrol(
+        api, api.commander("CreateEnrolment", volunteer_id=me)["result"]["code"]
+    )
+    revoked = api.commander(
+        "RevokeToken", token_id=phone.json()["token_id"], reason="lost"
+    )
+    tokens = api.http.get(
+        f"/volunteers/{me}/tokens",
+        params={"after": revoked["position"]},
+        headers=commander,
+    ).json()
+    assert tokens["rows"] == []
+    bad = api.http.get("/enrolments", params={"after": "-1"}, headers=commander)
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_value")

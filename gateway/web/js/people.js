@@ -20,6 +20,9 @@ export async function getJson(token, path) {
   return answer;
 }
 
+/** `?after=`: the read waits until the views hold the position (docs/protocol.md). */
+const since = (after, joint = "?") => (Number.isInteger(after) ? `${joint}after=${after}` : "");
+
 const when = (iso) => (iso ? new Date(iso).toLocaleString(lang() === "zh" ? "zh-CN" : undefined) : "");
 
 /** A refusal in words, in a box that stays until the next try. */
@@ -121,7 +124,7 @@ export class PersonPanel {
         copy);
       made.dataset.enrolment = result.enrolment_id;
       made.hidden = false;
-      this.listTokens(volunteerId);
+      this.listTokens(volunteerId, answer.position);
     } catch (error) {
       refusal.say(error);
     } finally {
@@ -129,12 +132,13 @@ export class PersonPanel {
     }
   }
 
-  /** The volunteer's tokens that still work, each revocable. */
-  async listTokens(volunteerId) {
+  /** The volunteer's tokens that still work, each revocable; `after`, the position of
+   * a command just sent, so that the list holds what it changed (read your writes). */
+  async listTokens(volunteerId, after) {
     const { list, refusal } = this.tokens;
     let answer;
     try {
-      answer = await getJson(this.commands.token, `/volunteers/${encodeURIComponent(volunteerId)}/tokens`);
+      answer = await getJson(this.commands.token, `/volunteers/${encodeURIComponent(volunteerId)}/tokens${since(after)}`);
     } catch (error) {
       if (this.id === volunteerId) refusal.say(error);
       return;
@@ -144,15 +148,15 @@ export class PersonPanel {
     const rows = answer.rows ?? [];
     list.replaceChildren(...rows.map((row) => this.tokenItem(volunteerId, row)));
     if (!rows.length) list.replaceChildren(element("li", { class: "none" }, t("no_phones")));
-    await this.listLinks(volunteerId);
+    await this.listLinks(volunteerId, after);
   }
 
   /** The enrolment links made for this volunteer: used, expired, withdrawn or waiting. */
-  async listLinks(volunteerId) {
+  async listLinks(volunteerId, after) {
     const { links, refusal } = this.tokens;
     let answer;
     try {
-      answer = await getJson(this.commands.token, `/enrolments?volunteer_id=${encodeURIComponent(volunteerId)}`);
+      answer = await getJson(this.commands.token, `/enrolments?volunteer_id=${encodeURIComponent(volunteerId)}${since(after, "&")}`);
     } catch (error) {
       if (this.id === volunteerId) refusal.say(error);
       return;
@@ -182,14 +186,14 @@ export class PersonPanel {
         withdraw.disabled = true;
         refusal.clear();
         try {
-          await this.commands.send("CancelEnrolment", { enrolment_id: row.enrolment_id });
+          const answer = await this.commands.send("CancelEnrolment", { enrolment_id: row.enrolment_id });
           this.actions.notify(t("link_withdrawn"));
           const { made } = this.tokens;
           if (made.dataset.enrolment === row.enrolment_id) {
             made.hidden = true; // its QR code no longer works: not left on screen
             this.forget();
           }
-          await this.listLinks(volunteerId);
+          await this.listLinks(volunteerId, answer.position);
         } catch (error) {
           refusal.say(error);
           withdraw.disabled = false;
@@ -218,9 +222,9 @@ export class PersonPanel {
       confirm.disabled = true;
       refusal.clear();
       try {
-        await this.commands.send("RevokeToken", { token_id: row.token_id, reason: reason.value.trim() });
+        const answer = await this.commands.send("RevokeToken", { token_id: row.token_id, reason: reason.value.trim() });
         this.actions.notify(t("revoked_ok"));
-        await this.listTokens(volunteerId);
+        await this.listTokens(volunteerId, answer.position);
       } catch (error) {
         refusal.say(error);
         confirm.disabled = false;

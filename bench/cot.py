@@ -92,8 +92,9 @@ def run(*, quick: bool, devices: int = DEVICES) -> int:
         f"p99 {theirs['age_p99']:.2f} s, max {theirs['age_max']:.2f} s"
     )
     ratio = rate / taky_rate if taky_rate else float("inf")
+    times = f"{ratio:,.1f}x" if taky_rate else "reports, taky routed none of"
     print(
-        f"  brigade stores {ratio:,.1f}x the reports taky routes (target >= 20x, "
+        f"  brigade stores {times} the reports taky routes (target >= 20x, "
         f"picture <= 2 s old); brigade wrote {written:,.0f} picture messages, "
         f"refused {refused:,.0f} connections"
     )
@@ -113,7 +114,7 @@ def run(*, quick: bool, devices: int = DEVICES) -> int:
                 "taky_routed_per_s": round(taky_rate, 1),
                 "taky_delivered_per_s": round(taky_delivered),
                 "taky_age_p99": round(theirs["age_p99"], 3),
-                "ratio": round(ratio, 1),
+                "ratio": round(ratio, 1) if taky_rate else None,
                 "accounted": outcomes,
             }
         )

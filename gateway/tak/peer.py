@@ -7,11 +7,14 @@ ended (`Framer`), a DTD or entity (`parse`: refused before anything expands),
 XML that does not parse. Nothing it sent before the bad document is undone,
 nothing of the bad one is stored, and no other peer notices.
 
-At most IN_FLIGHT of its commands wait for the writer at a time; past that it
-is not read until some are stored, so a device sending faster than brigade
-stores slows down by TCP's own flow control. A peer that reads the picture
-slower than it changes gets the latest of each row once it catches up; one
-that does not read it at all is closed once BEHIND bytes wait for it.
+At most IN_FLIGHT of its commands wait for the writer at a time: documents cut
+from one read beyond that wait, unread, until some are stored, and the
+connection is not read meanwhile, so a device sending faster than brigade stores
+slows down by TCP's own flow control (and what brigade shows stays as fresh as
+its store is fast: the queue in front of it is a few reports a device). A peer
+that reads the picture slower than it changes gets the latest of each row once
+it catches up; one that does not read it at all is closed once BEHIND bytes
+wait for it. A peer that stops sending is closed once what it sent is heard.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
 from gateway.tak.cot import Framer, Refused, parse
@@ -29,12 +33,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 IN_FLIGHT = 8
-# A device's receive window: a few reports (ATAK sends one a second or so), so
-# that a flood waits at the device, not in brigade's kernel. Not smaller: over
-# loopback a 2 KB buffer overflowed on 32 KB segments, and the kernel dropped
-# and resent them (RcvPruned, 200 ms timeouts), which set the picture's p99 age
-# (brigade bench cot: 2 KB 1.37 s, 8 KB 0.91 s, 64 KB 1.22 s).
-RECEIVE_BUFFER = 8192
+# A device's receive window: a report or two (ATAK sends one a second or so),
+# so that a flood waits at the device, not in brigade's kernel, and the picture
+# is as old as the store is slow, no older: the reports waiting in front of the
+# store are about (IN_FLIGHT + a window's worth) per device. With 8 KB (16 KB
+# held by the kernel, 39 reports a device) the picture's age grew through a
+# flood on a slow machine (brigade bench cot, 200 devices: p99 7.2 s after 20 s);
+# with 2 KB it held at p99 2.6 s. The kernel prunes and resends now and then at
+# 2 KB (RcvPruned), which costs a retransmit, not a report.
+RECEIVE_BUFFER = 2048
 BEHIND = 8 * 1024 * 1024
 WRITE_HIGH = 256 * 1024
 
@@ -62,6 +69,9 @@ class Peer(asyncio.Protocol):
         self.name = "?"
         self.owed = 0
         self.paused = False
+        # Documents cut from the stream, heard as commands settle (IN_FLIGHT).
+        self.unheard: deque[bytes] = deque()
+        self.hearing = False
         # Set when the connection ends: with what ended it, if anything did.
         self.closed: asyncio.Future[Exception | None] = (
             asyncio.get_running_loop().create_future()
@@ -96,12 +106,11 @@ class Peer(asyncio.Protocol):
         if self.transport is None or self.transport.is_closing():
             return
         try:
-            documents = self.framer.feed(data)
-            for document in documents:
-                self.hub.hear(parse(document), self)
+            self.unheard.extend(self.framer.feed(data))
         except Refused as why:
             self.refuse(why)
             return
+        self.hear_unheard()
         if self.framer.pending:
             if self.partial_since is None:
                 self.partial_since = asyncio.get_running_loop().time()
@@ -119,13 +128,31 @@ class Peer(asyncio.Protocol):
         self.transport.abort()
 
     def eof_received(self) -> bool:
-        return False  # the other side is done sending: close
+        return False  # the other side is done sending: close (the rest is heard)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        # What the device sent whole before it went is heard: it was delivered.
+        # At most one read's worth waits (the receive window).
+        self.hear_unheard(all_of_it=True)
         log.debug("TAK %s %s gone (%s)", self.origin, self.name, exc or "closed")
         self.hub.left(self)
         if not self.closed.done():
             self.closed.set_result(exc)
+
+    def hear_unheard(self, *, all_of_it: bool = False) -> None:
+        """Hand the bridge what was cut from the stream, while fewer than IN_FLIGHT
+        commands wait (or `all_of_it`); what is left waits for `settled`."""
+        if self.hearing:  # the bridge answered within hear: one loop hears all
+            return
+        self.hearing = True
+        try:
+            while self.unheard and (all_of_it or self.owed < IN_FLIGHT):
+                self.hub.hear(parse(self.unheard.popleft()), self)
+        except Refused as why:
+            self.unheard.clear()
+            self.refuse(why)
+        finally:
+            self.hearing = False
 
     def owe(self) -> None:
         """One more command of this peer's with the writer."""
@@ -136,7 +163,9 @@ class Peer(asyncio.Protocol):
 
     def settled(self) -> None:
         self.owed -= 1
-        if self.paused and self.owed <= IN_FLIGHT // 2 and self.transport is not None:
+        self.hear_unheard()
+        idle = self.owed <= IN_FLIGHT // 2 and not self.unheard
+        if self.paused and idle and self.transport is not None:
             self.paused = False
             if not self.transport.is_closing():
                 self.transport.resume_reading()

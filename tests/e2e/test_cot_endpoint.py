@@ -7,6 +7,7 @@ device beside it goes on reporting and receiving the picture throughout.
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -139,3 +140,21 @@ def test_reports_from_the_future_are_refused_by_the_domain(
     )
     assert api.position() == before
     device.close()
+
+
+def test_a_burst_sent_at_once_and_the_device_gone_is_stored_whole(
+    tak: tuple[Api, int],
+) -> None:
+    """More reports than brigade takes from one device at a time (IN_FLIGHT), in
+    one write, then the connection closed: every one was delivered, so every one
+    is stored, and each once."""
+    api, port = tak
+    _, volunteer_id = on_shift(api)
+    api.commander("LinkDevice", device_uid=UID, volunteer_id=volunteer_id)
+    start = datetime.now(UTC) - timedelta(minutes=5)
+    burst = b"".join(position(UID, start + timedelta(seconds=i)) for i in range(60))
+    before = api.position()
+    with socket.create_connection(("127.0.0.1", port)) as device:
+        device.sendall(burst)
+    eventually(lambda: metric(api, "brigade_cot_messages_total", "accepted") == 60)
+    assert api.position() == before + 60

@@ -92,9 +92,13 @@ def run(*, quick: bool, devices: int = DEVICES) -> int:
         f"p99 {theirs['age_p99']:.2f} s, max {theirs['age_max']:.2f} s"
     )
     ratio = rate / taky_rate if taky_rate else float("inf")
-    times = f"{ratio:,.1f}x" if taky_rate else "reports, taky routed none of"
+    compared = (
+        f"brigade stores {ratio:,.1f}x the reports taky routes"
+        if taky_rate
+        else "taky routed none of the reports: no ratio"
+    )
     print(
-        f"  brigade stores {times} the reports taky routes (target >= 20x, "
+        f"  {compared} (target >= 20x, "
         f"picture <= 2 s old); brigade wrote {written:,.0f} picture messages, "
         f"refused {refused:,.0f} connections"
     )

@@ -51,6 +51,32 @@ def test_entities_are_refused_before_anything_expands(name: str) -> None:
     assert refused.value.reason == "hostile"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_an_entity_bomb_in_another_encoding_is_refused_too(encoding: str) -> None:
+    # UTF-16 without a byte-order mark is valid UTF-8 (ASCII and NULs) and holds
+    # no b"<!": expat would still read it as UTF-16, DTD and all.
+    bomb = sample("billion_laughs", AT).decode()
+    bomb = bomb.replace("encoding='UTF-8'", "").replace('encoding="UTF-8"', "")
+    with pytest.raises(Refused) as refused:
+        parse(bomb.encode(encoding))
+    assert refused.value.reason == "hostile"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["<!-- from ATAK -->", "<![CDATA[Water at knee height]]>", ""],
+)
+def test_comments_and_cdata_read_as_any_event(extra: str) -> None:
+    document = (
+        "<?xml version='1.0' encoding='UTF-8'?><event version='2.0' uid='u'"
+        " type='a-f-G-U-C' time='2026-12-04T06:00:00Z'><point lat='24.9' lon='118.6'"
+        f" ce='5'/><detail><remarks>{extra}水 &amp; 泥</remarks></detail></event>"
+    )
+    event = parse(document.encode())
+    assert (event.uid, event.lat, event.lon) == ("u", 24.9, 118.6)
+    assert event.remarks.endswith("水 & 泥")
+
+
 def test_a_huge_document_is_refused_before_it_ends() -> None:
     framer = Framer()
     framer.feed(b"<event uid='x' type='a-f-G' time='2026-12-04T06:00:00Z'><detail>")
@@ -82,6 +108,8 @@ def test_a_huge_document_arriving_whole_is_refused_too() -> None:
         b"<notevent uid='a' type='b' time='2026-12-04T06:00:00Z'></notevent></event>",
         b"<event uid='a' type='b' time='yesterday'></event>",
         b"\xff\xfe<event></event>",
+        b"<event uid='a' type='b' time='2026-12-04T06:00:00Z'>&nbsp;</event>",
+        b"<event uid='a\0' type='b' time='2026-12-04T06:00:00Z'></event>",
     ],
 )
 def test_malformed_documents_are_refused(document: bytes) -> None:

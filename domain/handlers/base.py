@@ -149,5 +149,18 @@ def field_incident(uow: UnitOfWork, command: c.IncidentCommand) -> Incident:
     return incident
 
 
+def reported_or_field_incident(uow: UnitOfWork, command: c.IncidentCommand) -> Incident:
+    """As `field_incident`, but the volunteer who reported it may act on it too.
+
+    "Where I stand, with a photo", and a word on it afterwards ("the water is
+    at the first floor", "SOS cancelled"): dispatched or not, a reporter adds
+    to their own report; anyone else in the field must be dispatched.
+    """
+    incident = load(uow, Incident, command.incident_id)
+    if incident.reporter == command.actor.name:
+        return incident
+    return field_incident(uow, command)
+
+
 def created(key: str, aggregate_id: UUID) -> Result:
     return {key: str(aggregate_id)}

@@ -15,6 +15,7 @@ from domain.handlers.base import (
     load,
     new_id,
     open_operation,
+    reported_or_field_incident,
     require_self,
 )
 from domain.handlers.office import catalogue
@@ -109,12 +110,7 @@ def _clear_road(uow: UnitOfWork, cmd: c.ClearRoad, p: Provenance) -> Result:
 
 @handles(c.RecordImage)
 def _record_image(uow: UnitOfWork, cmd: c.RecordImage, p: Provenance) -> Result:
-    # The volunteer who reported it may add photos to it ("where I stand, with a
-    # photo"), dispatched or not; anyone else in the field must be dispatched.
-    incident = load(uow, Incident, cmd.incident_id)
-    if incident.reporter != cmd.actor.name:
-        incident = field_incident(uow, cmd)
-    incident.record_image(
+    reported_or_field_incident(uow, cmd).record_image(
         sha256=cmd.sha256,
         media_type=cmd.media_type,
         size=cmd.size,
@@ -140,7 +136,7 @@ def _rescue(uow: UnitOfWork, cmd: c.RecordRescue, p: Provenance) -> Result:
 
 @handles(c.PostMessage)
 def _post_message(uow: UnitOfWork, cmd: c.PostMessage, p: Provenance) -> Result:
-    field_incident(uow, cmd).post_message(cmd.text, p)
+    reported_or_field_incident(uow, cmd).post_message(cmd.text, p)
     return {}
 
 

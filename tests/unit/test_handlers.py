@@ -307,3 +307,43 @@ def test_the_reporter_adds_a_photo_to_their_own_report_and_nobody_else_may() -> 
         e for e in incident.pending_events if isinstance(e, Incident.ImageUploaded)
     ]
     assert [e.actor for e in uploaded] == [f"volunteer:{reporter.id}"]
+
+
+def test_the_reporter_writes_on_their_own_report_and_nobody_else_may() -> None:
+    operation = typhoon()
+    reporter, passer_by = recruit(), recruit()
+    uow = DictUnitOfWork(operation, reporter, passer_by)
+    reported = uow.run(
+        c.ReportIncident(
+            command_id=uuid4(),
+            actor=volunteer(reporter.id),
+            occurred_at=LANDFALL,
+            operation_id=operation.id,
+            kind="other",
+            lat=24.95,
+            lon=118.61,
+            severity=5,
+        )
+    )
+    incident_id = UUID(reported["incident_id"])
+
+    def message(actor: c.Actor, text: str) -> c.PostMessage:
+        return c.PostMessage(
+            command_id=uuid4(),
+            actor=actor,
+            occurred_at=LANDFALL,
+            incident_id=incident_id,
+            text=text,
+        )
+
+    uow.run(message(volunteer(reporter.id), "SOS cancelled: I am safe"))
+    with refused(Code.NOT_ASSIGNED):
+        uow.run(message(volunteer(passer_by.id), "me too"))
+
+    incident = uow.find(Incident, incident_id)
+    assert incident is not None
+    events = incident.pending_events
+    posted = [e for e in events if isinstance(e, Incident.MessagePosted)]
+    assert [(e.actor, e.text) for e in posted] == [
+        (f"volunteer:{reporter.id}", "SOS cancelled: I am safe")
+    ]

@@ -40,6 +40,16 @@ def sample(name: str, at: datetime | None = None, **values: str) -> bytes:
     return text.encode()
 
 
+def metric(api: Api, name: str, label: str | None = None) -> float:
+    """A counter of `/metrics`: the one with this label value, if one is named."""
+    for line in api.http.get("/metrics").text.splitlines():
+        if label is None and line.startswith(f"{name} "):
+            return float(line.split()[1])
+        if label is not None and line.startswith(f"{name}{{") and f'="{label}"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 def position(uid: str, at: datetime, lat: float = 24.91, lon: float = 118.59) -> bytes:
     """A device's position report as pytak and ATAK shape it."""
     return (

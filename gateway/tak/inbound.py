@@ -28,6 +28,16 @@ POSITION = "a-f-"
 CHAT = "b-t-f"
 SPOT = "b-m-p-s-"
 PING = "t-x-c-t"
+# ATAK's emergency button: 911 Alert (b-a-o-tbl), Ring The Bell (b-a-o-pan),
+# In Contact (b-a-o-opn), custom (b-a-o-c); sent again while it lasts, from the
+# uid "<device>-9-1-1"; the cancel is b-a-o-can.
+EMERGENCY = "b-a-o-"
+CANCEL = "b-a-o-can"
+_ALERT_SUFFIX = "-9-1-1"
+# An SOS incident says so first, and whose device it came from, in brackets:
+# the way back from a cancel or a repeat to the incident, read from the log.
+SOS = "SOS"
+_OPEN = frozenset({"reported", "dispatched", "on_scene"})
 # What brigade sends: an incident's marker and chat room carry this uid.
 INCIDENT_UID = "brigade.incident."
 _SEVERITY = re.compile(r"\b(?:severity|sev)\s*[:=]?\s*([1-5])\b", re.IGNORECASE)
@@ -47,6 +57,7 @@ class Inbound:
         # and the link a message meets is the one in force as it is heard.
         self._devices: dict[str, dict[str, Any]] = views["devices"].rows
         self._roster: dict[str, dict[str, Any]] = views["roster"].rows
+        self._board: dict[str, dict[str, Any]] = views["board"].rows
 
     def volunteer(self, uid: str) -> str | None:
         row = self._devices.get(uid)
@@ -69,6 +80,14 @@ class Inbound:
             if volunteer is None:
                 return "unlinked"
             return self._spot(cot, volunteer)
+        if kind.startswith(EMERGENCY):
+            author = _author(cot) or cot.uid.removesuffix(_ALERT_SUFFIX)
+            volunteer = self.volunteer(author)
+            if volunteer is None:
+                return "unlinked"
+            if kind == CANCEL:
+                return self._cancel(cot, author, volunteer)
+            return self._emergency(cot, author, volunteer)
         return "ignored"
 
     def _position(self, cot: Cot, volunteer: str) -> c.Command | str:
@@ -133,6 +152,74 @@ class Inbound:
             severity=int(severity.group(1)) if severity else 3,
             description=cot.remarks,
         )
+
+    def _emergency(self, cot: Cot, author: str, volunteer: str) -> c.Command | str:
+        """A volunteer pressed SOS: the top of the duty officer's board, once.
+
+        The kind is `other` so that anyone free may be sent to a colleague in
+        trouble (every other kind asks for a qualification); severity 5.
+        """
+        if cot.lat is None or cot.lon is None:
+            return "malformed"
+        if self.open_sos(author) is not None:
+            return "sos_open"  # ATAK repeats the alert while it lasts
+        row = self._roster.get(volunteer)
+        operation = None if row is None else row.get("operation_id")
+        if operation is None:
+            return "off_shift"
+        what = _emergency_type(cot) or "Emergency"
+        return c.ReportIncident(
+            command_id=command_id("sos", cot.uid, stamp(cot.time)),
+            actor=c.Actor(Role.VOLUNTEER, volunteer),
+            occurred_at=cot.time,
+            incident_id=command_id("incident", "sos", cot.uid, stamp(cot.time)),
+            operation_id=UUID(operation),
+            kind=IncidentKind.OTHER.value,
+            lat=cot.lat,
+            lon=cot.lon,
+            address=cot.callsign,
+            severity=5,
+            # Who pressed it is the incident's reporter (the timeline names
+            # them, erasably); free text holds no name.
+            description=f"{SOS}: {what} from a volunteer's TAK device [{author}]",
+        )
+
+    def _cancel(self, cot: Cot, author: str, volunteer: str) -> c.Command | str:
+        """The SOS called off on the device: said on the incident, not resolved.
+
+        The duty officer decides whether someone still goes; the incident's
+        thread says, in both languages, that the volunteer cancelled it.
+        """
+        incident = self.open_sos(author)
+        if incident is None:
+            return "ignored"
+        return c.PostMessage(
+            command_id=command_id("sos-cancel", cot.uid, stamp(cot.time)),
+            actor=c.Actor(Role.VOLUNTEER, volunteer),
+            occurred_at=cot.time,
+            incident_id=UUID(incident),
+            text="SOS cancelled on the device / 已在设备上取消求救",
+        )
+
+    def open_sos(self, author: str) -> str | None:
+        """The open SOS incident raised from this device, if there is one."""
+        mark = f"[{author}]"
+        for row in list(self._board.values()):
+            description = row["description"]
+            if (
+                row["status"] in _OPEN
+                and description.startswith(SOS)
+                and description.endswith(mark)
+            ):
+                return str(row["id"])
+        return None
+
+
+def _emergency_type(cot: Cot) -> str:
+    """`<emergency type="911 Alert">`'s type, as ATAK names it."""
+    detail = cot.detail
+    found = None if detail is None else detail.find("emergency")
+    return "" if found is None else (found.get("type") or "").strip()
 
 
 def _author(cot: Cot) -> str:

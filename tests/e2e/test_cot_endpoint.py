@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import Api, free_port, serving
-from cotkit import Device, by_uid, position, sample
+from cotkit import Device, by_uid, metric, position, sample
 from support import eventually
 
 from gateway.settings import Settings
@@ -51,13 +51,6 @@ def on_shift(api: Api, name: str = "Xu Ming") -> tuple[str, str]:
     volunteer_id = registered["result"]["volunteer_id"]
     api.commander("StartShift", volunteer_id=volunteer_id, operation_id=operation_id)
     return operation_id, volunteer_id
-
-
-def metric(api: Api, name: str, label: str) -> float:
-    for line in api.http.get("/metrics").text.splitlines():
-        if line.startswith(f"{name}{{") and f'="{label}"' in line:
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
 
 
 def test_a_linked_device_is_heard_and_an_unlinked_one_counted(

@@ -15,7 +15,7 @@ from uuid import UUID
 import pytest
 from badinput import ready_volunteer
 from conftest import Api, free_port, serving
-from cotkit import Device, by_uid, sample
+from cotkit import Device, by_uid, metric, sample, stamp
 from support import eventually
 
 from domain.model.incident import Incident
@@ -118,3 +118,72 @@ def test_a_spot_marker_from_a_volunteer_on_shift_reports_an_incident(
         "Xiamen Rd underpass",
     )
     assert row["operation_id"] == operation_id
+
+
+def test_the_emergency_button_puts_an_sos_on_top_of_the_board_once(
+    tak: tuple[Api, int],
+) -> None:
+    """ATAK's 911 Alert, sent again while it lasts, is one SOS incident; the
+    cancel is said on it and leaves it to the duty officer; a later alert, once
+    that one is resolved, is a new one."""
+    api, port = tak
+    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    operation_id = operation["result"]["operation_id"]
+    vid = ready_volunteer(api, "Xu Ming")
+    api.commander("EndShift", volunteer_id=vid)
+    api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
+    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    api.position()  # the link in the views the bridge reads
+    pressed = datetime.now(UTC) - timedelta(seconds=30)
+    with Device(port) as device:
+        device.send(sample("atak_emergency", pressed, start=stamp(pressed)))
+        eventually(lambda: len(board(api)) == 1)
+        # ATAK sends it again every few seconds, and one version restarts the
+        # start time; and the same message heard again through a TAK server.
+        later = pressed + timedelta(seconds=10)
+        device.send(sample("atak_emergency", later, start=stamp(pressed)))
+        device.send(sample("atak_emergency", later, start=stamp(later)))
+        device.send(sample("atak_emergency", pressed, start=stamp(pressed)))
+        eventually(lambda: metric(api, "brigade_cot_messages_total", "sos_open") == 3)
+        (incident_id, row), *others = board(api).items()
+        assert others == []
+        assert (row["kind"], row["severity"], row["status"]) == ("other", 5, "reported")
+        assert row["description"] == (
+            f"SOS: 911 Alert from a volunteer's TAK device [{UID}]"
+        )
+        assert (row["lat"], row["lon"]) == (24.906153, 118.5902114)
+        assert row["operation_id"] == operation_id
+        # Every TAK client sees it, at the top severity's type.
+        marker = f"brigade.incident.{incident_id}"
+        events = device.read_until(lambda events: by_uid(events, marker))
+        assert by_uid(events, marker)[-1].get("type") == "a-h-G"
+
+        cancelled = pressed + timedelta(seconds=20)
+        device.send(sample("atak_emergency_cancel", cancelled))
+        device.send(sample("atak_emergency_cancel", cancelled))  # heard twice
+        eventually(lambda: len(messages(api, incident_id)) == 1)
+        assert messages(api, incident_id) == [
+            "SOS cancelled on the device / 已在设备上取消求救"
+        ]
+        assert board(api)[incident_id]["status"] == "reported"  # still theirs to judge
+
+        api.commander("ResolveIncident", incident_id=incident_id, outcome="safe")
+        api.position()
+        again = pressed + timedelta(seconds=25)
+        device.send(sample("atak_emergency", again, start=stamp(again)))
+        eventually(lambda: len(board(api)) == 2)
+    # Two alerts and a cancel taken; the cancel heard twice took effect once.
+    assert metric(api, "brigade_cot_messages_total", "accepted") == 3
+    assert metric(api, "brigade_cot_messages_total", "replayed") == 1
+
+
+def test_an_sos_from_a_device_nobody_linked_is_counted_and_not_stored(
+    tak: tuple[Api, int],
+) -> None:
+    api, port = tak
+    api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    before = api.position()
+    with Device(port) as device:
+        device.send(sample("atak_emergency", start=stamp(datetime.now(UTC))))
+        eventually(lambda: metric(api, "brigade_cot_messages_total", "unlinked") == 1)
+    assert api.position() == before

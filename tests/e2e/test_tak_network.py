@@ -21,7 +21,7 @@ import pytak  # type: ignore[import-untyped]
 import pytest
 from badinput import ready_volunteer
 from conftest import Api, free_port, serving
-from cotkit import Device, by_uid, make_pki, report_position, sample, taky
+from cotkit import Device, by_uid, make_pki, metric, report_position, sample, taky
 from support import eventually
 
 from gateway.settings import Settings
@@ -201,10 +201,3 @@ async def soon(check: Callable[[], bool], within: float = 20) -> None:
     async with asyncio.timeout(within):
         while not await asyncio.to_thread(check):  # noqa: ASYNC110 (an HTTP poll)
             await asyncio.sleep(0.05)
-
-
-def metric(api: Api, name: str) -> float:
-    for line in api.http.get("/metrics").text.splitlines():
-        if line.startswith(f"{name} "):
-            return float(line.split()[1])
-    return 0.0

@@ -58,6 +58,7 @@ class Inbound:
         self._devices: dict[str, dict[str, Any]] = views["devices"].rows
         self._roster: dict[str, dict[str, Any]] = views["roster"].rows
         self._board: dict[str, dict[str, Any]] = views["board"].rows
+        self._timeline: dict[str, dict[str, Any]] = views["timeline"].rows
 
     def volunteer(self, uid: str) -> str | None:
         row = self._devices.get(uid)
@@ -161,7 +162,7 @@ class Inbound:
         """
         if cot.lat is None or cot.lon is None:
             return "malformed"
-        if self.open_sos(author) is not None:
+        if self.open_sos(author, volunteer) is not None:
             return "sos_open"  # ATAK repeats the alert while it lasts
         row = self._roster.get(volunteer)
         operation = None if row is None else row.get("operation_id")
@@ -190,7 +191,7 @@ class Inbound:
         The duty officer decides whether someone still goes; the incident's
         thread says, in both languages, that the volunteer cancelled it.
         """
-        incident = self.open_sos(author)
+        incident = self.open_sos(author, volunteer)
         if incident is None:
             return "ignored"
         return c.PostMessage(
@@ -201,18 +202,30 @@ class Inbound:
             text="SOS cancelled on the device / 已在设备上取消求救",
         )
 
-    def open_sos(self, author: str) -> str | None:
-        """The open SOS incident raised from this device, if there is one."""
+    def open_sos(self, author: str, volunteer: str) -> str | None:
+        """The open SOS incident raised from this device, if there is one.
+
+        Its description names the device; its reporter must be the device's
+        volunteer, so that nobody else's report, however worded, can stand in
+        for it and swallow a real alert.
+        """
         mark = f"[{author}]"
+        reporter = f"volunteer:{volunteer}"
         for row in list(self._board.values()):
             description = row["description"]
             if (
                 row["status"] in _OPEN
                 and description.startswith(SOS)
                 and description.endswith(mark)
+                and self._reporter(row["id"]) == reporter
             ):
                 return str(row["id"])
         return None
+
+    def _reporter(self, incident: str) -> str | None:
+        row = self._timeline.get(incident)
+        entries = None if row is None else row.get("entries")
+        return entries[0]["actor"] if entries else None
 
 
 def _emergency_type(cot: Cot) -> str:

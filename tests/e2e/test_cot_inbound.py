@@ -187,3 +187,30 @@ def test_an_sos_from_a_device_nobody_linked_is_counted_and_not_stored(
         device.send(sample("atak_emergency", start=stamp(datetime.now(UTC))))
         eventually(lambda: metric(api, "brigade_cot_messages_total", "unlinked") == 1)
     assert api.position() == before
+
+
+def test_a_report_worded_as_someones_sos_does_not_swallow_their_alert(
+    tak: tuple[Api, int],
+) -> None:
+    api, port = tak
+    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    operation_id = operation["result"]["operation_id"]
+    vid = ready_volunteer(api, "Xu Ming")
+    api.commander("EndShift", volunteer_id=vid)
+    api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
+    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    forged = api.commander(
+        "ReportIncident",
+        operation_id=operation_id,
+        kind="other",
+        lat=24.9,
+        lon=118.6,
+        severity=1,
+        description=f"SOS: 911 Alert from a volunteer's TAK device [{UID}]",
+    )["result"]["incident_id"]
+    api.position()
+    with Device(port) as device:
+        device.send(sample("atak_emergency", start=stamp(datetime.now(UTC))))
+        eventually(lambda: len(board(api)) == 2)
+    (sos,) = [row for key, row in board(api).items() if key != forged]
+    assert (sos["severity"], sos["lat"]) == (5, 24.906153)

@@ -192,6 +192,43 @@ def test_a_volunteer_reports_an_incident_where_she_stands_with_a_photo(
         assert (row["lat"], row["lon"]) == (24.951, 118.612)
 
 
+def test_two_taps_on_sos_put_the_volunteer_on_top_of_the_board(
+    browser: Browser, tmp_path: Path
+) -> None:
+    with brigade_serve(tmp_path / "data", tmp_path) as server:
+        api = server.start()
+        operation = open_operation(api)
+        vid = volunteer(api, operation, "Xu Ming", COURSES, 24.95, 118.61)
+        with phone(browser) as held:
+            page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
+            held.tab("report")
+            expect(page.locator("#report-where")).to_have_text(
+                "here: 24.95100, 118.61200"
+            )
+            sos = page.locator("#sos")
+            held.tap("#sos")  # a pocket's tap arms it
+            expect(sos).to_have_attribute("data-armed", "true")
+            expect(sos).to_have_text("Tap again to send SOS")
+            page.screenshot(path=str(SCREENSHOTS / "field-sos.png"))
+            held.tap("#sos")
+            expect(sos).to_have_text("SOS: I need help")
+            held.tab("outbox")
+            expect(page.locator("#outbox li[data-state=done]")).to_have_count(
+                1, timeout=20_000
+            )
+            # Two taps, one SOS: the first only armed it.
+            assert [command for _, command, _ in held.outbox()] == ["ReportIncident"]
+
+        board = api.http.get("/views/board", headers=api.token(Role.COMMANDER))
+        (row,) = board.json()["rows"].values()
+        assert (row["kind"], row["severity"], row["status"]) == ("other", 5, "reported")
+        assert row["description"].startswith("SOS: from a volunteer's phone")
+        assert (row["lat"], row["lon"]) == (24.951, 118.612)
+        timeline = api.http.get("/views/timeline", headers=api.token(Role.COMMANDER))
+        (entries,) = [r["entries"] for r in timeline.json()["rows"].values()]
+        assert entries[0]["actor"] == f"volunteer:{vid}"
+
+
 def test_a_volunteer_who_cannot_go_says_why_and_sees_her_release(
     browser: Browser, tmp_path: Path
 ) -> None:

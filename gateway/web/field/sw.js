@@ -3,7 +3,7 @@
 // (stale-while-revalidate). Only the shell's files: commands, views, images and
 // sockets always go to the network (the outbox keeps what could not be sent).
 
-const VERSION = "field-4";
+const VERSION = "field-5";
 const SHELL = [
   "/field",
   "/field/app.css",

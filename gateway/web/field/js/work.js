@@ -49,6 +49,7 @@ export function setupWork(app) {
       await app.act("RecordImage", body, { photo, photoAs: "image" });
     }
   });
+  setupSos(app, needHere);
   on("#register-premises", async (form) => {
     const at = needHere();
     if (!at) return false;
@@ -84,6 +85,46 @@ export function setupWork(app) {
     const button = event.target.closest("button[data-hazard]");
     if (!button) return;
     app.act("ReinspectHazard", { premises_id: chosen, hazard_id: button.dataset.hazard, passed: button.dataset.passed === "true" });
+  });
+}
+
+// The SOS: one tap arms it for a few seconds, the second sends it (a pocket or a
+// glove does not). An incident at the top severity where the phone is, kind
+// `other` so that anyone free may be sent, through the outbox like any action:
+// saved on the phone first, sent when there is a signal.
+const ARMED_FOR = 5000; // ms
+const SOS = "SOS: from a volunteer's phone / 来自志愿者手机的求救";
+
+function setupSos(app, needHere) {
+  const button = $("#sos");
+  // The label follows data-i18n, so a redraw while armed keeps saying so.
+  const label = (key) => {
+    button.dataset.i18n = key;
+    button.textContent = t(key);
+  };
+  const disarm = () => {
+    clearTimeout(button.timer);
+    delete button.dataset.armed;
+    label("sos");
+  };
+  button.addEventListener("click", async () => {
+    if (button.dataset.armed !== "true") {
+      button.dataset.armed = "true";
+      label("sos_confirm");
+      button.timer = setTimeout(disarm, ARMED_FOR);
+      return;
+    }
+    disarm();
+    const operation = app.operation();
+    if (!operation) return app.toast(t("sos_no_operation"));
+    const at = needHere();
+    if (!at) return;
+    await app.act("ReportIncident", {
+      incident_id: commandId(), operation_id: operation, kind: "other", severity: 5,
+      lat: at.lat, lon: at.lon, address: "", description: SOS,
+    });
+    // Offline, act() has said it waits in the outbox; that stands.
+    if (navigator.onLine && app.channel?.state === "online") app.toast(t("sos_sent"));
   });
 }
 

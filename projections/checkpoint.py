@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 # roster's course catalogue, the owners' and the office's views; 6: warnings; 7: the
 # register, its counts by area and the check-on rounds; 8: the timeline view, the
 # board's numbers and assessments, the stats' backlog; 9: devices; 10: warnings
-# and check-on rounds in mine.
-FORMAT = 10
+# and check-on rounds in mine; 11: the reports a volunteer made, in mine.
+FORMAT = 11
 NAME = "views"
 
 

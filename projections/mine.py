@@ -4,7 +4,8 @@ Rows are keyed `<volunteer id>/<key>`, where the key is what the phone sees:
 `me` (shift and status), `assignment:<incident id>` (each incident they are or
 were dispatched to, with what they need to go there), `broadcasts` (their
 operation's), `warnings` (those standing over them: mine_warnings.py) and
-`round:<round id>` (each check-on round they are on: mine_rounds.py). A phone
+`round:<round id>` (each check-on round they are on: mine_rounds.py) and
+`report:<incident id>` (each incident they reported: mine_reports.py). A phone
 is sent its own volunteer's rows only, with the prefix taken off (`owns`,
 `wire_key`): other volunteers appear in it by name and state, and only on an
 incident they share.
@@ -18,12 +19,11 @@ from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
 from domain.model.warning import RiskWarning
-from domain.types import IncidentStatus
-from projections import mine_rounds
+from projections import mine_reports, mine_rounds
 from projections.base import Row, View, handles, iso, key
+from projections.mine_keys import incident_status, messages_for, speaker
 from projections.mine_keys import owns as owns
 from projections.mine_keys import prefix as prefix
-from projections.mine_keys import speaker
 from projections.mine_keys import wire_key as wire_key
 from projections.mine_warnings import Covering
 
@@ -58,6 +58,7 @@ class Mine(View):
         self.broadcasts: dict[str, list[dict[str, Any]]] = {}
         self.covering = Covering()
         self.rounds = mine_rounds.Rounds()
+        self.reports = mine_reports.Reports()
 
     # Check-on rounds (projections/mine_rounds.py)
     _entry_registered = mine_rounds.registered
@@ -206,7 +207,7 @@ class Mine(View):
             "team": {},  # volunteer id: dispatched | on_scene
             "holders": set(),  # volunteers with a row of it
         }
-        return ()
+        return self.reports.reported(self, key(e.originator_id), e)
 
     @handles(Incident.Assessed)
     def _assessed(self, e: Incident.Assessed) -> Iterable[str]:
@@ -248,7 +249,7 @@ class Mine(View):
             "reason": e.reason,
             "at": iso(e.occurred_at),
         }
-        return [self._render(vid, iid)]
+        return [self._render(vid, iid), *self.reports.render(self, iid)]
 
     @handles(Incident.VolunteerArrived)
     def _arrived(self, e: Incident.VolunteerArrived) -> Iterable[str]:
@@ -294,7 +295,7 @@ class Mine(View):
             if iid in self.finished[vid]:
                 self.finished[vid].remove(iid)
             gone.append(self._drop(vid, iid))
-        return gone
+        return [*gone, *self.reports.closed(self, iid, incident)]
 
     @handles(Incident.RouteGuided, Incident.RoadCleared)
     def _path(self, e: Incident.RouteGuided | Incident.RoadCleared) -> Iterable[str]:
@@ -324,24 +325,12 @@ class Mine(View):
 
     def _render_all(self, iid: str) -> list[str]:
         holders = sorted(self.incidents[iid]["holders"])
-        return [self._render(vid, iid) for vid in holders]
+        drawn = [self._render(vid, iid) for vid in holders]
+        return [*drawn, *self.reports.render(self, iid)]
 
     def _render(self, vid: str, iid: str) -> str:
         """A volunteer's row of an incident, as their phone shows it."""
         incident, part = self.incidents[iid], self.parts[vid][iid]
-        mine = f"volunteer:{vid}"
-        messages = []
-        for message in incident["messages"]:
-            role, name = speaker(message["actor"], self.names)
-            messages.append(
-                {
-                    "at": message["at"],
-                    "from": name,
-                    "role": role,
-                    "mine": message["actor"] == mine,
-                    "text": message["text"],
-                }
-            )
         team = incident["team"]
         row: Row = {
             "incident_id": iid,
@@ -352,7 +341,7 @@ class Mine(View):
             "description": incident["description"],
             "lat": incident["lat"],
             "lon": incident["lon"],
-            "incident_status": _status(incident),
+            "incident_status": incident_status(incident),
             "state": part["state"],
             "dispatched_at": part["dispatched_at"],
             "note": part["note"],
@@ -366,21 +355,10 @@ class Mine(View):
             ],
             "route": incident["route"],
             "cleared": incident["cleared"],
-            "messages": messages,
+            "messages": messages_for(self.names, vid, incident["messages"]),
             "released": part["released"],
             "outcome": incident["outcome"],
         }
         row_key = f"{prefix(vid)}assignment:{iid}"
         self.rows[row_key] = row
         return row_key
-
-
-def _status(incident: dict[str, Any]) -> str:
-    if incident["resolved"]:
-        return IncidentStatus.RESOLVED.value
-    states = set(incident["team"].values())
-    if "on_scene" in states:
-        return IncidentStatus.ON_SCENE.value
-    if states:
-        return IncidentStatus.DISPATCHED.value
-    return IncidentStatus.REPORTED.value

@@ -13,6 +13,7 @@ from support import flood, provenance
 
 from domain.model.base import Provenance
 from domain.model.enrolment import Enrolment
+from domain.model.incident import Incident
 from domain.model.operation import Operation
 from domain.model.volunteer import Volunteer
 from domain.types import Role
@@ -176,3 +177,73 @@ def test_a_volunteer_sees_no_ones_positions_tracks_or_roster() -> None:
         assert access.may_see(Role.OBSERVER, view)
     assert access.may_see(Role.VOLUNTEER, "mine")
     assert not access.may_see(Role.COMMANDER, "mine")
+
+
+def by_volunteer(person: Volunteer, minutes: int = 0) -> Provenance:
+    p = provenance(minutes)
+    return Provenance(p.occurred_at, f"volunteer:{person.id}", p.command_id)
+
+
+def sos(world: World, person: Volunteer, minutes: int = 0) -> Incident:
+    return Incident.report(
+        uuid4(), world.operation.id, kind="other", lat=24.9, lon=118.6, address="",
+        severity=5, description="SOS", p=by_volunteer(person, minutes),
+    )  # fmt: skip
+
+
+def test_the_reporter_sees_who_is_coming_and_hears_the_command_centre() -> None:
+    world = World()
+    xu, lin, wang = (
+        world.person("Xu Ming"),
+        world.person("Lin Hui"),
+        world.person("Wang"),
+    )
+    incident = sos(world, xu)
+    world.fold(incident)
+    key = f"report:{incident.id}"
+    row = world.rows(xu)[key]
+    assert (row["incident_status"], row["sent"], row["severity"]) == ("reported", [], 5)
+
+    incident.dispatch(lin.id, "", provenance(1))
+    incident.dispatch(wang.id, "", provenance(1))
+    incident.answer_dispatch(lin.id, "coming", 8, "", provenance(2))
+    incident.answer_dispatch(wang.id, "not_coming", None, "road flooded", provenance(2))
+    incident.post_message("Lin is coming, stay on the roof", by_commander(3))
+    incident.post_message("roof, north side", by_volunteer(xu, 4))
+    changed = world.fold(incident)
+
+    row = world.rows(xu)[key]
+    assert row["incident_status"] == "dispatched"
+    assert [
+        (s["name"], s["state"], s["answer"], s["eta_minutes"]) for s in row["sent"]
+    ] == [
+        ("Lin Hui", "dispatched", "coming", 8),
+        ("Wang", "dispatched", "not_coming", None),
+    ]
+    assert [(m["from"], m["mine"], m["text"]) for m in row["messages"]] == [
+        ("duty officer", False, "Lin is coming, stay on the roof"),
+        ("Xu Ming", True, "roof, north side"),
+    ]
+    assert any(change.key == f"{xu.id}/{key}" for change in changed)
+    # Only the reporter has it; those sent have their assignment instead.
+    assert key not in world.rows(lin) and f"assignment:{incident.id}" in world.rows(lin)
+
+    incident.arrive(lin.id, provenance(5))
+    incident.resolve("rescued", provenance(6))
+    world.fold(incident)
+    row = world.rows(xu)[key]
+    assert (row["incident_status"], row["outcome"]) == ("resolved", "rescued")
+    incident.close(provenance(7))
+    world.fold(incident)
+    assert key not in world.rows(xu)
+
+
+def test_a_reporter_keeps_the_last_five_reports_and_commanders_have_none() -> None:
+    world = World()
+    xu = world.person("Xu Ming")
+    reports = [sos(world, xu, minutes) for minutes in range(7)]
+    world.fold(*reports)
+    kept = sorted(k for k in world.rows(xu) if k.startswith("report:"))
+    assert kept == sorted(f"report:{r.id}" for r in reports[2:])
+    world.fold(flood(world.operation.id))  # reported by "test", no volunteer
+    assert len([k for k in world.rows(xu) if k.startswith("report:")]) == 5

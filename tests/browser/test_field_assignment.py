@@ -192,7 +192,7 @@ def test_a_volunteer_reports_an_incident_where_she_stands_with_a_photo(
         assert (row["lat"], row["lon"]) == (24.951, 118.612)
 
 
-def test_two_taps_on_sos_put_the_volunteer_on_top_of_the_board(
+def test_two_taps_on_sos_and_the_volunteer_sees_help_coming(
     browser: Browser, tmp_path: Path
 ) -> None:
     with brigade_serve(tmp_path / "data", tmp_path) as server:
@@ -219,14 +219,57 @@ def test_two_taps_on_sos_put_the_volunteer_on_top_of_the_board(
             # Two taps, one SOS: the first only armed it.
             assert [command for _, command, _ in held.outbox()] == ["ReportIncident"]
 
-        board = api.http.get("/views/board", headers=api.token(Role.COMMANDER))
-        (row,) = board.json()["rows"].values()
-        assert (row["kind"], row["severity"], row["status"]) == ("other", 5, "reported")
-        assert row["description"].startswith("SOS: from a volunteer's phone")
-        assert (row["lat"], row["lon"]) == (24.951, 118.612)
-        timeline = api.http.get("/views/timeline", headers=api.token(Role.COMMANDER))
-        (entries,) = [r["entries"] for r in timeline.json()["rows"].values()]
-        assert entries[0]["actor"] == f"volunteer:{vid}"
+            board = api.http.get("/views/board", headers=api.token(Role.COMMANDER))
+            ((incident, row),) = board.json()["rows"].items()
+            assert (row["kind"], row["severity"]) == ("other", 5)
+            assert row["description"].startswith("SOS: from a volunteer's phone")
+            assert (row["lat"], row["lon"]) == (24.951, 118.612)
+            timeline = api.http.get(
+                "/views/timeline", headers=api.token(Role.COMMANDER)
+            )
+            (entries,) = [r["entries"] for r in timeline.json()["rows"].values()]
+            assert entries[0]["actor"] == f"volunteer:{vid}"
+
+            # Her report on her phone: nobody yet; then who is coming, and words.
+            held.tab("report")
+            card = page.locator(f"#reports li.report[data-incident='{incident}']")
+            expect(card.locator(".report-status")).to_contain_text("nobody sent yet")
+            lin = volunteer(api, operation, "Lin Hui", COURSES, 24.96, 118.62)
+            api.commander("DispatchVolunteer", incident_id=incident, volunteer_id=lin)
+            answer = api.send(
+                "AnswerDispatch",
+                api.token(Role.VOLUNTEER, lin),
+                volunteer_id=lin,
+                incident_id=incident,
+                answer="coming",
+                eta_minutes=8,
+            )
+            assert answer.status_code == 200, answer.text
+            api.commander("PostMessage", incident_id=incident, text="Stay on the roof")
+            expect(card.locator(".report-status")).to_contain_text(
+                "help is on the way", timeout=PUSHED
+            )
+            expect(card.locator(".sent li")).to_have_text(
+                ["Lin Hui · on the way · ETA 8 min"]
+            )
+            expect(card.locator(".messages li .text")).to_have_text(
+                ["Stay on the roof"]
+            )
+            page.screenshot(path=str(SCREENSHOTS / "field-my-report.png"))
+            card.locator("input[name=text]").fill("North side, two of us")
+            card.locator("button[type=submit]").tap()
+            expect(card.locator(".messages li .text")).to_have_text(
+                ["Stay on the roof", "North side, two of us"], timeout=PUSHED
+            )
+
+        texts = [
+            (e["actor"], e["text"])
+            for e in api.http.get(
+                "/views/timeline", headers=api.token(Role.COMMANDER)
+            ).json()["rows"][incident]["entries"]
+            if e["what"] == "message"
+        ]
+        assert texts[-1] == (f"volunteer:{vid}", "North side, two of us")
 
 
 def test_a_volunteer_who_cannot_go_says_why_and_sees_her_release(

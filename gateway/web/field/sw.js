@@ -3,7 +3,7 @@
 // (stale-while-revalidate). Only the shell's files: commands, views, images and
 // sockets always go to the network (the outbox keeps what could not be sent).
 
-const VERSION = "field-5";
+const VERSION = "field-6";
 const SHELL = [
   "/field",
   "/field/app.css",
@@ -23,6 +23,7 @@ const SHELL = [
   "/field/js/work.js",
   "/field/js/warnings.js",
   "/field/js/round.js",
+  "/field/js/reports.js",
   "/field/vendor/idb/idb.js",
 ];
 const KEPT = new Set(SHELL);

@@ -127,6 +127,14 @@ export class Channel extends EventTarget {
       .sort((a, b) => open(b) - open(a) || String(b.dispatched_at).localeCompare(String(a.dispatched_at)));
   }
 
+  /** Incidents I reported, the newest first. */
+  reports() {
+    return Object.entries(this.rows)
+      .filter(([key]) => key.startsWith("report:"))
+      .map(([, row]) => row)
+      .sort((a, b) => String(b.reported_at).localeCompare(String(a.reported_at)));
+  }
+
   broadcasts() {
     return this.rows.broadcasts?.items ?? [];
   }

@@ -9,6 +9,7 @@ import { $, element } from "./dom.js";
 import { Position } from "./geo.js";
 import { apply, lang, refusal, setLanguage, t } from "./i18n.js";
 import { showJob } from "./job.js";
+import { showReports } from "./reports.js";
 import { Outbox } from "./outbox.js";
 import { showRound } from "./round.js";
 import { showWarnings } from "./warnings.js";
@@ -230,6 +231,7 @@ async function render() {
   renderMe(shiftEntry);
   showJob(app, entries);
   showWork(app);
+  showReports(app, entries);
   showWarnings(app);
   showRound(app, entries);
   renderOutbox(entries);

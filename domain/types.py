@@ -40,6 +40,11 @@ class IncidentKind(StrEnum):
     OTHER = "other"
 
 
+# An incident a volunteer raised about themselves (the field app's SOS button,
+# ATAK's emergency button) says so first in its description: "SOS: ...".
+SOS_PREFIX = "SOS:"
+
+
 class IncidentStatus(StrEnum):
     REPORTED = "reported"
     DISPATCHED = "dispatched"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from domain.model.incident import Incident
 from domain.training import DOMAIN_FOR_KIND
-from domain.types import IncidentKind, IncidentStatus
+from domain.types import SOS_PREFIX, IncidentKind, IncidentStatus
 from projections.base import Row, View, handles, iso
 
 if TYPE_CHECKING:
@@ -63,6 +63,9 @@ class IncidentBoard(View):
             "summary": "",
             "people_at_risk": None,
             "first_dispatch_at": None,
+            # A volunteer in trouble: first on the board (projections/triage.py).
+            "sos": e.actor.startswith("volunteer:")
+            and e.description.startswith(SOS_PREFIX),
         }
         return [key]
 

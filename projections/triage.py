@@ -46,11 +46,13 @@ def waiting_too_long(
     return limit is not None and unassigned(row) and waited_s(row, now) > limit * 60
 
 
-def order_key(row: Row, now: datetime) -> tuple[int, int, float, int]:
+def order_key(row: Row, now: datetime) -> tuple[int, bool, int, float, int]:
     """Sort key, what needs a decision first: unassigned, then open and assigned,
-    then ended; within each, the most severe, then the longest waiting."""
+    then ended; within each, a volunteer's SOS (as a firefighter's mayday goes
+    before every other call), then the most severe, then the longest waiting."""
     group = 0 if unassigned(row) else 1 if is_open(row) else 2
-    return (group, -row["severity"], -waited_s(row, now), row.get("number") or 0)
+    sos = not row.get("sos")
+    return (group, sos, -row["severity"], -waited_s(row, now), row.get("number") or 0)
 
 
 def triage(rows: Iterable[Row], now: datetime) -> list[Row]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain import commands as c
-from domain.types import IncidentKind, Role
+from domain.types import SOS_PREFIX, IncidentKind, Role
 from gateway.tak.cot import stamp
 
 if TYPE_CHECKING:
@@ -34,9 +34,8 @@ PING = "t-x-c-t"
 EMERGENCY = "b-a-o-"
 CANCEL = "b-a-o-can"
 _ALERT_SUFFIX = "-9-1-1"
-# An SOS incident says so first, and whose device it came from, in brackets:
-# the way back from a cancel or a repeat to the incident, read from the log.
-SOS = "SOS"
+# An SOS incident says so first (SOS_PREFIX), and whose device it came from, in
+# brackets: the way back from a cancel or a repeat to the incident, from the log.
 _OPEN = frozenset({"reported", "dispatched", "on_scene"})
 # What brigade sends: an incident's marker and chat room carry this uid.
 INCIDENT_UID = "brigade.incident."
@@ -182,7 +181,7 @@ class Inbound:
             severity=5,
             # Who pressed it is the incident's reporter (the timeline names
             # them, erasably); free text holds no name.
-            description=f"{SOS}: {what} from a volunteer's TAK device [{author}]",
+            description=f"{SOS_PREFIX} {what} from a volunteer's TAK device [{author}]",
         )
 
     def _cancel(self, cot: Cot, author: str, volunteer: str) -> c.Command | str:
@@ -215,7 +214,7 @@ class Inbound:
             description = row["description"]
             if (
                 row["status"] in _OPEN
-                and description.startswith(SOS)
+                and description.startswith(SOS_PREFIX)
                 and description.endswith(mark)
                 and self._reporter(row["id"]) == reporter
             ):

@@ -225,6 +225,22 @@ def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
                 occurred_at=at.isoformat(),
             )
             reported.append(at)
+        # And a volunteer's SOS, less severe and newer: it goes first all the same.
+        chen = volunteer(api, operation, "Chen Wei", WATER_RESCUE, 24.951, 118.611)
+        at = NOON - timedelta(minutes=1)
+        sos = api.send(
+            "ReportIncident",
+            api.token(Role.VOLUNTEER, chen),
+            operation_id=operation,
+            kind="other",
+            lat=24.951,
+            lon=118.611,
+            severity=4,
+            description="SOS: from a volunteer's phone",
+            occurred_at=at.isoformat(),
+        )
+        assert sos.status_code == 200, sos.text
+        reported.append(at)
         page = window.open(api, operation)
         rows = page.locator("#board tbody tr")
         expect(rows).to_have_count(len(reported))
@@ -239,6 +255,10 @@ def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
             "#board tbody tr", "rows => rows.map((row) => row.dataset.key)"
         )
         assert shown == expected
+        assert board[expected[0]]["sos"] is True
+        first = page.locator("#board tbody tr").first
+        expect(first).to_have_attribute("data-sos", "true")
+        expect(first.locator("td.kind .sos")).to_have_text("SOS")
         # Every row marked is one nobody is on, and the header counts them.
         marked = page.locator("#board tbody tr.waiting")
         count = marked.count()

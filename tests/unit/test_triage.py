@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from support import LANDFALL, flood, provenance
 
+from domain.model.base import Provenance
 from domain.model.incident import Incident
 from projections import triage
 from projections.catalog import all_views, fold
@@ -59,6 +60,42 @@ def test_unassigned_come_first_then_the_most_severe_then_the_longest_waiting() -
         2,
         1,
         5,
+    ]
+
+
+def test_a_volunteers_sos_goes_before_every_other_call_in_its_group() -> None:
+    rows = [
+        incident(1, 5, 30),
+        incident(2, 4, 1, sos=True),
+        incident(3, 5, 40, dispatched=["v"], status="dispatched"),
+        incident(4, 3, 2, sos=True, dispatched=["w"], status="dispatched"),
+        incident(5, 5, 45),
+    ]
+    order = [row["number"] for row in triage.triage(rows, LANDFALL)]
+    assert order == [2, 5, 1, 4, 3]
+
+
+def test_the_board_marks_an_sos_only_when_a_volunteer_raised_it() -> None:
+    operation, volunteer_id = uuid4(), uuid4()
+    by_volunteer = Provenance(LANDFALL, f"volunteer:{volunteer_id}", uuid4())
+
+    def reported(description: str, p: Provenance) -> Incident:
+        return Incident.report(
+            uuid4(), operation, kind="other", lat=24.9, lon=118.6, address="",
+            severity=5, description=description, p=p,
+        )  # fmt: skip
+
+    sos = reported("SOS: from a volunteer's phone", by_volunteer)
+    quoted = reported("SOS: said a caller", provenance())  # a commander's report
+    plain = reported("water at the door", by_volunteer)
+    views = incident_views()
+    events = [e for i in (sos, quoted, plain) for e in i.collect_events()]
+    fold(views, enumerate(events, start=1))
+    rows = views["board"].rows
+    assert [rows[str(i.id)]["sos"] for i in (sos, quoted, plain)] == [
+        True,
+        False,
+        False,
     ]
 
 

@@ -23,6 +23,7 @@ export const LABELS = {
     report_to_dispatch: "report → dispatch (median)", dispatch_to_arrival: "dispatch → arrival (median)",
     // actions
     report_here: "Report an incident here", report: "Report", close: "Close",
+    sos_title: "A volunteer asked for help for themselves: first on the board",
     description: "Description", dispatch: "Dispatch", dispatch_to: "Dispatch to {what}",
     qualified_nearby: "Qualified and free, nearest first (straight-line km)",
     others: "Others on shift, not free or not qualified", nobody: "Nobody qualified is available.",
@@ -107,6 +108,7 @@ export const LABELS = {
     available: "可派遣", hazards_open: "未整改隐患", hazards_overdue: "逾期隐患",
     report_to_dispatch: "报警→派遣（中位数）", dispatch_to_arrival: "派遣→到场（中位数）",
     report_here: "在此报告警情", report: "报告", close: "关闭",
+    sos_title: "志愿者为自己求救：排在警情板最前",
     description: "描述", dispatch: "派遣", dispatch_to: "派遣至 {what}",
     qualified_nearby: "有资质且空闲，由近及远（直线距离）",
     others: "其他在岗人员（忙碌或无资质）", nobody: "没有有资质的可派遣人员。",

@@ -175,10 +175,12 @@ export class Board {
     ].filter(Boolean).join(" · ");
     const tr = element("tr", {
       class: ended(row.status) ? "ended" : "",
-      dataset: { key: row.id, status: row.status, updated: row.last_update, reported: row.reported_at, severity: String(row.severity) },
+      dataset: { key: row.id, sos: String(Boolean(row.sos)), status: row.status, updated: row.last_update, reported: row.reported_at, severity: String(row.severity) },
     },
       element("td", { class: "age" }, "—"),
-      element("td", { class: "kind" }, element("span", { class: "badge" }), term(row.kind), element("small", { class: "ref" }, ` #${row.number ?? ""}`),
+      element("td", { class: "kind" }, element("span", { class: "badge" }),
+        row.sos ? element("strong", { class: "sos", title: t("sos_title") }, "SOS") : null,
+        term(row.kind), element("small", { class: "ref" }, ` #${row.number ?? ""}`),
         element("span", { class: "addr" }, place(row.address) || `${row.lat.toFixed(4)}, ${row.lon.toFixed(4)}`)),
       element("td", { class: "sev" }, element("span", { class: "sev-chip" }, String(row.severity))),
       element("td", { class: "status" }, term(row.status), people ? element("span", { class: "people" }, people) : null),

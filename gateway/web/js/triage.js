@@ -1,6 +1,6 @@
 // What needs a decision first. The same rules as projections/triage.py (the browser
-// tests hold the two together): unassigned before assigned before ended, then the
-// most severe, then the longest waiting; an unassigned incident past its
+// tests hold the two together): unassigned before assigned before ended, then a
+// volunteer's SOS, then the most severe, then the longest waiting; an unassigned incident past its
 // severity's limit (BRIGADE_WAITING_MINUTES) is marked.
 
 import { ended } from "./views.js";
@@ -17,6 +17,7 @@ export function triage(rows) {
     .map((row) => ({ row, group: group(row), at: Date.parse(row.reported_at) }))
     .sort((a, b) =>
       a.group - b.group ||
+      Number(Boolean(b.row.sos)) - Number(Boolean(a.row.sos)) ||
       b.row.severity - a.row.severity ||
       a.at - b.at ||
       (a.row.number ?? 0) - (b.row.number ?? 0))

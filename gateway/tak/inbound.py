@@ -34,8 +34,8 @@ PING = "t-x-c-t"
 EMERGENCY = "b-a-o-"
 CANCEL = "b-a-o-can"
 _ALERT_SUFFIX = "-9-1-1"
-# An SOS incident says so first (SOS_PREFIX), and whose device it came from, in
-# brackets: the way back from a cancel or a repeat to the incident, from the log.
+# An SOS incident's description says so first (SOS_PREFIX) and ends with its
+# device's uid in brackets: a repeat or a cancel finds it by that while it is open.
 _OPEN = frozenset({"reported", "dispatched", "on_scene"})
 # What brigade sends: an incident's marker and chat room carry this uid.
 INCIDENT_UID = "brigade.incident."

@@ -211,11 +211,10 @@ class Inbound:
         mark = f"[{author}]"
         reporter = f"volunteer:{volunteer}"
         for row in list(self._board.values()):
-            description = row["description"]
             if (
-                row["status"] in _OPEN
-                and description.startswith(SOS_PREFIX)
-                and description.endswith(mark)
+                row["sos"]  # the board's own reading of SOS_PREFIX
+                and row["status"] in _OPEN
+                and row["description"].endswith(mark)
                 and self._reporter(row["id"]) == reporter
             ):
                 return str(row["id"])

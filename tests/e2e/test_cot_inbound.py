@@ -57,6 +57,23 @@ def board(api: Api) -> dict[str, Any]:
     return rows
 
 
+def on_shift(api: Api, operation_id: str, name: str) -> str:
+    """A volunteer fit for duty, on shift in this operation."""
+    vid = ready_volunteer(api, name)
+    api.commander("EndShift", volunteer_id=vid)
+    api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
+    return vid
+
+
+def linked_on_shift(api: Api) -> str:
+    """An operation (its id), and Xu Ming on shift in it, her device (UID) linked."""
+    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
+    operation_id = str(operation["result"]["operation_id"])
+    vid = on_shift(api, operation_id, "Xu Ming")
+    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    return operation_id
+
+
 def test_geochat_in_an_incidents_room_is_a_message_on_it(tak: tuple[Api, int]) -> None:
     api, port = tak
     operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
@@ -93,12 +110,7 @@ def test_a_spot_marker_from_a_volunteer_on_shift_reports_an_incident(
     tak: tuple[Api, int],
 ) -> None:
     api, port = tak
-    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
-    operation_id = operation["result"]["operation_id"]
-    vid = ready_volunteer(api, "Xu Ming")
-    api.commander("EndShift", volunteer_id=vid)
-    api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
-    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    operation_id = linked_on_shift(api)
     api.position()  # the link in the views the bridge reads
     incident_id = str(command_id("incident", "9a0b6c0e-54f1-4a0f-8c1b-2f3e4d5c6b7a"))
     with Device(port) as device:
@@ -127,12 +139,7 @@ def test_the_emergency_button_puts_an_sos_on_top_of_the_board_once(
     cancel is said on it and leaves it to the duty officer; a later alert, once
     that one is resolved, is a new one."""
     api, port = tak
-    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
-    operation_id = operation["result"]["operation_id"]
-    vid = ready_volunteer(api, "Xu Ming")
-    api.commander("EndShift", volunteer_id=vid)
-    api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
-    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
+    operation_id = linked_on_shift(api)
     api.position()  # the link in the views the bridge reads
     pressed = datetime.now(UTC) - timedelta(seconds=30)
     with Device(port) as device:
@@ -193,22 +200,24 @@ def test_a_report_worded_as_someones_sos_does_not_swallow_their_alert(
     tak: tuple[Api, int],
 ) -> None:
     api, port = tak
-    operation = api.commander("OpenOperation", name="Doksuri", kind="typhoon")
-    operation_id = operation["result"]["operation_id"]
-    vid = ready_volunteer(api, "Xu Ming")
-    api.commander("EndShift", volunteer_id=vid)
-    api.commander("StartShift", volunteer_id=vid, operation_id=operation_id)
-    api.commander("LinkDevice", device_uid=UID, volunteer_id=vid)
-    forged = api.commander(
+    operation_id = linked_on_shift(api)
+    # Another volunteer's report, worded as Xu Ming's device's SOS: the board
+    # marks it SOS (a volunteer's, "SOS:"), but it is not hers.
+    lin = on_shift(api, operation_id, "Lin Hui")
+    answer = api.send(
         "ReportIncident",
+        api.token(Role.VOLUNTEER, lin),
         operation_id=operation_id,
         kind="other",
         lat=24.9,
         lon=118.6,
         severity=1,
         description=f"SOS: 911 Alert from a volunteer's TAK device [{UID}]",
-    )["result"]["incident_id"]
+    )
+    assert answer.status_code == 200, answer.text
+    forged = answer.json()["result"]["incident_id"]
     api.position()
+    assert board(api)[forged]["sos"] is True
     with Device(port) as device:
         device.send(sample("atak_emergency", start=stamp(datetime.now(UTC))))
         eventually(lambda: len(board(api)) == 2)

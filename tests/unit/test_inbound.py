@@ -27,7 +27,7 @@ def inbound(
     incidents: dict[str, tuple[str, str, str]] | None = None,
 ) -> Inbound:
     """A bridge's reading of the views; `incidents`: id → (status, description,
-    reporter)."""
+    reporter) of rows the board marked SOS."""
     incidents = incidents or {}
     return Inbound(
         {
@@ -35,7 +35,7 @@ def inbound(
             "roster": Rows({volunteer: {"operation_id": operation}}),
             "board": Rows(
                 {
-                    key: {"id": key, "status": status, "description": text}
+                    key: {"id": key, "status": status, "description": text, "sos": True}
                     for key, (status, text, _) in incidents.items()
                 }
             ),

@@ -117,19 +117,22 @@ export function showJob(app, entries) {
       ? route.map((leg) => element("li", {}, [when(leg.at), leg.note || t("route_guided")].filter(Boolean).join(" · ")))
       : [element("li", { class: "muted" }, t("no_route"))]),
   );
-  const sent = (current.messages ?? []).map((m) => ({ ...m, waiting: false }));
+  $("#job-messages").replaceChildren(...messageItems(current.messages ?? [], entries, current.incident_id));
+}
+
+/** An incident's thread as list items: the messages stored, then mine still in the
+ * outbox (marked waiting). The assignment and My reports show it alike. */
+export function messageItems(messages, entries, incidentId) {
   const mine = entries
-    .filter((e) => e.command === "PostMessage" && e.state === "waiting" && e.body.incident_id === current.incident_id)
+    .filter((e) => e.command === "PostMessage" && e.state === "waiting" && e.body.incident_id === incidentId)
     .reverse()
     .map((e) => ({ text: e.body.text, mine: true, from: "", at: e.occurred_at, waiting: true }));
-  $("#job-messages").replaceChildren(
-    ...[...sent, ...mine].map((m) =>
-      element(
-        "li",
-        { dataset: { mine: String(Boolean(m.mine)), waiting: String(m.waiting) } },
-        element("span", { class: "from" }, [m.mine ? "" : m.from, when(m.at), m.waiting ? `(${t("state_waiting")})` : ""].filter(Boolean).join(" · ")),
-        element("span", { class: "text" }, m.text),
-      ),
+  return [...messages, ...mine].map((m) =>
+    element(
+      "li",
+      { dataset: { mine: String(Boolean(m.mine)), waiting: String(Boolean(m.waiting)) } },
+      element("span", { class: "from" }, [m.mine ? "" : m.from, when(m.at), m.waiting ? `(${t("state_waiting")})` : ""].filter(Boolean).join(" · ")),
+      element("span", { class: "text" }, m.text),
     ),
   );
 }

@@ -5,6 +5,7 @@
 
 import { $, element } from "./dom.js";
 import { t, term } from "./i18n.js";
+import { messageItems } from "./job.js";
 
 const SEEN = "brigade.field.reports.helped"; // reports whose help was announced
 let ready = false;
@@ -48,18 +49,7 @@ function card(row, entries) {
   const head = [term(row.kind), t("severity", { n: row.severity }), t(`report_${status}`)];
   if (status === "resolved" && row.outcome) head.push(row.outcome);
   const sent = (row.sent ?? []).map((mate) => element("li", { dataset: { state: mate.state, answer: mate.answer ?? "" } }, person(mate)));
-  const waiting = entries
-    .filter((e) => e.command === "PostMessage" && e.state === "waiting" && e.body.incident_id === row.incident_id)
-    .reverse()
-    .map((e) => ({ text: e.body.text, mine: true, from: "", at: e.occurred_at, waiting: true }));
-  const messages = [...(row.messages ?? []).slice(-5), ...waiting].map((m) =>
-    element(
-      "li",
-      { dataset: { mine: String(Boolean(m.mine)), waiting: String(Boolean(m.waiting)) } },
-      element("span", { class: "from" }, [m.mine ? "" : m.from, when(m.at), m.waiting ? `(${t("state_waiting")})` : ""].filter(Boolean).join(" · ")),
-      element("span", { class: "text" }, m.text),
-    ),
-  );
+  const messages = messageItems((row.messages ?? []).slice(-5), entries, row.incident_id);
   return element(
     "li",
     { class: "card report", dataset: { incident: row.incident_id, status } },
@@ -97,9 +87,4 @@ function announce(app, rows) {
 
 function waitingFor(entries) {
   return entries.filter((e) => e.command === "PostMessage" && e.state === "waiting").map((e) => e.id);
-}
-
-function when(at) {
-  const date = new Date(at);
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }

@@ -279,7 +279,8 @@ def photo(incident_id: UUID, actor: c.Actor) -> c.RecordImage:
     )
 
 
-def test_the_reporter_adds_a_photo_to_their_own_report_and_nobody_else_may() -> None:
+def reported_by_a_volunteer() -> tuple[DictUnitOfWork, Volunteer, Volunteer, UUID]:
+    """An incident a volunteer reported, and another volunteer passing by."""
     operation = typhoon()
     reporter, passer_by = recruit(), recruit()
     uow = DictUnitOfWork(operation, reporter, passer_by)
@@ -295,7 +296,11 @@ def test_the_reporter_adds_a_photo_to_their_own_report_and_nobody_else_may() -> 
             severity=3,
         )
     )
-    incident_id = UUID(reported["incident_id"])
+    return uow, reporter, passer_by, UUID(reported["incident_id"])
+
+
+def test_the_reporter_adds_a_photo_to_their_own_report_and_nobody_else_may() -> None:
+    uow, reporter, passer_by, incident_id = reported_by_a_volunteer()
 
     uow.run(photo(incident_id, volunteer(reporter.id)))
     with refused(Code.NOT_ASSIGNED):
@@ -310,22 +315,7 @@ def test_the_reporter_adds_a_photo_to_their_own_report_and_nobody_else_may() -> 
 
 
 def test_the_reporter_writes_on_their_own_report_and_nobody_else_may() -> None:
-    operation = typhoon()
-    reporter, passer_by = recruit(), recruit()
-    uow = DictUnitOfWork(operation, reporter, passer_by)
-    reported = uow.run(
-        c.ReportIncident(
-            command_id=uuid4(),
-            actor=volunteer(reporter.id),
-            occurred_at=LANDFALL,
-            operation_id=operation.id,
-            kind="other",
-            lat=24.95,
-            lon=118.61,
-            severity=5,
-        )
-    )
-    incident_id = UUID(reported["incident_id"])
+    uow, reporter, passer_by, incident_id = reported_by_a_volunteer()
 
     def message(actor: c.Actor, text: str) -> c.PostMessage:
         return c.PostMessage(

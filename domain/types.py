@@ -45,6 +45,11 @@ class IncidentKind(StrEnum):
 SOS_PREFIX = "SOS:"
 
 
+def is_sos(actor: str, description: str) -> bool:
+    """Whether a report is a volunteer's SOS: by a volunteer, and saying so."""
+    return actor.startswith("volunteer:") and description.startswith(SOS_PREFIX)
+
+
 class IncidentStatus(StrEnum):
     REPORTED = "reported"
     DISPATCHED = "dispatched"

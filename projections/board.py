@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from domain.model.incident import Incident
 from domain.training import DOMAIN_FOR_KIND
-from domain.types import SOS_PREFIX, IncidentKind, IncidentStatus
+from domain.types import IncidentKind, IncidentStatus, is_sos
 from projections.base import Row, View, handles, iso
 
 if TYPE_CHECKING:
@@ -64,8 +64,7 @@ class IncidentBoard(View):
             "people_at_risk": None,
             "first_dispatch_at": None,
             # A volunteer in trouble: first on the board (projections/triage.py).
-            "sos": e.actor.startswith("volunteer:")
-            and e.description.startswith(SOS_PREFIX),
+            "sos": is_sos(e.actor, e.description),
         }
         return [key]
 

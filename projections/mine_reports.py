@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from domain.types import is_sos
 from projections.base import Row, iso
 from projections.mine_keys import incident_status, messages_for, prefix
 
@@ -44,6 +45,7 @@ class Reports:
         incident = view.incidents[iid]
         incident["reporter"] = vid
         incident["reported_at"] = iso(e.occurred_at)
+        incident["sos"] = is_sos(e.actor, e.description)
         kept = self.of.setdefault(vid, [])
         kept.append(iid)
         dropped = []
@@ -97,6 +99,7 @@ def _row(view: Mine, vid: str, iid: str, incident: dict[str, Any]) -> Row:
         "operation_id": incident["operation_id"],
         "kind": incident["kind"],
         "severity": incident["severity"],
+        "sos": incident["sos"],
         "description": incident["description"],
         "lat": incident["lat"],
         "lon": incident["lon"],

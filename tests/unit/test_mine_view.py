@@ -187,7 +187,8 @@ def by_volunteer(person: Volunteer, minutes: int = 0) -> Provenance:
 def sos(world: World, person: Volunteer, minutes: int = 0) -> Incident:
     return Incident.report(
         uuid4(), world.operation.id, kind="other", lat=24.9, lon=118.6, address="",
-        severity=5, description="SOS", p=by_volunteer(person, minutes),
+        severity=5, description="SOS: from a volunteer's phone",
+        p=by_volunteer(person, minutes),
     )  # fmt: skip
 
 
@@ -203,6 +204,7 @@ def test_the_reporter_sees_who_is_coming_and_hears_the_command_centre() -> None:
     key = f"report:{incident.id}"
     row = world.rows(xu)[key]
     assert (row["incident_status"], row["sent"], row["severity"]) == ("reported", [], 5)
+    assert row["sos"] is True
 
     incident.dispatch(lin.id, "", provenance(1))
     incident.dispatch(wang.id, "", provenance(1))

@@ -201,6 +201,8 @@ def test_two_taps_on_sos_and_the_volunteer_sees_help_coming(
         vid = volunteer(api, operation, "Xu Ming", COURSES, 24.95, 118.61)
         with phone(browser) as held:
             page = held.sign_in(api.url, api.bearer(Role.VOLUNTEER, vid))
+            # On the first screen already, without scrolling.
+            expect(page.locator("#sos-me")).to_be_in_viewport()
             held.tab("report")
             expect(page.locator("#report-where")).to_have_text(
                 "here: 24.95100, 118.61200"
@@ -233,7 +235,10 @@ def test_two_taps_on_sos_and_the_volunteer_sees_help_coming(
             # Her report on her phone: nobody yet; then who is coming, and words.
             held.tab("report")
             card = page.locator(f"#reports li.report[data-incident='{incident}']")
-            expect(card.locator(".report-status")).to_contain_text("nobody sent yet")
+            expect(card.locator(".report-status")).to_have_text(
+                "My SOS · nobody sent yet"
+            )
+            expect(card).to_have_attribute("data-sos", "true")
             lin = volunteer(api, operation, "Lin Hui", COURSES, 24.96, 118.62)
             api.commander("DispatchVolunteer", incident_id=incident, volunteer_id=lin)
             answer = api.send(

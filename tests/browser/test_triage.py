@@ -291,3 +291,6 @@ def test_the_storm_at_noon_in_triage_order_as_the_views_rules_say(
         ).first.click()
         expect(page.locator("#incident .timeline li").first).to_contain_text("reported")
         page.screenshot(path=str(SCREENSHOTS / "incident-detail.png"))
+        # The SOS's panel says whose it is.
+        first.click()
+        expect(page.locator("#incident .head .sos")).to_have_text("SOS · Chen Wei")

@@ -198,7 +198,9 @@ export class IncidentPanel {
     p.title.textContent = reference(row, term, place);
     const chip = element("span", { class: "sev-chip" }, String(row.severity));
     chip.style.background = SEVERITY[row.severity] ?? SEVERITY[3];
-    p.head.replaceChildren(chip, ` ${t("severity_full")} · `, element("strong", { class: "status" }, term(row.status)),
+    // A volunteer's SOS says so first, and whose it is.
+    const sos = row.sos && entries.length ? [element("strong", { class: "sos", title: t("sos_title") }, `SOS · ${this.who(entries[0].actor)}`), " "] : [];
+    p.head.replaceChildren(...sos, chip, ` ${t("severity_full")} · `, element("strong", { class: "status" }, term(row.status)),
       ` · ${t("reported_at", { at: hhmm(row.reported_at, offset) })}`);
     p.assessment.replaceChildren(...[
       element("p", { class: "summary" }, row.summary || t("not_assessed")),

@@ -46,15 +46,16 @@ export function showReports(app, entries) {
 
 function card(row, entries) {
   const status = row.incident_status;
-  const head = [term(row.kind), t("severity", { n: row.severity }), t(`report_${status}`)];
+  // My SOS is "SOS", not a kind and a severity; its description says nothing more.
+  const head = row.sos ? [t("sos_kind"), t(`report_${status}`)] : [term(row.kind), t("severity", { n: row.severity }), t(`report_${status}`)];
   if (status === "resolved" && row.outcome) head.push(row.outcome);
   const sent = (row.sent ?? []).map((mate) => element("li", { dataset: { state: mate.state, answer: mate.answer ?? "" } }, person(mate)));
   const messages = messageItems((row.messages ?? []).slice(-5), entries, row.incident_id);
   return element(
     "li",
-    { class: "card report", dataset: { incident: row.incident_id, status } },
+    { class: "card report", dataset: { incident: row.incident_id, status, sos: String(Boolean(row.sos)) } },
     element("strong", { class: "report-status" }, head.join(" · ")),
-    element("p", { class: "muted" }, row.description || ""),
+    row.sos ? null : element("p", { class: "muted" }, row.description || ""),
     element("ul", { class: "list sent" }, ...(sent.length ? sent : [element("li", { class: "muted" }, t("nobody_sent"))])),
     element("ul", { class: "list messages" }, ...messages),
     status === "resolved"

@@ -49,7 +49,7 @@ export function setupWork(app) {
       await app.act("RecordImage", body, { photo, photoAs: "image" });
     }
   });
-  setupSos(app, needHere);
+  setupSos(app);
   on("#register-premises", async (form) => {
     const at = needHere();
     if (!at) return false;
@@ -95,8 +95,12 @@ export function setupWork(app) {
 const ARMED_FOR = 5000; // ms
 const SOS = "SOS: from a volunteer's phone / 来自志愿者手机的求救";
 
-function setupSos(app, needHere) {
-  const button = $("#sos");
+function setupSos(app) {
+  // The first screen has one, and the Report screen: each armed on its own.
+  for (const button of document.querySelectorAll("button.sos")) armable(app, button);
+}
+
+function armable(app, button) {
   // The label follows data-i18n, so a redraw while armed keeps saying so.
   const label = (key) => {
     button.dataset.i18n = key;
@@ -117,8 +121,8 @@ function setupSos(app, needHere) {
     disarm();
     const operation = app.operation();
     if (!operation) return app.toast(t("sos_no_operation"));
-    const at = needHere();
-    if (!at) return;
+    const at = app.position.here;
+    if (!at) return app.toast(t("sos_no_fix"));
     await app.act("ReportIncident", {
       incident_id: commandId(), operation_id: operation, kind: "other", severity: 5,
       lat: at.lat, lon: at.lon, address: "", description: SOS,
